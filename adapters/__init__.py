@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform updates to core events and core messages back."""

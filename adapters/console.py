@@ -1,0 +1,250 @@
+"""The console adapter: a terminal chat where you act as several people in several groups.
+
+It runs the same router path as Telegram and Discord; tests and the README demo use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from adapters.delivery import deliver
+from bot.core.events import (
+    Address,
+    Button,
+    ButtonPress,
+    ChatKind,
+    Event,
+    Message,
+    OutMessage,
+    Sender,
+)
+from bot.core.markup import RichText
+from bot.core.messenger import RecipientUnreachable
+from bot.core.router import Router
+
+PLATFORM = "console"
+BOT_NAME = "mentorbot"
+
+HELP = """Console commands (everything else goes to the bot):
+  /as NAME     speak as NAME (people are created as they speak)
+  /in GROUP    speak in the group chat GROUP
+  /dm          speak in your private chat with the bot
+  /admin       make the current person an admin of the current group
+  /press N     press button N of a bot message
+  /quit        leave"""
+
+
+def render(text: RichText) -> str:
+    """Plain text for the terminal; mentions show as @name."""
+    return "".join(f"@{span.text}" if span.mention else span.text for span in text)
+
+
+@dataclass(slots=True)
+class _PressableButton:
+    chat_id: str
+    chat_kind: ChatKind
+    button: Button
+
+
+@dataclass(slots=True)
+class ConsoleMessenger:
+    """The Messenger port for the terminal: every message is printed with its chat."""
+
+    write: Callable[[str], None]
+    admins: set[tuple[str, str]] = field(default_factory=set)
+    buttons: dict[int, _PressableButton] = field(default_factory=dict)
+    unreachable: set[str] = field(default_factory=set)
+    _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def platform(self) -> str:
+        """Always `console`."""
+        return PLATFORM
+
+    @property
+    def text_limit(self) -> int:
+        """Generous, like Telegram's."""
+        return 4096
+
+    async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
+        """Prints a message in a group chat."""
+        if chat_id.startswith("dm:"):
+            return self._print(f"[dm {chat_id[3:]}]", chat_id, ChatKind.DM, message)
+        return self._print(f"[{chat_id}]", chat_id, ChatKind.GROUP, message)
+
+    async def send_dm(self, user_id: str, message: OutMessage, *, key: str | None = None) -> str:
+        """Prints a message in the person's private chat."""
+        if user_id in self.unreachable:
+            raise RecipientUnreachable("console user has DMs closed")
+        return self._print(f"[dm {user_id}]", dm_chat(user_id), ChatKind.DM, message)
+
+    async def is_admin(self, chat_id: str, user_id: str) -> bool:
+        """Admins are whoever `/admin` made one in that group."""
+        return (chat_id, user_id) in self.admins
+
+    def _print(self, where: str, chat_id: str, kind: ChatKind, message: OutMessage) -> str:
+        body = render(message.text).replace("\n", "\n    ")
+        self.write(f"{where} {BOT_NAME}: {body}")
+        for row in message.buttons:
+            labels = []
+            for button in row:
+                number = next(self._numbers)
+                self.buttons[number] = _PressableButton(chat_id, kind, button)
+                labels.append(f"[{number}] {button.label}")
+            self.write("    " + "  ".join(labels))
+        if message.attachment is not None:
+            file = message.attachment
+            self.write(f"    (attached {file.kind}: {file.filename}, {len(file.data)} bytes)")
+        return str(next(self._message_ids))
+
+
+def dm_chat(user_id: str) -> str:
+    """The chat id of a person's private chat with the bot."""
+    return f"dm:{user_id}"
+
+
+class ConsoleChat:
+    """Turns typed lines into core events as the current person in the current chat."""
+
+    def __init__(self, router: Router, write: Callable[[str], None]) -> None:
+        self.router = router
+        self.write = write
+        self.messenger = ConsoleMessenger(write)
+        self.person = "alice"
+        self.chat: str | None = "group-a"
+
+    @property
+    def prompt(self) -> str:
+        """Who is speaking where."""
+        return f"{self.person}@{self.chat or 'dm'}> "
+
+    async def feed(self, line: str) -> bool:
+        """Handles one typed line; returns False when the person asked to quit."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return True
+        word, _, rest = text.partition(" ")
+        rest = rest.strip()
+        if word == "/quit":
+            return False
+        if word == "/as":
+            return self._switch_person(rest)
+        if word == "/in":
+            return self._switch_chat(rest)
+        if word == "/dm":
+            self.chat = None
+            return True
+        if word == "/admin":
+            return self._make_admin()
+        if word == "/press":
+            await self._press(rest)
+            return True
+        if word == "/console":
+            self.write(HELP)
+            return True
+        await self._dispatch(self._message(text))
+        return True
+
+    def _switch_person(self, name: str) -> bool:
+        if not name or " " in name or len(name) > 32:
+            self.write("(console) usage: /as NAME — one word, like /as bob")
+        else:
+            self.person = name.lower()
+        return True
+
+    def _switch_chat(self, name: str) -> bool:
+        if not name or " " in name or len(name) > 32 or name.startswith("dm:"):
+            self.write("(console) usage: /in GROUP — one word, like /in group-b")
+        else:
+            self.chat = name.lower()
+        return True
+
+    def _make_admin(self) -> bool:
+        if self.chat is None:
+            self.write("(console) /admin works in a group: /in GROUP first")
+        else:
+            self.messenger.admins.add((self.chat, self.person))
+            self.write(f"(console) {self.person} is now an admin of {self.chat}")
+        return True
+
+    async def _press(self, number: str) -> None:
+        pressable = self.messenger.buttons.get(int(number)) if number.isdigit() else None
+        if pressable is None:
+            self.write("(console) no such button; use the number shown in [brackets]")
+            return
+        event = ButtonPress(
+            address=Address(PLATFORM, pressable.chat_id, self.person),
+            chat_kind=pressable.chat_kind,
+            sender=self._sender(
+                pressable.chat_id if pressable.chat_kind is ChatKind.GROUP else None
+            ),
+            action=pressable.button.action,
+            payload=pressable.button.payload,
+            chat_title=pressable.chat_id,
+        )
+        await self._dispatch(event)
+
+    def _sender(self, group: str | None) -> Sender:
+        admin = group is not None and (group, self.person) in self.messenger.admins
+        return Sender(display_name=self.person.capitalize(), username=self.person, is_admin=admin)
+
+    def _message(self, text: str) -> Message:
+        chat_id = self.chat or dm_chat(self.person)
+        kind = ChatKind.GROUP if self.chat else ChatKind.DM
+        return Message(
+            address=Address(PLATFORM, chat_id, self.person),
+            chat_kind=kind,
+            sender=self._sender(self.chat),
+            text=text,
+            chat_title=self.chat or "",
+        )
+
+    async def _dispatch(self, event: Event) -> None:
+        outbound = await self.router.handle(event, self.messenger)
+        await deliver(self.messenger, event, outbound)
+
+
+async def run_script(
+    chat: ConsoleChat,
+    source: Iterable[str],
+    settle: Callable[[], Awaitable[object]] | None = None,
+) -> None:
+    """Feeds every line of a script, echoing each one so the output reads like a chat.
+
+    `settle` runs after each line (the runner passes "deliver what is due"), so queued
+    notifications appear right after the line that caused them.
+    """
+    for text in source:
+        if text.strip() and not text.lstrip().startswith("#"):
+            chat.write(f"{chat.prompt}{text.strip()}")
+        if not await chat.feed(text):
+            break
+        if settle is not None:
+            await settle()
+
+
+async def run_interactive(chat: ConsoleChat) -> None:
+    """A read-eval-print loop that keeps the event loop free while waiting for input."""
+    chat.write("mentorbot console. " + HELP.splitlines()[0] + " Type /console for them.")
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, _read_line, chat.prompt)
+        except EOFError:
+            return
+        if not await chat.feed(line):
+            return
+
+
+def _read_line(prompt: str) -> str:
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line

@@ -1,0 +1,276 @@
+"""The Telegram adapter: a python-telegram-bot Application feeding the core's router."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram.logs import RedactedLogs
+from adapters.telegram.messenger import TelegramMessenger
+from adapters.telegram.render import PLATFORM
+from adapters.telegram.translate import to_button_press, to_message
+from bot.core.events import ChatKind, Event, Outbound, OutMessage
+from bot.core.markup import Mention, Span, fmt
+from bot.core.messenger import DeliveryError, Messenger, RecipientUnreachable
+from bot.core.registry import Access, CommandSpec, Registry, Where
+from bot.core.router import Router
+from storage.repo import Repository
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ("message", "callback_query")
+DEFAULT_WEBHOOK_PORT = 8443
+STALE_BUTTON = "That button no longer works. Send /help to start again."
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_DESCRIPTION_LIMIT = 256
+
+ChatMover = Callable[[str, str], Awaitable[bool]]
+"""Moves a community from an old chat id to a new one; True when something moved."""
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramConfig:
+    """What the adapter needs from the settings."""
+
+    token: str
+    api_base_url: str | None = None
+    webhook_url: str | None = None
+    webhook_port: int | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must accept the proxy's calls
+    poll_timeout: int = 10
+    max_retries: int = 3
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """PTB appends the token to `base_url`; a server URL gets the `/bot` and `/file/bot` parts."""
+    if "{" in base:
+        return base, base.replace("/bot{", "/file/bot{")
+    root = base.rstrip("/")
+    root = root.removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def community_mover(sessions: async_sessionmaker[AsyncSession]) -> ChatMover:
+    """A ChatMover that re-addresses a Telegram community in one transaction."""
+
+    async def move(old_chat_id: str, new_chat_id: str) -> bool:
+        async with sessions() as session, session.begin():
+            return await Repository(session).move_community_chat(PLATFORM, old_chat_id, new_chat_id)
+
+    return move
+
+
+def bot_commands(specs: Iterable[CommandSpec]) -> list[BotCommand]:
+    """Registry commands in Telegram's shape, skipping names Telegram would refuse."""
+    commands: list[BotCommand] = []
+    for spec in specs:
+        if not _COMMAND_NAME.match(spec.name):
+            log.warning("command /%s cannot be registered on Telegram", spec.name)
+            continue
+        commands.append(BotCommand(spec.name, spec.summary[:_DESCRIPTION_LIMIT]))
+    return commands
+
+
+def command_scopes(registry: Registry) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+    """Private chats, group members, and group admins each see the commands that fit them."""
+    specs = list(registry.commands.values())
+    private = [spec for spec in specs if spec.where in (Where.ANY, Where.DM)]
+    group = [spec for spec in specs if spec.where in (Where.ANY, Where.GROUP)]
+    members = [spec for spec in group if spec.access is not Access.ORGANIZER]
+    return [
+        (BotCommandScopeAllPrivateChats(), bot_commands(private)),
+        (BotCommandScopeAllGroupChats(), bot_commands(members)),
+        (BotCommandScopeAllChatAdministrators(), bot_commands(group)),
+    ]
+
+
+class TelegramAdapter:
+    """Runs PTB on the core's event loop: polling or webhook in, the Messenger port out."""
+
+    def __init__(
+        self, router: Router, registry: Registry, config: TelegramConfig, move_chat: ChatMover
+    ) -> None:
+        self._router = router
+        self._registry = registry
+        self._config = config
+        self._move_chat = move_chat
+        self._logs = RedactedLogs(config.token)
+        self._logs.install()  # before PTB builds its Bot, which logs its URL at DEBUG
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .rate_limiter(AIORateLimiter(max_retries=config.max_retries))
+            .job_queue(None)
+        )
+        if config.api_base_url:
+            api, files = api_urls(config.api_base_url)
+            builder = builder.base_url(api).base_file_url(files)
+        self._app = builder.build()
+        self._messenger = TelegramMessenger(self._app.bot)
+        self._app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, self._on_migrate))
+        self._app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message)
+        )
+        self._app.add_handler(CallbackQueryHandler(self._on_button))
+        self._app.add_error_handler(self._on_error)
+
+    @property
+    def messenger(self) -> Messenger:
+        """The port the core and the delivery engine use to send on Telegram."""
+        return self._messenger
+
+    @property
+    def bot_username(self) -> str:
+        """The bot's @username, known once started."""
+        return self._app.bot.username
+
+    async def start(self) -> None:
+        """Initializes PTB by hand (so `post_init` is not used), registers commands, listens."""
+        await self._app.initialize()
+        await self._register_commands()
+        await self._app.start()
+        updater = self._app.updater
+        assert updater is not None
+        if self._config.webhook_url:
+            path = urlsplit(self._config.webhook_url).path.strip("/") or "telegram"
+            await updater.start_webhook(
+                listen=self._config.webhook_listen,
+                port=self._config.webhook_port or DEFAULT_WEBHOOK_PORT,
+                url_path=path,
+                webhook_url=self._config.webhook_url,
+                secret_token=secrets.token_urlsafe(32),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: @%s receiving by webhook", self.bot_username)
+        else:
+            await updater.start_polling(
+                timeout=self._config.poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("telegram: @%s receiving by long polling", self.bot_username)
+
+    async def stop(self) -> None:
+        """Stops receiving, lets PTB finish, and closes its connections."""
+        try:
+            updater = self._app.updater
+            if updater is not None and updater.running:
+                await updater.stop()
+            if self._app.running:
+                await self._app.stop()
+            await self._app.shutdown()
+        finally:
+            self._logs.remove()
+
+    async def _register_commands(self) -> None:
+        """Telegram's command menu, from the same registry every platform reads."""
+        for scope, commands in command_scopes(self._registry):
+            try:
+                await self._app.bot.set_my_commands(commands, scope=scope)
+            except TelegramError as error:
+                log.warning("telegram: setMyCommands for %s failed: %s", scope.type, error)
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Hands a person's text or command to the core and delivers the answer."""
+        if update.message is None:
+            return
+        event = to_message(update.message, self.bot_username)
+        if event is None:
+            return
+        await self._deliver(event, await self._router.handle(event, self._messenger))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answers the callback at once (a stale one politely), then lets the core act."""
+        query = update.callback_query
+        if query is None:
+            return
+        event = to_button_press(query)
+        try:
+            await query.answer(text=STALE_BUTTON if event is None else None)
+        except TelegramError as error:
+            log.warning("telegram: could not answer a callback query: %s", error)
+        if event is not None:
+            await self._deliver(event, await self._router.handle(event, self._messenger))
+
+    async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup with a new id: the community keeps its data."""
+        message = update.message
+        if message is None:
+            return
+        if message.migrate_to_chat_id is not None:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id is not None:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        if await self._move_chat(str(old), str(new)):
+            log.info("telegram: community moved from chat %s to supergroup %s", old, new)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Anything PTB caught in a handler or while polling: logged, never shown."""
+        log.error("telegram: error while handling an update", exc_info=context.error)
+
+    async def _deliver(self, event: Event, outbound: list[Outbound]) -> None:
+        """Sends the core's replies; a failed one is logged and the rest still go out."""
+        address = event.address
+        for item in outbound:
+            try:
+                if item.platform not in (None, PLATFORM):
+                    log.warning("outbound for %s dropped: no cross-platform route", item.platform)
+                elif item.user_id is not None:
+                    await self._messenger.send_dm(item.user_id, item.message)
+                elif item.private:
+                    await self._send_private(event, item.message)
+                else:
+                    await self._messenger.send(item.chat_id or address.chat_id, item.message)
+            except DeliveryError as error:
+                log.warning(
+                    "telegram: reply in chat %s not delivered (%s)", address.chat_id, error.reason
+                )
+
+    async def _send_private(self, event: Event, message: OutMessage) -> None:
+        """DMs the actor; bots can't message people first, so a closed DM gets a group nudge."""
+        address = event.address
+        try:
+            await self._messenger.send_dm(address.user_id, message)
+        except RecipientUnreachable:
+            await self._router.note_unreachable(PLATFORM, address.user_id)
+            if event.chat_kind is not ChatKind.GROUP:
+                raise
+            notice = fmt(
+                "{name}, I can't message you privately yet. Tap **Start a DM**, press Start, "
+                "then try again.",
+                {
+                    "name": Span(
+                        event.sender.display_name, mention=Mention(PLATFORM, address.user_id)
+                    )
+                },
+            )
+            start = InlineKeyboardButton(
+                "Start a DM", url=f"https://t.me/{self.bot_username}?start=dm"
+            )
+            await self._messenger.post(
+                address.chat_id, OutMessage(notice), dm=False, extra_rows=((start,),)
+            )

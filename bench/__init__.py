@@ -1,0 +1,1 @@
+"""Benchmarks: mentorbot measured against the libraries' floor and the platforms' limits."""

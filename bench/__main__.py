@@ -1,0 +1,99 @@
+"""`python -m bench [--quick] [--only NAME ...]`: runs the benchmarks and prints the figures."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bench import fanout, inbound_telegram, latency, startup
+from bench.common import Report, machine
+from bench.seed import Scale
+
+BENCHMARKS = ("fanout", "fanout429", "inbound", "latency", "startup")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
+    parser.add_argument("--groups", type=int, help="fan-out groups (default 10000; quick 400)")
+    parser.add_argument("--updates", type=int, help="inbound updates per bot (default 2000)")
+    parser.add_argument("--scale", type=float, help="latency data scale (1 = full; quick 0.1)")
+    parser.add_argument(
+        "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="skip PostgreSQL")
+    return parser.parse_args(argv)
+
+
+async def main(options: argparse.Namespace) -> list[Report]:
+    """Runs the chosen benchmarks one after another in this process."""
+    chosen = options.only or list(BENCHMARKS)
+    if "startup" in chosen and "latency" not in chosen:
+        chosen.append("latency")  # start-up runs on the database the latency benchmark seeds
+    quick = options.quick
+    steps: dict[str, Callable[[], Awaitable[Report | list[Report]]]] = {
+        "fanout": lambda: fanout.run(
+            options.groups or (400 if quick else 10_000), give_up_after=120 if quick else 1200
+        ),
+        "inbound": lambda: inbound_telegram.run(
+            options.updates or (200 if quick else 2000), rounds=2 if quick else 3
+        ),
+        "fanout429": lambda: fanout.run(
+            60 if quick else 600, give_up_after=120, forced_429s=4 if quick else 20
+        ),
+    }
+    directory = Path(tempfile.mkdtemp(prefix="mentorbot-bench-"))
+    scale = Scale(options.scale or (0.1 if quick else 1.0))
+    postgres = None if options.no_postgres else options.postgres
+
+    async def run_latency() -> list[Report]:
+        report, database = await latency.run(scale, 30 if quick else 300, directory, postgres)
+        if "startup" not in chosen:
+            return [report]
+        started = await startup.run(
+            database, scale, round(10_000 * scale.factor), round(100_000 * scale.factor)
+        )
+        return [report, started]
+
+    steps["latency"] = run_latency
+    reports: list[Report] = []
+    try:
+        for name in chosen:
+            if name not in steps:
+                continue
+            result = await steps[name]()
+            reports.extend(result if isinstance(result, list) else [result])
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    return reports
+
+
+def run(argv: list[str]) -> int:
+    """Prints the machine and the command, then every benchmark's figures."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    options = parse(argv)
+    print(f"machine: {machine()}")
+    print(f"command: python -m bench {shlex.join(argv)}".rstrip())
+    print("timings are noisy on a shared machine: compare the ratios measured side by side")
+    started = time.perf_counter()
+    reports = asyncio.run(main(options))
+    print(f"\n== summary ({time.perf_counter() - started:.0f} s)")
+    for report in reports:
+        print(f"-- {report.title}")
+        for line in report.lines:
+            print(f"   {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(sys.argv[1:]))

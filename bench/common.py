@@ -1,0 +1,78 @@
+"""Shared helpers: the machine, percentiles, memory, a quiet log, and the report lines."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+def cpu_model() -> str:
+    """The CPU model from /proc/cpuinfo (or what `platform` knows)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> str:
+    """One line describing where the numbers were taken."""
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPU(s), {cpu_model()}, Python {sys.version.split()[0]} "
+        f"on {platform.system()} {platform.release()}; load average {load}"
+    )
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile (fraction in 0..1) of the samples."""
+    ordered = sorted(samples)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def verdict(ok: bool) -> str:
+    """A short mark for a target met or missed."""
+    return "MET" if ok else "MISSED"
+
+
+@dataclass
+class Report:
+    """Lines of one benchmark, printed as they come and kept for the summary."""
+
+    title: str
+    lines: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        print(f"\n== {self.title}", flush=True)
+
+    def line(self, text: str) -> None:
+        """Prints and keeps one result line."""
+        self.lines.append(text)
+        print(f"   {text}", flush=True)
+
+    def done(self) -> None:
+        """Prints how long the benchmark itself took."""
+        print(f"   ({time.perf_counter() - self.started:.1f} s)", flush=True)
+
+
+def mean(samples: Sequence[float]) -> float:
+    """The arithmetic mean, NaN for no samples."""
+    return statistics.fmean(samples) if samples else float("nan")

@@ -1,0 +1,1 @@
+"""The platform-neutral core: events in, messages out, no platform library imported."""

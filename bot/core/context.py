@@ -1,0 +1,253 @@
+"""What a handler sees of one event: who, where, storage, and how to answer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.core.errors import PermissionDenied, UsageError, WrongPlace
+from bot.core.events import Attachment, Button, ChatKind, Event, Message, Outbound, OutMessage
+from bot.core.i18n import Translator
+from bot.core.markup import Mention, RichText, Span, fmt
+from bot.core.messenger import Messenger
+from bot.core.registry import Access
+from bot.delivery.outbox import DEFAULT_GRACE, enqueue
+from storage.models import Account, Community, Membership, Person, Role
+from storage.outbox_repo import Delivery
+from storage.repo import Repository
+
+ACCESS_ROLE = {
+    Access.MEMBER: Role.MEMBER,
+    Access.MENTOR: Role.MENTOR,
+    Access.ORGANIZER: Role.ORGANIZER,
+}
+
+
+class DeliveryHooks(Protocol):
+    """What the core asks of the delivery engine once a transaction has committed."""
+
+    def wake(self) -> None:
+        """New outbox rows may be due now."""
+        ...
+
+    async def replan(self, community_id: int) -> None:
+        """The community's schedules or timezone changed."""
+        ...
+
+
+class NoDelivery:
+    """Hooks for a core whose delivery engine is not running (nothing to wake)."""
+
+    def wake(self) -> None:
+        """Nothing to wake."""
+
+    async def replan(self, community_id: int) -> None:
+        """Nothing to plan."""
+
+
+@dataclass(slots=True)
+class Ctx:
+    """One event being handled, inside one database transaction."""
+
+    event: Event
+    repo: Repository
+    messenger: Messenger
+    translator: Translator
+    now: datetime
+    account: Account
+    community: Community | None
+    membership: Membership | None
+    default_language: str
+    joined_now: bool = False
+    hooks: DeliveryHooks = field(default_factory=NoDelivery)
+    outbound: list[Outbound] = field(default_factory=list)
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    enqueued: bool = False
+    _platform_admin: bool | None = None
+
+    @property
+    def person(self) -> Person:
+        """The person acting."""
+        return self.account.person
+
+    @property
+    def platform(self) -> str:
+        """The platform the event came from."""
+        return self.event.address.platform
+
+    @property
+    def in_group(self) -> bool:
+        """Whether the event happened in a community chat."""
+        return self.event.chat_kind is ChatKind.GROUP
+
+    @property
+    def language(self) -> str:
+        """The reader's language: theirs, else the community's, else the default."""
+        if self.person.language:
+            return self.person.language
+        if self.community is not None:
+            return self.community.language
+        return self.default_language
+
+    def t(self, template: str, values: Mapping[str, object] | None = None) -> RichText:
+        """Translates a template into the reader's language and fills it safely."""
+        return fmt(self.translator.gettext(self.language, template), values)
+
+    def reply(
+        self,
+        template: str,
+        values: Mapping[str, object] | None = None,
+        *,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        attachment: Attachment | None = None,
+        private: bool = False,
+    ) -> None:
+        """Answers in the chat the event came from (only to the actor when private)."""
+        message = OutMessage(self.t(template, values), buttons, attachment)
+        self.outbound.append(Outbound(message, private=private and self.in_group))
+
+    def reply_rich(self, text: RichText, *, private: bool = False) -> None:
+        """Answers with text already built from translated pieces."""
+        self.outbound.append(Outbound(OutMessage(text), private=private and self.in_group))
+
+    def mention(self, account: Account) -> Span:
+        """A deliberate ping of one account; shown as a plain name on other platforms."""
+        if account.platform != self.platform:
+            return Span(account.display_name)
+        return Span(
+            account.display_name,
+            mention=Mention(platform=account.platform, user_id=account.user_id),
+        )
+
+    async def enqueue(
+        self,
+        key: str,
+        delivery: Delivery,
+        message: OutMessage,
+        *,
+        due_at: datetime,
+        grace: timedelta = DEFAULT_GRACE,
+    ) -> bool:
+        """Queues a message in this transaction; it is sent once, after the commit."""
+        created = await enqueue(
+            self.repo.session, key, delivery, message, due_at=due_at, now=self.now, grace=grace
+        )
+        self.enqueued = self.enqueued or created
+        return created
+
+    async def queue_other_platforms(self) -> None:
+        """Moves answers meant for another platform into the outbox, which reaches every one."""
+        here: list[Outbound] = []
+        for item in self.outbound:
+            if item.platform in (None, self.platform):
+                here.append(item)
+                continue
+            recipient = None
+            if item.user_id is not None:  # so /forgetme of the recipient drops it too
+                recipient = await self.repo.account(item.platform, item.user_id)
+            delivery = Delivery(
+                item.platform,
+                chat_id=item.chat_id,
+                user_id=item.user_id,
+                person_id=recipient.person_id if recipient is not None else None,
+            )
+            await self.enqueue(
+                f"elsewhere:{uuid.uuid4().hex}", delivery, item.message, due_at=self.now
+            )
+        self.outbound = here
+
+    def replan_after_commit(self, community_id: int) -> None:
+        """Re-plans the community's schedules once this transaction is committed."""
+
+        async def replan() -> None:
+            await self.hooks.replan(community_id)
+
+        self.after_commit.append(replan)
+
+    def group(self) -> tuple[Community, Membership]:
+        """The community and membership of a group-only command (the router ensures both)."""
+        if self.community is None or self.membership is None:
+            raise WrongPlace("This works in a group chat. Send it there.")
+        return self.community, self.membership
+
+    async def is_platform_admin(self) -> bool:
+        """Whether the platform calls the actor an admin of this chat (asked once per event)."""
+        if not self.in_group:
+            return False
+        if self._platform_admin is None:
+            known = self.event.sender.is_admin
+            if known is None:
+                address = self.event.address
+                known = await self.messenger.is_admin(address.chat_id, address.user_id)
+            self._platform_admin = known
+        return self._platform_admin
+
+    async def role(self) -> Role:
+        """The actor's effective role here: platform admins are always organizers."""
+        if self.membership is None:
+            return Role.MEMBER
+        stored = Role(self.membership.role)
+        if stored is Role.ORGANIZER:
+            return stored
+        if await self.is_platform_admin():
+            return Role.ORGANIZER
+        return stored
+
+    async def may(self, access: Access) -> bool:
+        """Whether the actor has at least this access here."""
+        if access is Access.ANYONE or access is Access.MEMBER:
+            return True
+        return (await self.role()).rank >= ACCESS_ROLE[access].rank
+
+    async def require(self, access: Access, command: str) -> None:
+        """Refuses politely when the actor's role is too low."""
+        if not await self.may(access):
+            raise PermissionDenied(
+                "Only {who} can use `/{command}` here. Ask an organizer if you need it.",
+                {"who": self.t(_ROLE_PLURAL[access]), "command": command},
+            )
+
+    async def member(self, raw: str) -> tuple[Account, Membership]:
+        """Finds the community member an argument names (@username, mention or user id)."""
+        if self.community is None:
+            raise UsageError("Naming a person works only in a group.")
+        text = raw.strip()
+        event = self.event
+        if isinstance(event, Message):
+            for ref in event.mentions:
+                if text in (
+                    ref.user_id,
+                    f"@{ref.username}",
+                    ref.display_name,
+                    f"@{ref.display_name}",
+                ):
+                    found = await self.repo.member_by_user_id(
+                        self.community.id, self.platform, ref.user_id
+                    )
+                    if found is not None:
+                        return found
+        by_id = text.removeprefix("<@").removesuffix(">").lstrip("!")
+        if by_id.isdigit():
+            found = await self.repo.member_by_user_id(self.community.id, self.platform, by_id)
+            if found is not None:
+                return found
+        found = await self.repo.member_by_handle(self.community.id, self.platform, text)
+        if found is None:
+            raise UsageError(
+                "I don't know {person} in this community. They need to send a command here "
+                "(for example `/join`) first.",
+                {"person": text},
+                "/profile @alice",
+            )
+        return found
+
+
+_ROLE_PLURAL = {
+    Access.ANYONE: "everyone",
+    Access.MEMBER: "members",
+    Access.MENTOR: "mentors and organizers",
+    Access.ORGANIZER: "organizers",
+}

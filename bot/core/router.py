@@ -1,0 +1,322 @@
+"""Turns one inbound event into replies: find the handler, check rights, run it atomically."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.context import Ctx, DeliveryHooks, NoDelivery
+from bot.core.errors import UsageError, UserFacingError, WrongPlace
+from bot.core.events import ButtonPress, ChatKind, Event, Message, Outbound, OutMessage
+from bot.core.i18n import Translator
+from bot.core.markup import fmt
+from bot.core.messenger import Messenger
+from bot.core.registry import (
+    Access,
+    CommandSpec,
+    Handler,
+    Registry,
+    Suggest,
+    Where,
+    coerce_args,
+    parse_text_args,
+)
+from storage.models import RequestStatus
+from storage.outbox_repo import OutboxRepository
+from storage.repo import NewCommunityDefaults, Repository
+from storage.suggest_repo import SuggestRepository
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT = 4096
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """Text every database can store: NUL dropped (PostgreSQL refuses it), lone surrogates
+    (which UTF-8 cannot encode) replaced."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+
+
+def clean_event(event: Event) -> Event:
+    """The event with every text a person controls made storable."""
+    sender = event.sender
+    if _UNSTORABLE.search("".join([sender.display_name, sender.username or "", event.chat_title])):
+        sender = replace(
+            sender,
+            display_name=_storable(sender.display_name),
+            username=_storable(sender.username) if sender.username is not None else None,
+        )
+        event = replace(event, sender=sender, chat_title=_storable(event.chat_title))
+    if isinstance(event, ButtonPress):
+        return replace(event, payload=_storable(event.payload))
+    options = event.options
+    if options is not None:
+        options = {name: _storable(value) for name, value in options.items()}
+    return replace(event, text=_storable(event.text), options=options)
+
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@(\S+))?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    """A command name and its raw arguments, from text or from typed options."""
+
+    name: str
+    raw: str
+    options: dict[str, str] | None
+
+
+def parse_command(event: Message) -> ParsedCommand | None:
+    """Recognizes `/name args` (and `/name@bot args`) or an adapter's typed command."""
+    if event.command is not None:
+        options = dict(event.options) if event.options is not None else None
+        return ParsedCommand(event.command.lower(), event.text, options)
+    match = _COMMAND.match(event.text.strip())
+    if match is None:
+        return None
+    return ParsedCommand(match.group(1).lower(), (match.group(3) or "").strip(), None)
+
+
+class Router:
+    """The one path every event takes, whichever adapter it came from."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        sessions: async_sessionmaker[AsyncSession],
+        translator: Translator,
+        clock: Clock,
+        defaults: NewCommunityDefaults,
+        hooks: DeliveryHooks | None = None,
+    ) -> None:
+        self._registry = registry
+        self._sessions = sessions
+        self._translator = translator
+        self._clock = clock
+        self._defaults = defaults
+        self._hooks: DeliveryHooks = hooks or NoDelivery()
+
+    async def suggest(
+        self, platform: str, chat_id: str, kind: Suggest, typed: str
+    ) -> list[tuple[str, str | int]]:
+        """Autocomplete choices (label, value) for an argument being typed in a chat."""
+        try:
+            async with self._sessions() as session:
+                repo = SuggestRepository(session)
+                community_id = await repo.community_id(platform, chat_id)
+                if community_id is None:
+                    return []
+                if kind is Suggest.TOPIC:
+                    return [(label, label) for label in await repo.topics(community_id, typed)]
+                statuses = [RequestStatus.OPEN] if kind is Suggest.OPEN_REQUEST else None
+                found = await repo.requests(community_id, statuses)
+        except Exception:
+            log.exception("autocomplete failed on %s chat %s", platform, chat_id)
+            return []
+        wanted = typed.strip().lstrip("#").casefold()
+        choices: list[tuple[str, str | int]] = []
+        for number, question in found:
+            label = f"#{number} {question}"
+            if wanted and wanted not in label.casefold():
+                continue
+            choices.append((label if len(label) <= 100 else label[:99] + "…", number))
+        return choices
+
+    async def note_unreachable(self, platform: str, user_id: str) -> None:
+        """An adapter found this person's DMs closed: route later notices to the group."""
+        try:
+            async with self._sessions() as session, session.begin():
+                await OutboxRepository(session).mark_unreachable(platform, user_id)
+        except Exception:
+            log.exception("could not record that a %s user is unreachable", platform)
+
+    async def handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
+        """Handles one event and returns what to send; never raises."""
+        language = self._defaults.language
+        try:
+            event = clean_event(event)
+            if isinstance(event, Message):
+                if len(event.text) > MAX_INPUT:
+                    raise UsageError(
+                        "That message is too long ({length} characters; the limit is {limit}).",
+                        {"length": len(event.text), "limit": MAX_INPUT},
+                    )
+                parsed = parse_command(event)
+                if parsed is None:
+                    return await self._free_text(event, messenger)
+                return await self._command(event, parsed, messenger)
+            return await self._button(event, messenger)
+        except UserFacingError as error:
+            return [self._error_reply(error, language)]
+        except Exception:
+            log.exception(
+                "unhandled error for %s event on %s chat %s",
+                type(event).__name__,
+                event.address.platform,
+                event.address.chat_id,
+            )
+            return [
+                self._text_reply(
+                    language,
+                    "Sorry, something went wrong on my side. It has been logged; please try again.",
+                )
+            ]
+
+    async def _command(
+        self, event: Message, parsed: ParsedCommand, messenger: Messenger
+    ) -> list[Outbound]:
+        spec = self._registry.commands.get(parsed.name)
+        if spec is None:
+            close = difflib.get_close_matches(parsed.name, list(self._registry.commands), n=1)
+            if close:
+                raise UsageError(
+                    "I don't know `/{name}`. Did you mean `/{close}`? Send /help for the list.",
+                    {"name": parsed.name, "close": close[0]},
+                )
+            raise UsageError(
+                "I don't know `/{name}`. Send /help for the list.", {"name": parsed.name}
+            )
+        self._check_place(spec, event.chat_kind)
+
+        async def run(ctx: Ctx) -> None:
+            await ctx.require(spec.access, spec.name)
+            if parsed.options is not None:
+                args = coerce_args(spec, parsed.options)
+            else:
+                args = parse_text_args(spec, parsed.raw)
+            await spec.handler(ctx, args)
+
+        return await self._in_transaction(event, messenger, run)
+
+    async def _free_text(self, event: Message, messenger: Messenger) -> list[Outbound]:
+        text = event.text.strip()
+        for trigger in self._registry.triggers:
+            if trigger.matches(text):
+                run = functools.partial(_call_with_text, trigger.handler, text)
+
+                return await self._in_transaction(event, messenger, run)
+        if event.reply_to_message_id is not None and text:
+            for reply_handler in self._registry.reply_handlers:
+                run = functools.partial(_call_with_text, reply_handler, text)
+                outbound = await self._in_transaction(event, messenger, run)
+                if outbound:
+                    return outbound
+        if event.chat_kind is ChatKind.DM and text:
+            return [
+                self._text_reply(
+                    self._defaults.language, "I answer commands. Send /help to see what I can do."
+                )
+            ]
+        return []
+
+    async def _button(self, event: ButtonPress, messenger: Messenger) -> list[Outbound]:
+        handler = self._registry.buttons.get(event.action)
+        if handler is None:
+            return [
+                self._text_reply(
+                    self._defaults.language,
+                    "That button no longer works. Send /help to start again.",
+                    private=True,
+                )
+            ]
+
+        async def run(ctx: Ctx) -> None:
+            await handler(ctx, event.payload)
+
+        return await self._in_transaction(event, messenger, run)
+
+    async def _in_transaction(
+        self,
+        event: Event,
+        messenger: Messenger,
+        action: Callable[[Ctx], Awaitable[None]],
+    ) -> list[Outbound]:
+        """Runs the action in one transaction: a refusal or a crash leaves nothing written."""
+        language = self._defaults.language
+        try:
+            async with self._sessions() as session, session.begin():
+                ctx = await self._context(session, event, messenger)
+                language = ctx.language
+                await action(ctx)
+                await ctx.queue_other_platforms()
+        except UserFacingError as error:
+            reply = self._error_reply(error, language)
+            private = isinstance(event, ButtonPress) and event.chat_kind is ChatKind.GROUP
+            return [Outbound(reply.message, private=private)]
+        for callback in ctx.after_commit:
+            await callback()
+        if ctx.enqueued:
+            self._hooks.wake()
+        return ctx.outbound
+
+    def _check_place(self, spec: CommandSpec, kind: ChatKind) -> None:
+        if spec.where is Where.GROUP and kind is ChatKind.DM:
+            raise WrongPlace(
+                "`/{name}` works in a group chat. Send it there.", {"name": spec.name}, spec.example
+            )
+        if spec.where is Where.DM and kind is ChatKind.GROUP:
+            raise WrongPlace(
+                "`/{name}` works in a private chat with me. Send it to me directly.",
+                {"name": spec.name},
+                spec.example,
+            )
+
+    async def _context(self, session: AsyncSession, event: Event, messenger: Messenger) -> Ctx:
+        """Loads who and where; acting in a group makes the person a member (SPEC: implied)."""
+        repo = Repository(session)
+        now = self._clock.now()
+        address = event.address
+        account = await repo.ensure_account(
+            address.platform, address.user_id, event.sender.display_name, event.sender.username, now
+        )
+        community = membership = None
+        joined_now = False
+        if event.chat_kind is ChatKind.GROUP:
+            community, _ = await repo.ensure_community(
+                address.platform, address.chat_id, event.chat_title, self._defaults, now
+            )
+            membership, joined_now = await repo.ensure_membership(community, account.person, now)
+        return Ctx(
+            event=event,
+            repo=repo,
+            messenger=messenger,
+            translator=self._translator,
+            now=now,
+            account=account,
+            community=community,
+            membership=membership,
+            default_language=self._defaults.language,
+            joined_now=joined_now,
+            hooks=self._hooks,
+        )
+
+    def _error_reply(self, error: UserFacingError, language: str) -> Outbound:
+        text = fmt(self._translator.gettext(language, error.template), error.values)
+        if error.example:
+            example = fmt(
+                self._translator.gettext(language, "Example: `{example}`"),
+                {"example": error.example},
+            )
+            text = (*text, *fmt("\n"), *example)
+        return Outbound(OutMessage(text))
+
+    def _text_reply(self, language: str, template: str, *, private: bool = False) -> Outbound:
+        return Outbound(
+            OutMessage(fmt(self._translator.gettext(language, template))), private=private
+        )
+
+
+async def _call_with_text(handler: Handler, text: str, ctx: Ctx) -> None:
+    await handler(ctx, {"text": text})
+
+
+__all__ = ["Access", "ParsedCommand", "Router", "parse_command"]

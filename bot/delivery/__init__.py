@@ -1,0 +1,1 @@
+"""The delivery engine: schedules at local wall-clock time, and an outbox that sends once."""

@@ -1,0 +1,286 @@
+"""The outbox dispatcher: sends due rows once per key, resumes after restarts, waits out 429s."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.events import OutMessage
+from bot.core.markup import Mention, Span
+from bot.core.messenger import DeliveryError, Messenger, RateLimited, RecipientUnreachable
+from bot.delivery.pacing import Pacer
+from bot.delivery.serialize import dump_message, load_message
+from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.outbox_repo import Delivery, OutboxRepository
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(hours=2)
+MAX_ATTEMPTS = 8
+BOOKKEEPING_ATTEMPTS = 6  # a locked or dropped database gets ~3 s to come back
+
+
+class NotRecorded(Exception):
+    """A message was sent but its outcome could not be written; never send it again here."""
+
+
+async def enqueue(
+    session: AsyncSession,
+    key: str,
+    delivery: Delivery,
+    message: OutMessage,
+    *,
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta = DEFAULT_GRACE,
+) -> bool:
+    """Queues a message inside the caller's transaction; False when the key was queued before."""
+    return await OutboxRepository(session).enqueue(
+        key, delivery, dump_message(message), due_at, now, grace
+    )
+
+
+class Dispatcher:
+    """Claims due outbox rows with a lease and delivers them through the right messenger."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        messengers: Mapping[str, Messenger],
+        clock: Clock,
+        pacer: Pacer | None = None,
+        *,
+        concurrency: int = 8,
+        batch: int = 64,
+        lease: timedelta = timedelta(seconds=60),
+        idle_poll: float = 5.0,
+    ) -> None:
+        self._sessions = sessions
+        self._messengers = messengers
+        self._clock = clock
+        self._pacer = pacer or Pacer()
+        self._concurrency = asyncio.Semaphore(concurrency)
+        self._batch = batch
+        self._lease = lease
+        self._idle_poll = idle_poll
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+    def wake(self) -> None:
+        """Tells the loop that new rows may be due now."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Runs the dispatch loop in the background."""
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="outbox-dispatcher")
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stops claiming and lets the round in progress finish (up to `grace` seconds).
+
+        Whatever is still in flight after that keeps its lease and is sent by the next run.
+        """
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            done, _ = await asyncio.wait({self._task}, timeout=grace)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                log.exception("outbox dispatch round failed; retrying shortly")
+                handled = 0
+                await asyncio.sleep(1.0)
+            if handled:
+                continue
+            await self._sleep_until_due()
+
+    async def _sleep_until_due(self) -> None:
+        self._wake.clear()  # before looking, so a wake-up during the query is not lost
+        async with self._sessions() as session:
+            due = await OutboxRepository(session).next_due()
+        delay = self._idle_poll
+        if due is not None:
+            delay = min(delay, max(0.05, (due - self._clock.now()).total_seconds()))
+        if self._stopping:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def drain_once(self) -> int:
+        """Claims one batch of due rows and delivers them; returns how many were handled."""
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            rows = await OutboxRepository(session).claim_due(
+                now, self.worker, self._lease, self._batch
+            )
+            session.expunge_all()
+        if rows:
+            await asyncio.gather(*(self._guarded(row) for row in rows))
+        return len(rows)
+
+    async def drain_due(self) -> int:
+        """Delivers everything due right now (the console's script mode waits on this)."""
+        total = 0
+        while handled := await self.drain_once():
+            total += handled
+        return total
+
+    async def _guarded(self, row: OutboxMessage) -> None:
+        async with self._concurrency:
+            try:
+                await self._deliver(row)
+            except NotRecorded:
+                log.error(
+                    "outbox row %s was sent but could not be recorded; it stays leased and is "
+                    "resent only if its lease lapses",
+                    row.id,
+                )
+            except Exception:
+                log.exception("outbox row %s: unexpected failure", row.id)
+                await self._retry(row, "unexpected error", count=True)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        now = self._clock.now()
+        late = now - row.due_at
+        if row.attempts == 0 and late > timedelta(seconds=row.grace_seconds):
+            log.warning(
+                "outbox row %s (%s) skipped: %s late, beyond its grace", row.id, row.key, late
+            )
+            await self._finish(row, OutboxStatus.SKIPPED, error=f"missed by {late}")
+            return
+        messenger = self._messengers.get(row.platform)
+        if messenger is None:
+            await self._retry(row, f"no {row.platform} adapter running", count=False, delay=30.0)
+            return
+        message = load_message(row.payload)
+        target = row.user_id or row.chat_id or ""
+        await self._pacer.wait(row.platform, target, private=row.user_id is not None)
+        try:
+            if row.user_id is not None:
+                message_id = await messenger.send_dm(row.user_id, message, key=row.key)
+            else:
+                message_id = await messenger.send(row.chat_id or "", message, key=row.key)
+        except RateLimited as limited:
+            await self._retry(row, str(limited), count=False, delay=limited.retry_after)
+        except RecipientUnreachable as closed:
+            await self._unreachable(row, message, closed.reason)
+        except DeliveryError as error:
+            if error.permanent:
+                log.warning("outbox row %s failed permanently: %s", row.id, error.reason)
+                await self._finish(row, OutboxStatus.FAILED, error=error.reason)
+            else:
+                await self._retry(row, error.reason, count=True)
+        except (OSError, TimeoutError) as error:
+            await self._retry(row, f"network: {type(error).__name__}", count=True)
+        else:
+            try:
+                await self._finish(row, OutboxStatus.SENT, message_id=message_id)
+            except Exception as error:
+                raise NotRecorded from error  # putting it back to pending would send it twice
+
+    async def _unreachable(self, row: OutboxMessage, message: OutMessage, reason: str) -> None:
+        async with self._sessions() as session, session.begin():
+            repo = OutboxRepository(session)
+            if row.user_id is not None:
+                await repo.mark_unreachable(row.platform, row.user_id)
+            await repo.finish(
+                row.id, self.worker, OutboxStatus.FAILED, self._clock.now(), error=reason
+            )
+            if row.user_id is not None and row.fallback_chat_id is not None:
+                name = await session.scalar(
+                    select(Account.display_name).where(
+                        Account.platform == row.platform, Account.user_id == row.user_id
+                    )
+                )
+                ping = Span(name or row.user_id, mention=Mention(row.platform, row.user_id))
+                fallback = OutMessage((ping, Span(": "), *message.text), message.buttons)
+                await enqueue(
+                    session,
+                    f"{row.key}#group",
+                    Delivery(
+                        row.platform,
+                        chat_id=row.fallback_chat_id,
+                        person_id=row.person_id,
+                        community_id=row.community_id,
+                    ),
+                    fallback,
+                    due_at=self._clock.now(),
+                    now=self._clock.now(),
+                    grace=timedelta(seconds=row.grace_seconds),
+                )
+                self.wake()
+
+    async def _finish(
+        self,
+        row: OutboxMessage,
+        status: OutboxStatus,
+        *,
+        message_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        async def write() -> None:
+            async with self._sessions() as session, session.begin():
+                await OutboxRepository(session).finish(
+                    row.id,
+                    self.worker,
+                    status,
+                    self._clock.now(),
+                    message_id=message_id,
+                    error=error,
+                )
+
+        await self._bookkeeping(write)
+
+    async def _bookkeeping(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Runs one outcome write, retrying while the database is briefly locked or dropped."""
+        for attempt in range(BOOKKEEPING_ATTEMPTS):
+            try:
+                await write()
+                return
+            except (DBAPIError, OSError) as error:
+                if attempt == BOOKKEEPING_ATTEMPTS - 1:
+                    raise
+                log.warning("outbox write failed (%s); retrying", type(error).__name__)
+                await asyncio.sleep(0.1 * 2**attempt)
+
+    async def _retry(
+        self, row: OutboxMessage, error: str, *, count: bool, delay: float | None = None
+    ) -> None:
+        attempts = row.attempts + (1 if count else 0)
+        if count and attempts >= MAX_ATTEMPTS:
+            log.warning("outbox row %s failed after %d attempts: %s", row.id, attempts, error)
+            await self._finish(row, OutboxStatus.FAILED, error=error)
+            return
+        if delay is None:
+            delay = min(300.0, 2.0**attempts) * random.uniform(0.5, 1.5)  # noqa: S311 - jitter
+        at = self._clock.now() + timedelta(seconds=delay)
+
+        async def write() -> None:
+            async with self._sessions() as session, session.begin():
+                await OutboxRepository(session).retry_later(
+                    row.id, self.worker, at, error, count_attempt=count
+                )
+
+        await self._bookkeeping(write)

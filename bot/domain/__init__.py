@@ -1,0 +1,1 @@
+"""Domain helpers shared by features: topics, timezones, dates."""

@@ -1,0 +1,1 @@
+"""Feature modules: each declares its commands, buttons and triggers into the registry."""

@@ -1,0 +1,289 @@
+"""Daily accountability: /checkin (or reply, or button), /done, /blocked, /board, /streak."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from bot.core.context import Ctx
+from bot.core.errors import UsageError
+from bot.core.markup import RichText, join
+from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
+from bot.domain.dates import local_today
+from bot.domain.matching import split_tags
+from bot.domain.streaks import streak_for
+from bot.features.badges import BadgeAwarder
+from bot.features.mentoring import Mentoring
+from storage.checkins_repo import CheckInRepository
+from storage.models import CheckIn, Person
+
+MAX_PLAN = 1000
+ACTIVE_DAYS = 14
+HISTORY_DAYS = 400
+SCHEDULE_EXAMPLE = "/schedule checkin 09:00 weekdays"
+
+
+def person_today(ctx: Ctx, person: Person | None = None) -> date:
+    """Today on the person's own calendar (theirs, else the community's zone)."""
+    who = person or ctx.person
+    zone = who.timezone or (ctx.community.timezone if ctx.community else "UTC")
+    return local_today(zone, ctx.now)
+
+
+class CheckIns:
+    """Plans, done marks, blockers, the board and streaks."""
+
+    def __init__(self, registry: Registry, mentoring: Mentoring, awarder: BadgeAwarder) -> None:
+        self._registry = registry
+        self._mentoring = mentoring
+        self._awarder = awarder
+
+    def register(self) -> None:
+        """Declares commands, buttons and the reply handler."""
+        self._registry.extend(
+            [
+                CommandSpec(
+                    "checkin",
+                    "Today's plan (also: reply to the ping, or its button)",
+                    self.checkin,
+                    "/checkin finish the product photos",
+                    (
+                        Param(
+                            "plan", ParamKind.TEXT, "What you plan to do today", max_length=MAX_PLAN
+                        ),
+                    ),
+                    where=Where.GROUP,
+                ),
+                CommandSpec(
+                    "done",
+                    "Mark today's plan done",
+                    self.done,
+                    "/done shipped 12 orders",
+                    (
+                        Param(
+                            "note",
+                            ParamKind.TEXT,
+                            "How it went",
+                            required=False,
+                            max_length=MAX_PLAN,
+                        ),
+                    ),
+                ),
+                CommandSpec(
+                    "blocked",
+                    "Record a blocker; opens a help request for it",
+                    self.blocked,
+                    "/blocked can't get the payment page to work #stripe",
+                    (Param("what", ParamKind.TEXT, "What is in your way", max_length=MAX_PLAN),),
+                    where=Where.GROUP,
+                ),
+                CommandSpec(
+                    "board",
+                    "Today's check-ins here: done, planned, missing",
+                    self.board,
+                    "/board",
+                    where=Where.GROUP,
+                ),
+                CommandSpec(
+                    "streak",
+                    "Current and best check-in streak",
+                    self.streak,
+                    "/streak @alice",
+                    (Param("person", ParamKind.PERSON, "Whose streak", required=False),),
+                ),
+            ]
+        )
+        self._registry.add_button("ci", self.checkin_button)
+        self._registry.add_button("skip", self.skip_button)
+        self._registry.add_reply_handler(self.reply_to_ping)
+
+    async def _record(self, ctx: Ctx, plan: str) -> None:
+        community, _ = ctx.group()
+        today = person_today(ctx)
+        entry, _ = await CheckInRepository(ctx.repo.session).ensure(
+            community.id, ctx.person.id, today, ctx.now
+        )
+        had_plan = bool(entry.plan) and not entry.skipped
+        entry.plan, entry.skipped, entry.updated_at = plan, False, ctx.now
+        streak = streak_for(await self._days(ctx, ctx.person), today, _away(ctx.person))
+        values = {"name": ctx.account.display_name, "plan": plan, "streak": streak.current}
+        if had_plan:
+            ctx.reply("Updated your plan for today, {name}: “{plan}”", values)
+        else:
+            ctx.reply("✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values)
+        await self._awarder.check(ctx, community, ctx.person, ctx.account.display_name, "streak")
+
+    async def checkin(self, ctx: Ctx, args: Args) -> None:
+        """Records or updates today's plan."""
+        plan = str(args["plan"]).strip()
+        await self._record(ctx, plan)
+
+    async def reply_to_ping(self, ctx: Ctx, args: Args) -> None:
+        """A plain reply to the check-in ping is a check-in; other replies are ignored."""
+        event = ctx.event
+        reply_to = getattr(event, "reply_to_message_id", None)
+        if ctx.community is None or reply_to is None:
+            return
+        repo = CheckInRepository(ctx.repo.session)
+        if not await repo.is_checkin_ping(event.address.chat_id, ctx.platform, reply_to):
+            return
+        text = str(args["text"]).strip()
+        if len(text) > MAX_PLAN:
+            raise UsageError(
+                "That plan is too long ({length} characters; the limit is {limit}).",
+                {"length": len(text), "limit": MAX_PLAN},
+            )
+        await self._record(ctx, text)
+
+    async def checkin_button(self, ctx: Ctx, payload: str) -> None:
+        """The ping's **Check in** button: counts the day, then asks for the plan."""
+        community, _ = ctx.group()
+        today = person_today(ctx)
+        entry, _ = await CheckInRepository(ctx.repo.session).ensure(
+            community.id, ctx.person.id, today, ctx.now
+        )
+        entry.skipped, entry.updated_at = False, ctx.now
+        if entry.plan:
+            ctx.reply("You're checked in for today: “{plan}”", {"plan": entry.plan}, private=True)
+            return
+        ctx.reply(
+            "✅ Checked in, {name}! What's your plan? Send `/checkin <plan>` or reply to the ping.",
+            {"name": ctx.account.display_name},
+        )
+
+    async def skip_button(self, ctx: Ctx, payload: str) -> None:
+        """The ping's **Skip today** button: no nudge today."""
+        community, _ = ctx.group()
+        today = person_today(ctx)
+        entry, _ = await CheckInRepository(ctx.repo.session).ensure(
+            community.id, ctx.person.id, today, ctx.now
+        )
+        if entry.plan and not entry.skipped:
+            ctx.reply("You've already checked in today; keep going!", private=True)
+            return
+        entry.skipped, entry.updated_at = True, ctx.now
+        ctx.reply("Skipping today — no nudges. See you tomorrow!", private=True)
+
+    async def done(self, ctx: Ctx, args: Args) -> None:
+        """Marks today's plan done (in a DM: the latest plan of today)."""
+        repo = CheckInRepository(ctx.repo.session)
+        today = person_today(ctx)
+        entry = (
+            await repo.on(ctx.community.id, ctx.person.id, today)
+            if ctx.community is not None
+            else await repo.latest_on(ctx.person.id, today)
+        )
+        if entry is None or entry.skipped:
+            raise UsageError(
+                "No plan for today yet. Check in first.",
+                example="/checkin finish the product photos",
+            )
+        note = str(args.get("note", "")).strip()
+        was_done = entry.done
+        entry.done, entry.updated_at = True, ctx.now
+        if note:
+            entry.done_note = note
+        if was_done:
+            ctx.reply(
+                "Already marked done today{note}. Nice!",
+                {"note": ctx.t(" — note updated") if note else ""},
+            )
+        else:
+            ctx.reply(
+                "🎉 Done, {name}: “{plan}”",
+                {"name": ctx.account.display_name, "plan": entry.plan or note or "✓"},
+            )
+
+    async def blocked(self, ctx: Ctx, args: Args) -> None:
+        """Records a blocker on today's check-in and opens a help request for it."""
+        community, _ = ctx.group()
+        what = str(args["what"]).strip()
+        question, tags = split_tags(what)
+        if not question:
+            raise UsageError(
+                "Say what is blocking you, not only #topics.",
+                example="/blocked can't get the payment page to work #stripe",
+            )
+        entry, _ = await CheckInRepository(ctx.repo.session).ensure(
+            community.id, ctx.person.id, person_today(ctx), ctx.now
+        )
+        request, helpers = await self._mentoring.open_and_route(ctx, question, tags, "/blocked …")
+        entry.blocker, entry.request_id, entry.updated_at = question, request.id, ctx.now
+        ctx.reply(
+            "Noted your blocker. I opened request **#{number}** for it and told {count} "
+            "member(s) who can help.",
+            {"number": request.number, "count": len(helpers)},
+        )
+
+    async def board(self, ctx: Ctx, args: Args) -> None:
+        """Today's planned, done, skipped and missing members."""
+        community, _ = ctx.group()
+        today = local_today(community.timezone, ctx.now)
+        entries = await CheckInRepository(ctx.repo.session).of_day(community.id, today)
+        active = await CheckInRepository(ctx.repo.session).active_people(
+            community.id, today - timedelta(days=ACTIVE_DAYS)
+        )
+        names = await self._names(ctx, {e.person_id for e in entries} | active)
+        done = [e for e in entries if e.done and not e.skipped]
+        planned = [e for e in entries if not e.done and not e.skipped]
+        skipped = [e for e in entries if e.skipped]
+        missing = sorted(names[p] for p in active - {e.person_id for e in entries})
+        lines: list[RichText] = [ctx.t("**Board for {day}**", {"day": today.strftime("%a %d %b")})]
+        lines += [
+            ctx.t("✅ {name}: {plan}", {"name": names[e.person_id], "plan": e.plan or "—"})
+            for e in done
+        ]
+        lines += [
+            ctx.t("📝 {name}: {plan}", {"name": names[e.person_id], "plan": e.plan or "—"})
+            for e in planned
+        ]
+        if skipped:
+            lines.append(
+                ctx.t(
+                    "⏭ skipped: {names}", {"names": ", ".join(names[e.person_id] for e in skipped)}
+                )
+            )
+        if not entries:
+            lines.append(ctx.t("Nobody has checked in yet. Be the first: `/checkin <plan>`"))
+        if missing:
+            lines.append(ctx.t("⏳ not yet: {names}", {"names": ", ".join(missing)}))
+        ctx.reply_rich(join(lines))
+
+    async def _names(self, ctx: Ctx, person_ids: set[int]) -> dict[int, str]:
+        community, _ = ctx.group()
+        found = await ctx.repo.display_names(person_ids, community.platform)
+        return {person_id: found.get(person_id, "?") for person_id in person_ids}
+
+    async def _days(self, ctx: Ctx, person: Person) -> list[date]:
+        since = ctx.now.date() - timedelta(days=HISTORY_DAYS)
+        return await CheckInRepository(ctx.repo.session).days_of(person.id, since)
+
+    async def streak(self, ctx: Ctx, args: Args) -> None:
+        """Current and best streak on the person's own local days."""
+        account = ctx.account
+        if "person" in args:
+            account, _ = await ctx.member(str(args["person"]))
+        person = account.person
+        result = streak_for(await self._days(ctx, person), person_today(ctx, person), _away(person))
+        note = (
+            ctx.t("\nOne missed day this week was forgiven (a freeze).")
+            if result.freeze_used_this_week
+            else ""
+        )
+        ctx.reply(
+            "🔥 {name}: current streak **{current}** day(s), best **{best}**.{note}",
+            {
+                "name": account.display_name,
+                "current": result.current,
+                "best": result.best,
+                "note": note,
+            },
+        )
+
+
+def _away(person: Person) -> tuple[date, date] | None:
+    if person.away_until is None:
+        return None
+    return (person.away_since or person.away_until, person.away_until)
+
+
+__all__ = ["CheckIn", "CheckIns"]

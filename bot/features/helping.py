@@ -1,0 +1,265 @@
+"""Giving help: claim (command or button), unclaim, resolve with kudos, close, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.context import Ctx
+from bot.core.errors import PermissionDenied, UsageError
+from bot.core.events import OutMessage
+from bot.core.registry import (
+    Access,
+    Args,
+    CommandSpec,
+    Handler,
+    Param,
+    ParamKind,
+    Registry,
+    Suggest,
+    Where,
+)
+from bot.features.badges import BadgeAwarder
+from bot.features.notify import can_dm, mention_of
+from bot.features.requests_view import preview
+from bot.features.savetip import save_button
+from storage.mentoring_repo import MentoringRepository
+from storage.models import HelpRequest, Person, RequestStatus
+from storage.outbox_repo import Delivery
+
+MAX_ACTIVE_CLAIMS = 3
+MAX_THANKS = 500
+_NUMBER = Param("number", ParamKind.INT, "The request number, like 12", suggest=Suggest.REQUEST)
+_OPEN_NUMBER = replace(_NUMBER, suggest=Suggest.OPEN_REQUEST)
+
+
+def _spec(name: str, summary: str, handler: Handler, example: str, *extra: Param) -> CommandSpec:
+    number = _OPEN_NUMBER if name == "claim" else _NUMBER
+    return CommandSpec(name, summary, handler, example, (number, *extra), where=Where.GROUP)
+
+
+class Helping:
+    """The helper's side of a request, and the asker's (or an organizer's) closing of it."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        awarder: BadgeAwarder,
+        max_active_claims: int = MAX_ACTIVE_CLAIMS,
+    ) -> None:
+        self._registry = registry
+        self._awarder = awarder
+        self._max_active = max_active_claims
+
+    def register(self) -> None:
+        """Declares the commands and the **I'll help** button."""
+        self._registry.extend(
+            [
+                _spec("claim", "Offer to help with request #N", self.claim, "/claim 12"),
+                _spec(
+                    "unclaim", "Give request #N back to the open list", self.unclaim, "/unclaim 12"
+                ),
+                _spec(
+                    "resolve",
+                    "Mark request #N solved and thank the helper",
+                    self.resolve,
+                    "/resolve 12 Thanks, that worked!",
+                    Param(
+                        "thanks",
+                        ParamKind.TEXT,
+                        "A thank-you note",
+                        required=False,
+                        max_length=MAX_THANKS,
+                    ),
+                ),
+                _spec("close", "Close request #N without kudos", self.close, "/close 12"),
+                _spec("reopen", "Reopen request #N", self.reopen, "/reopen 12"),
+            ]
+        )
+        self._registry.add_button("claim", self.claim_button)
+
+    async def _find(self, ctx: Ctx, args: Args) -> HelpRequest:
+        community, _ = ctx.group()
+        number = int(args["number"])
+        request = await MentoringRepository(ctx.repo.session).by_number(community.id, number)
+        if request is None:
+            raise UsageError(
+                "There is no request #{number} here. See `/requests`.",
+                {"number": number},
+                "/requests",
+            )
+        return request
+
+    async def claim(self, ctx: Ctx, args: Args) -> None:
+        """Claims by number."""
+        await self._claim(ctx, await self._find(ctx, args))
+
+    async def claim_button(self, ctx: Ctx, payload: str) -> None:
+        """Claims from an **I'll help** button, in the group or in a DM."""
+        request = (
+            await MentoringRepository(ctx.repo.session).by_id(int(payload))
+            if payload.isdigit()
+            else None
+        )
+        if request is None:
+            raise UsageError("That request no longer exists.")
+        if await ctx.repo.membership(request.community_id, ctx.person.id) is None:
+            raise PermissionDenied(
+                "Join **{title}** first to help there.", {"title": request.community.title}
+            )
+        await self._claim(ctx, request)
+
+    async def _claim(self, ctx: Ctx, request: HelpRequest) -> None:
+        mentoring = MentoringRepository(ctx.repo.session)
+        values = {"number": request.number}
+        if request.asker_id == ctx.person.id:
+            raise UsageError("#{number} is your own request; someone else will pick it up.", values)
+        if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
+            raise UsageError(
+                "#{number} is already {status}.", {**values, "status": ctx.t(request.status)}
+            )
+        if request.status == RequestStatus.CLAIMED.value:
+            await self._taken(ctx, request)
+        if await mentoring.active_claims(ctx.person.id) >= self._max_active:
+            raise UsageError(
+                "You're already helping with {limit} requests. Resolve or `/unclaim` one first.",
+                {"limit": self._max_active},
+            )
+        if not await mentoring.try_claim(request.id, ctx.person.id, ctx.now):
+            fresh = await mentoring.by_id(request.id)
+            if fresh is not None:
+                await self._taken(ctx, fresh)
+            raise UsageError("#{number} can't be claimed right now.", values)
+        await self._introduce(ctx, request)
+
+    async def _taken(self, ctx: Ctx, request: HelpRequest) -> None:
+        if request.helper_id == ctx.person.id:
+            raise UsageError("You're already helping with #{number}.", {"number": request.number})
+        name = request.helper.display_name if request.helper is not None else ctx.t("someone")
+        raise UsageError(
+            "#{number} is already claimed by {name}.", {"number": request.number, "name": name}
+        )
+
+    async def _introduce(self, ctx: Ctx, request: HelpRequest) -> None:
+        community = request.community
+        asker = await ctx.repo.account_of(request.asker_id, community.platform)
+        helper = await ctx.repo.account_of(ctx.person.id, community.platform)
+        values = {
+            "helper": mention_of(helper) if helper else ctx.account.display_name,
+            "asker": mention_of(asker) if asker else request.asker.display_name,
+            "number": request.number,
+            "question": preview(request.question),
+        }
+        intro = ctx.t("🤝 {helper} will help {asker} with #{number}: “{question}”", values)
+        if ctx.community is not None and ctx.community.id == community.id:
+            ctx.reply_rich(intro)
+        else:
+            await ctx.enqueue(
+                f"claim:{request.id}:{ctx.now.isoformat()}:group",
+                Delivery(community.platform, chat_id=community.chat_id, community_id=community.id),
+                OutMessage(intro),
+                due_at=ctx.now,
+            )
+            ctx.reply("You're helping with #{number}. I told the group.", values)
+        plain_values = {
+            **values,
+            "helper": ctx.account.display_name,
+            "asker": request.asker.display_name,
+        }
+        for account, template in (
+            (asker, "{helper} will help you with #{number}: “{question}”. Say hello!"),
+            (
+                helper,
+                "You're helping {asker} with #{number}: “{question}”. When it's solved, "
+                "they can `/resolve {number}`.",
+            ),
+        ):
+            if account is not None and can_dm(account):
+                await ctx.enqueue(
+                    f"claim:{request.id}:{ctx.now.isoformat()}:dm:{account.person_id}",
+                    Delivery(
+                        account.platform,
+                        user_id=account.user_id,
+                        person_id=account.person_id,
+                        community_id=community.id,
+                    ),
+                    OutMessage(ctx.t(template, plain_values)),
+                    due_at=ctx.now,
+                )
+
+    async def unclaim(self, ctx: Ctx, args: Args) -> None:
+        """The helper gives the request back."""
+        request = await self._find(ctx, args)
+        if request.status != RequestStatus.CLAIMED.value or request.helper_id != ctx.person.id:
+            raise UsageError("You're not helping with #{number}.", {"number": request.number})
+        request.status = RequestStatus.OPEN.value
+        request.helper_id = None
+        request.claimed_at = None
+        ctx.reply("#{number} is open again. Anyone can offer help.", {"number": request.number})
+
+    async def _owner_or_organizer(self, ctx: Ctx, request: HelpRequest, command: str) -> None:
+        if request.asker_id != ctx.person.id and not await ctx.may(Access.ORGANIZER):
+            raise PermissionDenied(
+                "Only the asker or an organizer can use `/{command}` on #{number}.",
+                {"command": command, "number": request.number},
+            )
+
+    async def resolve(self, ctx: Ctx, args: Args) -> None:
+        """Marks the request solved; the helper gets kudos."""
+        request = await self._find(ctx, args)
+        await self._owner_or_organizer(ctx, request, "resolve")
+        if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
+            raise UsageError(
+                "#{number} is already {status}.",
+                {"number": request.number, "status": ctx.t(request.status)},
+            )
+        thanks = str(args.get("thanks", "")).strip()
+        request.status = RequestStatus.RESOLVED.value
+        request.resolved_at = ctx.now
+        request.thanks = thanks or None
+        if request.helper_id is None:
+            ctx.reply("#{number} is resolved. Glad it worked out!", {"number": request.number})
+            return
+        await MentoringRepository(ctx.repo.session).add_kudos(
+            request.community_id, request.asker_id, request.helper_id, thanks, ctx.now, request.id
+        )
+        helper = await ctx.repo.account_of(request.helper_id, request.community.platform)
+        ctx.reply(
+            "✅ #{number} is resolved. Kudos to {helper}!{thanks}\n"
+            "Worth keeping? Save it to the tips library.",
+            {
+                "number": request.number,
+                "helper": mention_of(helper) if helper else ctx.t("the helper"),
+                "thanks": ctx.t("\n“{text}”", {"text": thanks}) if thanks else "",
+            },
+            buttons=((save_button(request),),),
+        )
+        person = await ctx.repo.session.get(Person, request.helper_id)
+        if person is not None:
+            name = helper.display_name if helper else person.display_name
+            await self._awarder.check(ctx, request.community, person, name, "helped")
+
+    async def close(self, ctx: Ctx, args: Args) -> None:
+        """Closes without kudos."""
+        request = await self._find(ctx, args)
+        await self._owner_or_organizer(ctx, request, "close")
+        if request.status == RequestStatus.CLOSED.value:
+            raise UsageError("#{number} is already closed.", {"number": request.number})
+        if request.status == RequestStatus.RESOLVED.value:
+            raise UsageError(
+                "#{number} is resolved; `/reopen {number}` first.", {"number": request.number}
+            )
+        request.status = RequestStatus.CLOSED.value
+        ctx.reply("#{number} is closed.", {"number": request.number})
+
+    async def reopen(self, ctx: Ctx, args: Args) -> None:
+        """Back to open; a resolution's kudos are taken back."""
+        request = await self._find(ctx, args)
+        await self._owner_or_organizer(ctx, request, "reopen")
+        if request.status == RequestStatus.OPEN.value:
+            raise UsageError("#{number} is already open.", {"number": request.number})
+        await MentoringRepository(ctx.repo.session).drop_help_kudos(request.id)
+        request.status = RequestStatus.OPEN.value
+        request.helper_id = None
+        request.claimed_at = request.resolved_at = request.escalated_at = None
+        request.thanks = None
+        ctx.reply("#{number} is open again.", {"number": request.number})

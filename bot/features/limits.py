@@ -1,0 +1,44 @@
+"""Per-person limits on commands that notify others, with a reply that says when to retry."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.context import Ctx
+from bot.core.errors import UsageError
+from storage.activity_repo import ActivityRepository
+
+WINDOW = timedelta(hours=1)
+MAX_REQUESTS_PER_HOUR = 5
+MAX_TIPS_PER_HOUR = 10
+
+
+async def _check(
+    ctx: Ctx,
+    recent: Callable[[int, datetime], Awaitable[list[datetime]]],
+    limit: int,
+    what: str,
+) -> None:
+    times = await recent(ctx.person.id, ctx.now - WINDOW)
+    if len(times) < limit:
+        return
+    zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
+    again = (times[-limit] + WINDOW).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    raise UsageError(
+        "You've {what} {limit} times in the last hour, the limit. Try again after {time}.",
+        {"what": ctx.t(what), "limit": limit, "time": again},
+    )
+
+
+async def check_request_limit(ctx: Ctx) -> None:
+    """At most 5 requests (`/ask`, `/blocked`) per person per hour: each one pings people."""
+    repo = ActivityRepository(ctx.repo.session)
+    await _check(ctx, repo.requests_since, MAX_REQUESTS_PER_HOUR, "asked for help")
+
+
+async def check_tip_limit(ctx: Ctx) -> None:
+    """At most 10 tip posts per person per hour (a `/tip all` counts once)."""
+    repo = ActivityRepository(ctx.repo.session)
+    await _check(ctx, repo.tips_since, MAX_TIPS_PER_HOUR, "posted a tip")

@@ -1,0 +1,240 @@
+"""Asking for help: /ask with routing to matching skills, "how can I help?", /requests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from bot.core.context import Ctx
+from bot.core.errors import UsageError
+from bot.core.events import Outbound, OutMessage
+from bot.core.markup import RichText, join
+from bot.core.registry import (
+    Access,
+    Args,
+    CommandSpec,
+    Param,
+    ParamKind,
+    Registry,
+    TextTrigger,
+    Where,
+)
+from bot.domain.matching import overlap, split_tags, topics_in_text
+from bot.domain.topics import parse_topics
+from bot.features.limits import check_request_limit
+from bot.features.notify import notify
+from bot.features.requests_view import help_button, line, preview
+from storage.mentoring_repo import MemberReach, MentoringRepository
+from storage.models import HelpRequest, RequestStatus, TopicKind
+from storage.outbox_repo import Delivery
+
+ASK_EXAMPLE = "/ask How should I price handmade candles? #pricing"
+MAX_QUESTION = 1500
+MAX_LISTED = 10
+_CAN_HELP = re.compile(
+    r"^\s*(how\s+(can|may|could)\s+i\s+help(\s+out)?|can\s+i\s+help|what\s+can\s+i\s+help\s+with"
+    r"|who\s+needs\s+help|(does\s+)?any\s*one\s+needs?\s+help)\s*[?!.…]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_can_help(text: str) -> bool:
+    """Whether plain text is a member offering help."""
+    return bool(_CAN_HELP.match(text))
+
+
+def matching_helpers(
+    reach: list[MemberReach], asker_id: int, topics: list[str]
+) -> list[MemberReach]:
+    """Members (not the asker, not away) whose skills cover a topic of the request."""
+    return [
+        member
+        for member in reach
+        if member.person_id != asker_id and not member.away and overlap(member.skills, topics)
+    ]
+
+
+class Mentoring:
+    """Opens requests and routes them; lists what is open."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def register(self) -> None:
+        """Declares /ask, /canhelp, /requests and the "how can I help?" trigger."""
+        self._registry.extend(
+            [
+                CommandSpec(
+                    "ask",
+                    "Ask for help; members with matching skills are told",
+                    self.ask,
+                    ASK_EXAMPLE,
+                    (
+                        Param(
+                            "question",
+                            ParamKind.TEXT,
+                            "Your question, with optional #topics",
+                            max_length=4000,
+                        ),
+                    ),
+                    where=Where.GROUP,
+                    usage_override="/ask <question> [#topic …]",
+                ),
+                CommandSpec(
+                    "canhelp",
+                    "Open requests you could help with (same as “how can I help?”)",
+                    self.can_help,
+                    "/canhelp",
+                    access=Access.ANYONE,
+                ),
+                CommandSpec(
+                    "requests",
+                    "List this community's requests: open (default), mine or all",
+                    self.requests,
+                    "/requests mine",
+                    (
+                        Param(
+                            "which",
+                            ParamKind.CHOICE,
+                            "Which requests",
+                            required=False,
+                            choices=("open", "mine", "all"),
+                        ),
+                    ),
+                    where=Where.GROUP,
+                ),
+            ]
+        )
+        self._registry.add_trigger(TextTrigger("how can I help", is_can_help, self.can_help))
+
+    async def ask(self, ctx: Ctx, args: Args) -> None:
+        """Opens request #N and notifies the members whose skills match."""
+        question, tags = split_tags(str(args["question"]))
+        if not question:
+            raise UsageError("Add your question, not only #topics.", example=ASK_EXAMPLE)
+        request, helpers = await self.open_and_route(ctx, question, tags, ASK_EXAMPLE)
+        values = {
+            "number": request.number,
+            "question": preview(question),
+            "topics": ", ".join(topic.label for topic in request.topics),
+        }
+        if helpers:
+            note = ctx.t(
+                "I told {count} member(s) with matching skills ({topics}).",
+                {"count": len(helpers), "topics": values["topics"]},
+            )
+        elif request.topics:
+            note = ctx.t("Nobody here lists {topics} as a skill yet.", values)
+        else:
+            note = ctx.t("Add #topics next time so I can route it to the right people.")
+        ctx.reply(
+            "Request **#{number}** is open: “{question}”\n{note}\n"
+            "Anyone can offer help with “how can I help?” or the button.",
+            {**values, "note": note},
+            buttons=((help_button(request),),),
+        )
+
+    async def open_and_route(
+        self, ctx: Ctx, question: str, tags: list[str], example: str
+    ) -> tuple[HelpRequest, list[MemberReach]]:
+        """Opens a request in this community and notifies members whose skills match it."""
+        community, _ = ctx.group()
+        await check_request_limit(ctx)
+        if len(question) > MAX_QUESTION:
+            raise UsageError(
+                "Your question is too long ({length} characters; the limit is {limit}). "
+                "Ask the core of it and share details with your helper.",
+                {"length": len(question), "limit": MAX_QUESTION},
+                example,
+            )
+        mentoring = MentoringRepository(ctx.repo.session)
+        reach = await mentoring.reach(community.id, community.platform, ctx.now.date())
+        if tags:
+            topics = parse_topics(", ".join(tags), example)
+        else:
+            known = list(dict.fromkeys(skill for member in reach for skill in member.skills))
+            topics = [(label.casefold(), label) for label in topics_in_text(question, known)]
+        request = await mentoring.open_request(
+            community.id, ctx.person.id, question, topics, ctx.now
+        )
+        labels = [label for _, label in topics]
+        helpers = matching_helpers(reach, ctx.person.id, labels)
+        values = {
+            "asker": ctx.account.display_name,
+            "title": community.title,
+            "number": request.number,
+            "question": preview(question),
+            "topics": ", ".join(labels),
+        }
+        await notify(
+            self._enqueuer(ctx),
+            community,
+            [member.account for member in helpers],
+            ctx.t(
+                "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n“{question}”",
+                values,
+            ),
+            ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
+            f"ask:{request.id}",
+            ((help_button(request),),),
+        )
+        return request, helpers
+
+    @staticmethod
+    def _enqueuer(ctx: Ctx) -> Callable[[str, Delivery, OutMessage], Awaitable[bool]]:
+        async def enqueue_now(key: str, delivery: Delivery, message: OutMessage) -> bool:
+            return await ctx.enqueue(key, delivery, message, due_at=ctx.now)
+
+        return enqueue_now
+
+    async def can_help(self, ctx: Ctx, args: Args) -> None:
+        """Lists open requests, the ones matching the speaker's skills first, with buttons."""
+        mentoring = MentoringRepository(ctx.repo.session)
+        if ctx.community is not None:
+            community_ids = [ctx.community.id]
+        else:
+            community_ids = [m.community_id for m in await ctx.repo.memberships_of(ctx.person.id)]
+        found = (
+            await mentoring.listing(community_ids, [RequestStatus.OPEN], limit=200)
+            if community_ids
+            else []
+        )
+        candidates = [request for request in found if request.asker_id != ctx.person.id]
+        if not candidates:
+            ctx.reply(
+                "Nothing is open right now. Thank you for offering! Keep your `/skills` up to "
+                "date so I can route requests to you."
+            )
+            return
+        skills = [topic.label for topic in await ctx.repo.topics(ctx.person.id, TopicKind.SKILL)]
+        candidates.sort(
+            key=lambda r: (not overlap(skills, [t.label for t in r.topics]), r.created_at)
+        )
+        shown = candidates[:MAX_LISTED]
+        lines: list[RichText] = [ctx.t("**Open requests** (matching your skills first):")]
+        lines += [line(ctx, request, with_community=ctx.community is None) for request in shown]
+        if len(candidates) > MAX_LISTED:
+            lines.append(ctx.t("…and {more} more.", {"more": len(candidates) - MAX_LISTED}))
+        buttons = tuple((help_button(request),) for request in shown)
+        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
+
+    async def requests(self, ctx: Ctx, args: Args) -> None:
+        """Lists this community's requests."""
+        community, _ = ctx.group()
+        which = str(args.get("which", "open"))
+        statuses = {"open": [RequestStatus.OPEN, RequestStatus.CLAIMED], "mine": None, "all": None}[
+            which
+        ]
+        found = await MentoringRepository(ctx.repo.session).listing(
+            [community.id], statuses, ctx.person.id if which == "mine" else None
+        )
+        if not found:
+            ctx.reply(
+                "No {which} requests here. Ask with `/ask <question> #topic`.",
+                {"which": ctx.t(which)},
+            )
+            return
+        title = {"open": "Open requests", "mine": "Your requests", "all": "All requests"}[which]
+        ctx.reply_rich(
+            join([ctx.t("**{title}**", {"title": ctx.t(title)}), *(line(ctx, r) for r in found)])
+        )

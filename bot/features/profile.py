@@ -1,0 +1,351 @@
+"""A person's profile: skills, interests, timezone, language, away, roles, and /forgetme."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.context import Ctx
+from bot.core.errors import PermissionDenied, UsageError
+from bot.core.events import Button
+from bot.core.i18n import language_name
+from bot.core.markup import RichText, Span
+from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
+from bot.domain.dates import local_today, parse_local_date
+from bot.domain.timezones import local_time
+from bot.domain.topics import parse_topics
+from bot.features.badges import badge_labels
+from bot.features.linking import accounts_line
+from bot.features.onboarding import language_or_refuse, timezone_or_suggest
+from storage.link_repo import LinkRepository
+from storage.mentoring_repo import MentoringRepository
+from storage.models import Account, Membership, Role, TopicKind
+
+MAX_AWAY_DAYS = 366
+_CLEAR_WORDS = ("none", "clear", "-")
+A_ROLE = {Role.MEMBER: "a member", Role.MENTOR: "a mentor", Role.ORGANIZER: "an organizer"}
+
+
+class Profiles:
+    """Everything a person says about themselves, and organizers' role changes."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._registry = registry
+
+    def register(self) -> None:
+        """Declares this feature's commands and buttons."""
+        person = Param("person", ParamKind.PERSON, "Who")
+        self._registry.extend(
+            [
+                CommandSpec(
+                    "profile",
+                    "Role, skills, interests, timezone and more (sent privately)",
+                    self.profile,
+                    "/profile @alice",
+                    (Param("person", ParamKind.PERSON, "Whose profile", required=False),),
+                ),
+                CommandSpec(
+                    "skills",
+                    "Topics you can help with (replaces the list; alone shows it)",
+                    self.skills,
+                    "/skills pricing, design, excel",
+                    (Param("skills", ParamKind.LIST, "Comma-separated topics", required=False),),
+                    details="`/skills none` clears the list.",
+                ),
+                CommandSpec(
+                    "interests",
+                    "Topics you want help with",
+                    self.interests,
+                    "/interests marketing, taxes",
+                    (Param("interests", ParamKind.LIST, "Comma-separated topics", required=False),),
+                    details="`/interests none` clears the list.",
+                ),
+                CommandSpec(
+                    "timezone",
+                    "Your timezone, so pings and reminders come at your local time",
+                    self.timezone,
+                    "/timezone Europe/Berlin",
+                    (
+                        Param(
+                            "zone",
+                            ParamKind.WORD,
+                            "An IANA name like America/New_York",
+                            max_length=64,
+                        ),
+                    ),
+                ),
+                CommandSpec(
+                    "language",
+                    "Your language (else the community's, else English)",
+                    self.language,
+                    "/language es",
+                    (
+                        Param(
+                            "code",
+                            ParamKind.WORD,
+                            "A language code like en, es, pt_BR",
+                            max_length=16,
+                        ),
+                    ),
+                ),
+                CommandSpec(
+                    "away",
+                    "Vacation: no pings and a frozen streak until a date",
+                    self.away,
+                    "/away 2026-12-31",
+                    (Param("until", ParamKind.TEXT, "A date, or off", max_length=64),),
+                    usage_override="/away <date> | /away off",
+                ),
+                CommandSpec(
+                    "forgetme",
+                    "Delete every record of you (asks to confirm first)",
+                    self.forgetme,
+                    "/forgetme",
+                ),
+                CommandSpec(
+                    "promote",
+                    "Make a member a mentor or an organizer",
+                    self.promote,
+                    "/promote @alice mentor",
+                    (
+                        person,
+                        Param(
+                            "role",
+                            ParamKind.CHOICE,
+                            "The new role",
+                            choices=("mentor", "organizer"),
+                        ),
+                    ),
+                    access=Access.ORGANIZER,
+                    where=Where.GROUP,
+                ),
+                CommandSpec(
+                    "demote",
+                    "Make a mentor or organizer a plain member again",
+                    self.demote,
+                    "/demote @alice",
+                    (person,),
+                    access=Access.ORGANIZER,
+                    where=Where.GROUP,
+                ),
+            ]
+        )
+        self._registry.add_button("forget", self.forget_confirmed)
+        self._registry.add_button("forget-no", self.forget_cancelled)
+
+    async def profile(self, ctx: Ctx, args: Args) -> None:
+        """Shows a profile, privately: an ephemeral reply or a DM."""
+        account, membership = ctx.account, ctx.membership
+        if "person" in args:
+            account, membership = await ctx.member(str(args["person"]))
+        person = account.person
+        skills = await ctx.repo.topics(person.id, TopicKind.SKILL)
+        interests = await ctx.repo.topics(person.id, TopicKind.INTEREST)
+        role = ctx.t("—")
+        if membership is not None:
+            role = ctx.t(await self._effective_role(ctx, account, membership))
+        zone = person.timezone or (ctx.community.timezone if ctx.community else None)
+        helped, kudos = await MentoringRepository(ctx.repo.session).totals(person.id)
+        extra: RichText = ()
+        if account.id == ctx.account.id:  # which accounts are one person is private
+            linked = await LinkRepository(ctx.repo.session).accounts_of(person.id)
+            if len(linked) > 1:
+                extra = ctx.t("\nAccounts: {accounts}", {"accounts": accounts_line(linked)})
+        badges = await badge_labels(ctx.repo.session, person.id)
+        if person.away_until is not None and person.away_until >= ctx.now.date():
+            extra += ctx.t("\nAway until: {date}", {"date": person.away_until.isoformat()})
+        ctx.reply(
+            "**{name}**\nRole: {role}\nSkills: {skills}\nInterests: {interests}\n"
+            "Timezone: {tz}\nLanguage: {language}\nHelped: {helped} · Kudos: {kudos}\n"
+            "Badges: {badges}{away}",
+            {
+                "name": account.display_name,
+                "role": role,
+                "skills": ", ".join(t.label for t in skills) or ctx.t("none yet"),
+                "interests": ", ".join(t.label for t in interests) or ctx.t("none yet"),
+                "tz": zone or "UTC",
+                "language": language_name(person.language) if person.language else ctx.t("not set"),
+                "away": extra,
+                "helped": helped,
+                "kudos": kudos,
+                "badges": ", ".join(badges) or ctx.t("none yet"),
+            },
+            private=True,
+        )
+
+    async def _effective_role(self, ctx: Ctx, account: Account, membership: Membership) -> str:
+        if account.id == ctx.account.id:
+            return (await ctx.role()).value
+        if (
+            membership.role != Role.ORGANIZER.value
+            and ctx.community is not None
+            and await ctx.messenger.is_admin(ctx.community.chat_id, account.user_id)
+        ):
+            return Role.ORGANIZER.value
+        return membership.role
+
+    async def skills(self, ctx: Ctx, args: Args) -> None:
+        """Replaces or shows the topics the person can help with."""
+        await self._topics(ctx, args.get("skills"), TopicKind.SKILL, "/skills pricing, design")
+
+    async def interests(self, ctx: Ctx, args: Args) -> None:
+        """Replaces or shows the topics the person wants help with."""
+        await self._topics(ctx, args.get("interests"), TopicKind.INTEREST, "/interests marketing")
+
+    async def _topics(
+        self, ctx: Ctx, given: str | int | None, kind: TopicKind, example: str
+    ) -> None:
+        noun = ctx.t("skills" if kind is TopicKind.SKILL else "interests")
+        if given is None:
+            current = await ctx.repo.topics(ctx.person.id, kind)
+            if not current:
+                ctx.reply(
+                    "You have no {noun} yet. Example: `{example}`",
+                    {"noun": noun, "example": example},
+                )
+                return
+            ctx.reply(
+                "Your {noun}: {topics}",
+                {"noun": noun, "topics": ", ".join(t.label for t in current)},
+            )
+            return
+        text = str(given).strip()
+        clearing = text.lower() in _CLEAR_WORDS
+        topics = [] if clearing else parse_topics(text, example)
+        if not topics and not clearing:
+            raise UsageError(
+                "I found no {noun} in that. Separate them with commas.", {"noun": noun}, example
+            )
+        await ctx.repo.replace_topics(ctx.person.id, kind, topics)
+        if topics:
+            ctx.reply(
+                "Your {noun}: {topics}",
+                {"noun": noun, "topics": ", ".join(label for _, label in topics)},
+            )
+        else:
+            ctx.reply("Your {noun} list is now empty.", {"noun": noun})
+
+    async def timezone(self, ctx: Ctx, args: Args) -> None:
+        """Sets the person's own timezone."""
+        zone = timezone_or_suggest(str(args["zone"]), "/timezone Europe/Berlin")
+        ctx.person.timezone = zone
+        ctx.reply(
+            "Your timezone is now **{tz}** (your local time: {time}).",
+            {"tz": zone, "time": local_time(zone, ctx.now)},
+        )
+
+    async def language(self, ctx: Ctx, args: Args) -> None:
+        """Sets the person's own language."""
+        code = language_or_refuse(str(args["code"]), "/language es")
+        ctx.person.language = code
+        note = (
+            ""
+            if ctx.translator.has_catalog(code)
+            else ctx.t(" My messages stay in English until a translation is available.")
+        )
+        ctx.reply(
+            "Your language is now **{language}**.{note}",
+            {"language": language_name(code), "note": note},
+        )
+
+    async def away(self, ctx: Ctx, args: Args) -> None:
+        """Starts or ends a vacation."""
+        text = str(args["until"]).strip()
+        if text.lower() in ("off", "back", "none"):
+            zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
+            today = local_today(zone, ctx.now)
+            since = ctx.person.away_since
+            # Keep the finished stretch so it still freezes the streak; drop a same-day one.
+            ctx.person.away_until = today - timedelta(days=1) if since and since < today else None
+            ctx.person.away_since = since if ctx.person.away_until else None
+            ctx.reply("Welcome back! Pings and streaks are on again.")
+            return
+        zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
+        today = local_today(zone, ctx.now)
+        until = parse_local_date(text, zone, ctx.now)
+        example = "/away 2026-12-31"
+        if until is None:
+            raise UsageError("I can't read “{text}” as a date.", {"text": text}, example)
+        if until < today:
+            raise UsageError(
+                "{date} is in the past. Give a date from today on.",
+                {"date": until.isoformat()},
+                example,
+            )
+        if until > today + timedelta(days=MAX_AWAY_DAYS):
+            raise UsageError(
+                "That is more than a year away; pick a date within {days} days.",
+                {"days": MAX_AWAY_DAYS},
+                example,
+            )
+        ctx.person.away_until = until
+        ctx.person.away_since = today
+        ctx.reply(
+            "You're away until **{date}**: no pings, and your streak is frozen until then. "
+            "`/away off` ends it early.",
+            {"date": until.strftime("%a %d %b %Y")},
+        )
+
+    async def forgetme(self, ctx: Ctx, args: Args) -> None:
+        """Asks for confirmation before deleting everything about the person."""
+        payload = str(ctx.person.id)
+        ctx.reply(
+            "This deletes **everything** I store about you on every platform: profile, "
+            "skills, interests, memberships and roles. It cannot be undone.",
+            buttons=(
+                (
+                    Button("Delete everything", "forget", payload),
+                    Button("Cancel", "forget-no", payload),
+                ),
+            ),
+            private=True,
+        )
+
+    async def forget_confirmed(self, ctx: Ctx, payload: str) -> None:
+        """Deletes the person once they confirm with their own button."""
+        if payload != str(ctx.person.id):
+            raise PermissionDenied("That button belongs to someone else.")
+        counts = await ctx.repo.forget_person(ctx.person.id)
+        parts = ", ".join(f"{label}: {number}" for label, number in counts.items() if number)
+        ctx.reply(
+            "Done. I deleted every record of you ({parts}). Goodbye!",
+            {"parts": parts},
+            private=True,
+        )
+
+    async def forget_cancelled(self, ctx: Ctx, payload: str) -> None:
+        """Leaves everything as it was."""
+        ctx.reply("Cancelled; nothing was deleted.", private=True)
+
+    async def promote(self, ctx: Ctx, args: Args) -> None:
+        """Gives a member the mentor or organizer role."""
+        account, membership = await ctx.member(str(args["person"]))
+        role = Role(str(args["role"]))
+        if membership.role == role.value:
+            ctx.reply(
+                "{name} is already {role}.",
+                {"name": account.display_name, "role": ctx.t(A_ROLE[role])},
+            )
+            return
+        membership.role = role.value
+        ctx.reply(
+            "{name} is now {role} here.",
+            {"name": ctx.mention(account), "role": ctx.t(A_ROLE[role])},
+        )
+
+    async def demote(self, ctx: Ctx, args: Args) -> None:
+        """Makes someone a plain member again."""
+        account, membership = await ctx.member(str(args["person"]))
+        community, _ = ctx.group()
+        was = membership.role
+        membership.role = Role.MEMBER.value
+        still_admin = await ctx.messenger.is_admin(community.chat_id, account.user_id)
+        if still_admin:
+            ctx.reply(
+                "{name} is a member in my records, but stays an organizer because they "
+                "administer this chat.",
+                {"name": account.display_name},
+            )
+        elif was == Role.MEMBER.value:
+            ctx.reply("{name} is already a member.", {"name": account.display_name})
+        else:
+            ctx.reply("{name} is now a member.", {"name": Span(account.display_name)})

@@ -1,0 +1,50 @@
+"""How a help request reads in a list or a notification."""
+
+from __future__ import annotations
+
+from bot.core.context import Ctx
+from bot.core.events import Button
+from bot.core.markup import RichText
+from storage.models import HelpRequest, RequestStatus
+
+STATUS_TEXT = {
+    RequestStatus.OPEN.value: "open",
+    RequestStatus.CLAIMED.value: "claimed",
+    RequestStatus.RESOLVED.value: "resolved",
+    RequestStatus.CLOSED.value: "closed",
+}
+PREVIEW = 160
+
+
+def preview(question: str) -> str:
+    """The question, shortened for lists."""
+    return question if len(question) <= PREVIEW else question[: PREVIEW - 1] + "…"
+
+
+def topics_text(request: HelpRequest) -> str:
+    """` #pricing #etsy` (with a leading space), or nothing."""
+    return "".join(f" #{topic.label}" for topic in request.topics)
+
+
+def line(ctx: Ctx, request: HelpRequest, *, with_community: bool = False) -> RichText:
+    """One request in a list: number, question, topics, who asked, where it stands."""
+    status = ctx.t(STATUS_TEXT[request.status])
+    if request.status == RequestStatus.CLAIMED.value and request.helper is not None:
+        status = ctx.t("claimed by {name}", {"name": request.helper.display_name})
+    where = f" · {request.community.title}" if with_community else ""
+    return ctx.t(
+        "**#{number}** “{question}”{topics} — {asker}, {status}{where}",
+        {
+            "number": request.number,
+            "question": preview(request.question),
+            "topics": topics_text(request),
+            "asker": request.asker.display_name,
+            "status": status,
+            "where": where,
+        },
+    )
+
+
+def help_button(request: HelpRequest) -> Button:
+    """The **I'll help** button; its payload is the request's global id."""
+    return Button(f"I'll help #{request.number}", "claim", str(request.id))

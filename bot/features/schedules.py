@@ -1,0 +1,144 @@
+"""`/schedule`: list and stop a community's schedules; features add their own kinds."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.core.context import Ctx
+from bot.core.errors import UsageError
+from bot.core.markup import RichText, join
+from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
+from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
+from bot.delivery.timing import describe_days
+from storage.schedule_repo import ScheduleRepository
+
+SubHandler = Callable[[Ctx, str], Awaitable[None]]
+KIND_NAMES = {
+    "checkin": "check-in ping",
+    "tips": "tip of the day",
+    "recap": "weekly recap",
+    "tip": "one tip",
+    "partners": "weekly partners",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Subcommand:
+    """One `/schedule <name> …` form, with who may use it."""
+
+    name: str
+    handler: SubHandler
+    access: Access
+    usage: str
+
+
+class Schedules:
+    """The /schedule command; other features plug their schedule kinds into it."""
+
+    def __init__(self, registry: Registry, engine: ScheduleEngine) -> None:
+        self._registry = registry
+        self.engine = engine
+        self._subcommands: dict[str, Subcommand] = {}
+
+    def add_subcommand(self, sub: Subcommand) -> None:
+        """Lets a feature offer `/schedule <its kind> …`."""
+        self._subcommands[sub.name] = sub
+
+    def register(self) -> None:
+        """Declares /schedule with its list and off forms."""
+        self.add_subcommand(Subcommand("list", self.show, Access.MEMBER, "/schedule list"))
+        self.add_subcommand(
+            Subcommand("off", self.off, Access.ORGANIZER, "/schedule off <kind or id>")
+        )
+        self._registry.add_command(
+            CommandSpec(
+                "schedule",
+                "Show this community's schedules; organizers add or stop them",
+                self.schedule,
+                "/schedule list",
+                (
+                    Param("what", ParamKind.WORD, "list, off, or a kind to schedule"),
+                    Param("details", ParamKind.TEXT, "Time, days or text", required=False),
+                ),
+                where=Where.GROUP,
+                usage_override="/schedule list | /schedule off <kind or id> | /schedule <kind> …",
+            )
+        )
+
+    async def schedule(self, ctx: Ctx, args: Args) -> None:
+        """Dispatches to the named form."""
+        name = str(args["what"]).lower()
+        sub = self._subcommands.get(name)
+        if sub is None:
+            raise UsageError(
+                "I can't schedule “{name}”. Use one of: {forms}.",
+                {"name": name, "forms": "; ".join(s.usage for s in self._subcommands.values())},
+                "/schedule list",
+            )
+        await ctx.require(sub.access, f"schedule {sub.name}")
+        await sub.handler(ctx, str(args.get("details", "")))
+
+    async def show(self, ctx: Ctx, rest: str) -> None:
+        """Shows every active schedule with its next local fire time."""
+        community, _ = ctx.group()
+        schedules = await ScheduleRepository(ctx.repo.session).enabled(community.id)
+        if not schedules:
+            ctx.reply(
+                "No schedules here yet. Organizers can add one, e.g. `/schedule checkin 09:00`."
+            )
+            return
+        lines: list[RichText] = [ctx.t("**Schedules of {title}**", {"title": community.title})]
+        for schedule in schedules:
+            zone = zone_of(schedule)
+            upcoming_at = upcoming(schedule, ctx.now)
+            when = (
+                upcoming_at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")
+                if upcoming_at
+                else "—"
+            )
+            lines.append(
+                ctx.t(
+                    "#{id} {kind}: {time} {days} ({zone}) — next {when}",
+                    {
+                        "id": schedule.id,
+                        "kind": ctx.t(KIND_NAMES.get(schedule.kind, schedule.kind)),
+                        "time": schedule.local_time,
+                        "days": describe_days(schedule.days) if schedule.run_at is None else "",
+                        "zone": zone,
+                        "when": when,
+                    },
+                )
+            )
+        ctx.reply_rich(join(lines))
+
+    async def off(self, ctx: Ctx, rest: str) -> None:
+        """Stops one schedule by id, or every schedule of a kind."""
+        community, _ = ctx.group()
+        target = rest.strip().lstrip("#").lower()
+        example = "/schedule off checkin"
+        if not target:
+            raise UsageError(
+                "Say which schedule to stop: a kind or an id from `/schedule list`.",
+                example=example,
+            )
+        repo = ScheduleRepository(ctx.repo.session)
+        if target.isdigit():
+            found = await repo.get(int(target))
+            if found is None or found.community_id != community.id or not found.enabled:
+                raise UsageError("There is no active schedule #{id} here.", {"id": target}, example)
+            stopped = [found]
+        else:
+            stopped = list(await repo.of_kind(community.id, target))
+            if not stopped:
+                raise UsageError(
+                    "There is no active “{kind}” schedule here.", {"kind": target}, example
+                )
+        for schedule in stopped:
+            schedule.enabled = False
+        ctx.replan_after_commit(community.id)
+        ctx.reply(
+            "Stopped: {ids}.",
+            {"ids": ", ".join(f"#{s.id} {s.kind} {s.local_time}" for s in stopped)},
+        )

@@ -1,0 +1,188 @@
+"""`/schedule tips` (the daily drip from the library) and `/schedule tip` (one tip, later)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.context import Ctx
+from bot.core.errors import UsageError
+from bot.core.events import OutMessage
+from bot.core.markup import fmt
+from bot.core.registry import Access
+from bot.delivery.outbox import enqueue
+from bot.delivery.scheduler import Firing
+from bot.delivery.timing import ALL_DAYS, describe_days, next_fire, parse_days, parse_hhmm
+from bot.domain.tips import checked_tip, hashtags
+from bot.features.reminders import split_when
+from bot.features.schedules import Schedules, Subcommand
+from bot.features.tips import DAILY_HEADING, TIP_HEADING, tip_post
+from storage.models import Tip
+from storage.outbox_repo import Delivery
+from storage.schedule_repo import ScheduleRepository
+from storage.tips_repo import SCHEDULED_TIP_KIND, TipLibrary
+
+log = logging.getLogger(__name__)
+
+DAILY_KIND = "tips"
+EXAMPLE_DAILY = "/schedule tips 09:00 weekdays"
+EXAMPLE_ONE = "/schedule tip tomorrow 9am Follow up within a day #sales"
+MAX_AHEAD = timedelta(days=366)
+_LOCAL = "%a %d %b %H:%M"
+
+
+class TipSchedules:
+    """Plugs the two tip schedule kinds into `/schedule` and the schedule engine."""
+
+    def __init__(self, schedules: Schedules) -> None:
+        self._schedules = schedules
+
+    def register(self) -> None:
+        """Declares `/schedule tips`, `/schedule tip` and what firing them sends."""
+        self._schedules.add_subcommand(
+            Subcommand(DAILY_KIND, self.daily, Access.ORGANIZER, "/schedule tips <HH:MM> [days]")
+        )
+        self._schedules.add_subcommand(
+            Subcommand(
+                SCHEDULED_TIP_KIND, self.one_tip, Access.MENTOR, "/schedule tip <when> <text>"
+            )
+        )
+        self._schedules.engine.register_kind(DAILY_KIND, self.fire_daily)
+        self._schedules.engine.register_kind(SCHEDULED_TIP_KIND, self.fire_one)
+
+    async def daily(self, ctx: Ctx, rest: str) -> None:
+        """Starts (or moves) the tip of the day to a local time and days."""
+        community, _ = ctx.group()
+        when, _, days_text = rest.strip().partition(" ")
+        if not when:
+            raise UsageError("Say when: `/schedule tips <HH:MM> [days]`.", example=EXAMPLE_DAILY)
+        local_time = parse_hhmm(when, EXAMPLE_DAILY)
+        days = parse_days(days_text, EXAMPLE_DAILY)
+        repo = ScheduleRepository(ctx.repo.session)
+        replaced = list(await repo.of_kind(community.id, DAILY_KIND))
+        for old in replaced:
+            old.enabled = False
+        await repo.add(
+            community.id, DAILY_KIND, local_time, days, ctx.now, created_by=ctx.person.id
+        )
+        ctx.replan_after_commit(community.id)
+        first = next_fire(local_time, days, community.timezone, ctx.now)
+        count = await TipLibrary(ctx.repo.session).count(community.id)
+        ctx.reply(
+            "🌟 Tip of the day at **{time}** {days} ({zone}); the first on {when}.{replaced}{note}",
+            {
+                "time": local_time,
+                "days": describe_days(days),
+                "zone": community.timezone,
+                "when": first.astimezone(ZoneInfo(community.timezone)).strftime(_LOCAL),
+                "replaced": ctx.t(" It replaces the earlier time.") if replaced else "",
+                "note": ctx.t(" The library has {count} tips.", {"count": count})
+                if count
+                else ctx.t(
+                    " The library is empty for now: mentors add tips with `/tip <text> #topic`."
+                ),
+            },
+        )
+
+    async def one_tip(self, ctx: Ctx, rest: str) -> None:
+        """Schedules one tip to be posted (and stored) at a later local time."""
+        community, _ = ctx.group()
+        zone = ctx.person.timezone or community.timezone
+        found = split_when(rest, zone, ctx.now) if rest.strip() else None
+        padded = split_when(f"{rest} .", zone, ctx.now) if rest.strip() else None
+        if padded is not None and padded[1] == ".":  # all of it reads as a time
+            raise UsageError("What's the tip? Write it after the time.", example=EXAMPLE_ONE)
+        if found is None:
+            raise UsageError(
+                "I couldn't find when. Start with a time like `in 2h`, `tomorrow 9am` or "
+                "`2026-12-01 18:00`, then the tip.",
+                example=EXAMPLE_ONE,
+            )
+        due, raw = found
+        if due <= ctx.now:
+            raise UsageError(
+                "That time is in the past. Give a time from now on.", example=EXAMPLE_ONE
+            )
+        if due - ctx.now > MAX_AHEAD:
+            raise UsageError("That is more than a year away.", example=EXAMPLE_ONE)
+        text, _ = checked_tip(raw, EXAMPLE_ONE)
+        local = due.astimezone(ZoneInfo(zone))
+        schedule = await ScheduleRepository(ctx.repo.session).add(
+            community.id,
+            SCHEDULED_TIP_KIND,
+            local.strftime("%H:%M"),
+            ALL_DAYS,
+            ctx.now,
+            created_by=ctx.person.id,
+            text=text,
+            run_at=due,
+        )
+        schedule.timezone = zone
+        ctx.replan_after_commit(community.id)
+        ctx.reply(
+            "Scheduled: your tip goes to this group on **{when}** ({zone}) as #{id} in "
+            "`/schedule list`; `/schedule off {id}` cancels it.",
+            {"when": local.strftime(_LOCAL), "zone": zone, "id": schedule.id},
+        )
+
+    async def fire_daily(self, firing: Firing) -> None:
+        """Posts the best-rated tip not yet posted here; an empty library is reported once."""
+        community = firing.schedule.community
+        library = TipLibrary(firing.session)
+        tip = await library.next_for_the_day(community.id)
+        if tip is None:
+            notice = fmt(
+                "📭 No tip of the day today: the library is empty. Mentors can add one with "
+                "`/tip <text> #topic`; organizers can stop this with `/schedule off tips`."
+            )
+            delivery = Delivery(community.platform, chat_id=community.chat_id)
+            await enqueue(
+                firing.session,
+                f"tips-empty:{firing.schedule.id}",
+                delivery,
+                OutMessage(notice),
+                due_at=firing.occurrence,
+                now=firing.now,
+            )
+            return
+        if await _post(firing, tip, DAILY_HEADING):
+            await library.record_post(tip.id, community.id, firing.occurrence)
+
+    async def fire_one(self, firing: Firing) -> None:
+        """Stores the scheduled tip in the library and posts it."""
+        schedule = firing.schedule
+        community = schedule.community
+        if schedule.created_by is None or not schedule.text:
+            log.warning("scheduled tip %s has no author or text: skipped", schedule.id)
+            return
+        library = TipLibrary(firing.session)
+        added = await library.add_tip(
+            community.id,
+            schedule.created_by,
+            schedule.text,
+            hashtags(schedule.text, EXAMPLE_ONE),
+            firing.now,
+        )
+        tip = await library.get(added.id)
+        if tip is None:
+            return
+        await _post(firing, tip, TIP_HEADING)
+
+
+async def _post(firing: Firing, tip: Tip, heading: str) -> bool:
+    """Queues a tip for the firing's community, once per occurrence."""
+    community = firing.schedule.community
+    return await enqueue(
+        firing.session,
+        f"{firing.key}:{community.chat_id}",
+        Delivery(
+            community.platform,
+            chat_id=community.chat_id,
+            person_id=tip.author_id,
+            community_id=community.id,
+        ),
+        tip_post(tip, tip.author.display_name, heading),
+        due_at=firing.occurrence,
+        now=firing.now,
+    )

@@ -1,0 +1,259 @@
+"""Tips: mentors post them (here or everywhere), members search the library and vote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.core.context import Ctx
+from bot.core.errors import PermissionDenied, UsageError
+from bot.core.events import Button, Outbound, OutMessage
+from bot.core.markup import RichText, fmt, join
+from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
+from bot.core.router import MAX_INPUT
+from bot.domain.tips import checked_tip, preview, search_terms
+from bot.features.badges import BadgeAwarder
+from bot.features.limits import check_tip_limit
+from storage.models import Community, Membership, Role, Tip
+from storage.outbox_repo import Delivery
+from storage.tips_repo import TipLibrary
+
+EXAMPLE = "/tip Send the invoice the day the work is done #invoicing"
+EXAMPLE_ALL = "/tip all Price by value, not by hours #pricing"
+HELPFUL_ACTION = "tip-helpful"
+RESULTS = 5
+Fill = Callable[[str, Mapping[str, object] | None], RichText]
+TIP_HEADING = "💡 **Tip #{id} from {author}**"
+DAILY_HEADING = "🌟 **Tip of the day** (#{id}, from {author})"
+
+
+def helpful_button(tip: Tip, label: str = "Helpful") -> tuple[Button, ...]:
+    """The button row under a tip: one vote per person, pressing again takes it back."""
+    return (Button(label, HELPFUL_ACTION, str(tip.id)),)
+
+
+def tip_post(tip: Tip, author: str, heading: str = TIP_HEADING, t: Fill = fmt) -> OutMessage:
+    """The message that posts a tip in a group, with its **Helpful** button."""
+    values = {"id": tip.id, "author": author, "text": tip.text}
+    return OutMessage(t(heading + "\n{text}", values), (helpful_button(tip),), card=True)
+
+
+class Tips:
+    """`/tip`, `/tip all`, `/tips` and the **Helpful** button."""
+
+    def __init__(self, registry: Registry, awarder: BadgeAwarder) -> None:
+        self._registry = registry
+        self._awarder = awarder
+
+    def register(self) -> None:
+        """Declares this feature's commands and button."""
+        self._registry.extend(
+            [
+                CommandSpec(
+                    "tip",
+                    "Post a tip to this community's library (mentors and organizers)",
+                    self.tip,
+                    EXAMPLE,
+                    (Param("tip", ParamKind.TEXT, "The tip, with #topics", max_length=MAX_INPUT),),
+                    details=(
+                        "Mentors and organizers post; anyone else is told how to become a mentor. "
+                        "`/tip all <text>` posts it to every community where you are a mentor "
+                        "or organizer. To start a tip with the word “all”, write “All”."
+                    ),
+                    usage_override="/tip <text> [#topic …] | /tip all <text>",
+                ),
+                CommandSpec(
+                    "tips",
+                    "Search this community's tips (best first), or list the most helpful",
+                    self.tips,
+                    "/tips pricing #freelance",
+                    (
+                        Param(
+                            "query",
+                            ParamKind.TEXT,
+                            "Words or #topic",
+                            required=False,
+                            max_length=200,
+                            suggest=Suggest.TOPIC,
+                        ),
+                    ),
+                    where=Where.GROUP,
+                    usage_override="/tips [words | #topic]",
+                ),
+            ]
+        )
+        self._registry.add_button(HELPFUL_ACTION, self.helpful)
+
+    async def tip(self, ctx: Ctx, args: Args) -> None:
+        """Posts a tip here, or with `all` first, everywhere the person mentors."""
+        raw = str(args["tip"]).strip()
+        first, *rest = raw.split(maxsplit=1)
+        if first == "all":
+            await self._tip_all(ctx, rest[0] if rest else "")
+            return
+        if not ctx.in_group:
+            raise UsageError(
+                "Post a tip in a group chat, or send `/tip all <text>` here to post it to "
+                "every community where you are a mentor.",
+                example=EXAMPLE_ALL,
+            )
+        community, _ = ctx.group()
+        if not await ctx.may(Access.MENTOR):
+            raise PermissionDenied(
+                "Only mentors and organizers can post tips here. An organizer can make you a "
+                "mentor with `/promote @you mentor`. Meanwhile, `/tips` searches the library."
+            )
+        text, topics = checked_tip(raw, EXAMPLE)
+        await check_tip_limit(ctx)
+        library = TipLibrary(ctx.repo.session)
+        if await library.same_tip(community.id, ctx.person.id, text) is not None:
+            raise UsageError("That tip is already in this library. Send `/tips` to find it.")
+        tip = await library.add_tip(community.id, ctx.person.id, text, topics, ctx.now)
+        ctx.outbound.append(Outbound(tip_post(tip, ctx.account.display_name, t=ctx.t)))
+        await self._awarder.check(ctx, community, ctx.person, ctx.account.display_name, "tips")
+
+    async def _tip_all(self, ctx: Ctx, raw: str) -> None:
+        if not raw.strip():
+            raise UsageError("What's the tip? Write it after `all`.", example=EXAMPLE_ALL)
+        text, topics = checked_tip(raw, EXAMPLE_ALL)
+        await check_tip_limit(ctx)
+        targets = await self._mentored_communities(ctx)
+        if not targets:
+            raise PermissionDenied(
+                "You are not a mentor or organizer in any community I know, so there is nowhere "
+                "to post. An organizer can make you a mentor with `/promote @you mentor`."
+            )
+        library = TipLibrary(ctx.repo.session)
+        posted: list[str] = []
+        already: list[str] = []
+        latest: Community | None = None
+        for community in targets:
+            if await library.same_tip(community.id, ctx.person.id, text) is not None:
+                already.append(community.title or community.chat_id)
+                continue
+            tip = await library.add_tip(community.id, ctx.person.id, text, topics, ctx.now)
+            delivery = Delivery(
+                community.platform,
+                chat_id=community.chat_id,
+                person_id=ctx.person.id,
+                community_id=community.id,
+            )
+            await ctx.enqueue(
+                f"tip:{tip.id}:{community.platform}:{community.chat_id}",
+                delivery,
+                tip_post(tip, ctx.account.display_name, t=ctx.t),
+                due_at=ctx.now,
+            )
+            posted.append(community.title or community.chat_id)
+            latest = community
+        lines: list[RichText] = []
+        if latest is not None:
+            await self._awarder.check(ctx, latest, ctx.person, ctx.account.display_name, "tips")
+            lines.append(
+                ctx.t(
+                    "Your tip is on its way to {count} communities: {names}.",
+                    {"count": len(posted), "names": ", ".join(posted)},
+                )
+            )
+        if already:
+            lines.append(
+                ctx.t("Already in the library of: {names}.", {"names": ", ".join(already)})
+            )
+        ctx.reply_rich(join(lines), private=True)
+
+    async def _mentored_communities(self, ctx: Ctx) -> list[Community]:
+        """Every community where the person is at least a mentor (platform admins count)."""
+        found: list[Community] = []
+        for membership in await ctx.repo.memberships_of(ctx.person.id):
+            if await self._mentors_in(ctx, membership):
+                found.append(membership.community)
+        return sorted(found, key=lambda community: community.id)
+
+    async def _mentors_in(self, ctx: Ctx, membership: Membership) -> bool:
+        community = membership.community
+        if ctx.community is not None and community.id == ctx.community.id:
+            return await ctx.may(Access.MENTOR)
+        if Role(membership.role).rank >= Role.MENTOR.rank:
+            return True
+        return community.platform == ctx.platform and await ctx.messenger.is_admin(
+            community.chat_id, ctx.account.user_id
+        )
+
+    async def tips(self, ctx: Ctx, args: Args) -> None:
+        """Searches this community's library: full-text best matches first, then helpful."""
+        community, _ = ctx.group()
+        query = str(args.get("query", "")).strip()
+        words, keys = search_terms(query)
+        library = TipLibrary(ctx.repo.session)
+        if query and not words and not keys:
+            raise UsageError("Search with words or a #topic.", example="/tips pricing")
+        result = await library.search(community.id, words, keys, RESULTS)
+        if not result.hits:
+            if await library.count(community.id) == 0:
+                ctx.reply(
+                    "The tip library is empty so far. Mentors add tips with `/tip <text> #topic`."
+                )
+                return
+            topics = await library.popular_topics(community.id)
+            ctx.reply(
+                "No tips match “{query}”. Topics in this library: {topics}. "
+                "Try `/tips #{first}` or other words.",
+                {
+                    "query": query,
+                    "topics": ", ".join(f"#{t}" for t in topics) or "—",
+                    "first": topics[0] if topics else "pricing",
+                },
+            )
+            return
+        if query:
+            heading = ctx.t(
+                "**Tips for “{query}”** ({shown} of {total}, best first)",
+                {"query": query, "shown": len(result.hits), "total": result.total},
+            )
+        else:
+            heading = ctx.t(
+                "**Most helpful tips** ({shown} of {total}). Search with `/tips <words>` "
+                "or `/tips #topic`.",
+                {"shown": len(result.hits), "total": result.total},
+            )
+        lines = [heading]
+        for hit in result.hits:
+            lines.append(
+                ctx.t(
+                    "**#{id}** {text} — {author} · 👍 {helpful}",
+                    {
+                        "id": hit.tip.id,
+                        "text": preview(hit.tip.text),
+                        "author": hit.tip.author.display_name,
+                        "helpful": hit.helpful,
+                    },
+                )
+            )
+        buttons = tuple(helpful_button(hit.tip, f"Helpful #{hit.tip.id}") for hit in result.hits)
+        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
+
+    async def helpful(self, ctx: Ctx, payload: str) -> None:
+        """Toggles the presser's helpful vote on a tip of this community."""
+        library = TipLibrary(ctx.repo.session)
+        known = payload.isdigit() and len(payload) <= 9  # payloads can be forged on some platforms
+        tip = await library.get(int(payload)) if known else None
+        if tip is None:
+            ctx.reply(
+                "That tip has been deleted, so it can't take votes any more. "
+                "Send `/tips` to see the library.",
+                private=True,
+            )
+            return
+        if ctx.community is None or tip.community_id != ctx.community.id:
+            ctx.reply("That tip belongs to another community's library.", private=True)
+            return
+        if tip.author_id == ctx.person.id:
+            ctx.reply("That's your own tip; the others decide whether it helps.", private=True)
+            return
+        voted = await library.toggle_helpful(tip.id, ctx.person.id, ctx.now)
+        count = await library.helpful_count(tip.id)
+        template = (
+            "Thanks! Tip #{id} is marked helpful ({count} so far). Press again to take it back."
+            if voted
+            else "Your helpful vote on tip #{id} is taken back ({count} left)."
+        )
+        ctx.reply(template, {"id": tip.id, "count": count}, private=True)

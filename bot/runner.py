@@ -1,0 +1,111 @@
+"""Runs the core with the adapters the settings enable, on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from adapters.base import Adapter
+from adapters.console import ConsoleChat, run_interactive, run_script
+from bot.app import Core
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_adapters(core: Core, settings: Settings) -> list[Adapter]:
+    """The platform adapters whose tokens are set."""
+    adapters: list[Adapter] = []
+    if settings.telegram_token:
+        from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
+
+        config = TelegramConfig(
+            token=settings.telegram_token.get_secret_value(),
+            api_base_url=str(settings.telegram_api_base_url or "") or None,
+            webhook_url=str(settings.telegram_webhook_url or "") or None,
+            webhook_port=settings.telegram_webhook_port,
+        )
+        telegram = TelegramAdapter(
+            core.router, core.registry, config, community_mover(core.database.sessions)
+        )
+        adapters.append(telegram)
+    if settings.discord_token:
+        from adapters.discord import DiscordAdapter  # lazy: only Discord runs import discord.py
+
+        adapters.append(
+            DiscordAdapter(
+                core.router,
+                core.registry,
+                settings.discord_token.get_secret_value(),
+                api_base_url=str(settings.discord_api_base_url or "") or None,
+                gateway_url=settings.discord_gateway_url,
+                message_content=settings.discord_message_content,
+            )
+        )
+    return adapters
+
+
+async def run(settings: Settings, *, script: str | None = None) -> int:
+    """Starts the core, then the console (no tokens) or the platform adapters."""
+    core = Core(settings)
+    await core.start()
+    try:
+        if settings.telegram_token or settings.discord_token:
+            return await _run_platforms(core, settings)
+        chat = ConsoleChat(core.router, _print)
+        core.attach(chat.messenger)
+        await core.start_delivery()
+        if script is None:
+            await run_interactive(chat)
+        elif script == "-":
+            await run_script(chat, sys.stdin.read().splitlines())
+        else:
+            lines = Path(script).read_text(encoding="utf-8").splitlines()  # noqa: ASYNC240
+            await run_script(chat, lines, core.dispatcher.drain_due)
+    finally:
+        await core.stop()
+    return 0
+
+
+async def _run_platforms(core: Core, settings: Settings) -> int:
+    """Runs every enabled adapter until SIGINT/SIGTERM; one failing leaves the others up."""
+    adapters = build_adapters(core, settings)
+    if not adapters:
+        print("mentorbot: no platform adapter is available in this build", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    started: list[Adapter] = []
+    for adapter in adapters:
+        try:
+            await adapter.start()
+        except Exception:
+            log.exception("adapter %s failed to start", type(adapter).__name__)
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+            continue
+        started.append(adapter)
+    if not started:
+        return 1
+    for adapter in started:
+        core.attach(adapter.messenger)
+    await core.start_delivery()
+    log.info("mentorbot is running on %d platform(s)", len(started))
+    await stop.wait()
+    for adapter in reversed(started):
+        try:
+            await adapter.stop()
+        except Exception:
+            log.exception("adapter %s failed to stop cleanly", type(adapter).__name__)
+    return 0
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)

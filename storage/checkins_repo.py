@@ -1,0 +1,108 @@
+"""Check-in rows: one per person, community and local day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CheckIn, Membership, OutboxMessage
+
+
+class CheckInRepository:
+    """Reads and writes of check-ins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def on(self, community_id: int, person_id: int, day: date) -> CheckIn | None:
+        """The person's check-in for that local day in that community."""
+        return await self.session.scalar(
+            select(CheckIn).where(
+                CheckIn.community_id == community_id,
+                CheckIn.person_id == person_id,
+                CheckIn.local_date == day,
+            )
+        )
+
+    async def ensure(
+        self, community_id: int, person_id: int, day: date, now: datetime
+    ) -> tuple[CheckIn, bool]:
+        """Finds or starts the day's check-in; the flag tells whether it is new."""
+        found = await self.on(community_id, person_id, day)
+        if found is not None:
+            return found, False
+        created = CheckIn(
+            community_id=community_id,
+            person_id=person_id,
+            local_date=day,
+            plan="",
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(created)
+        await self.session.flush()
+        return created, True
+
+    async def latest_on(self, person_id: int, day: date) -> CheckIn | None:
+        """The person's most recent check-in for that day, in any community (for DMs)."""
+        return await self.session.scalar(
+            select(CheckIn)
+            .where(
+                CheckIn.person_id == person_id,
+                CheckIn.local_date == day,
+                CheckIn.skipped.is_(False),
+            )
+            .order_by(CheckIn.updated_at.desc())
+            .limit(1)
+        )
+
+    async def days_of(self, person_id: int, since: date) -> list[date]:
+        """Every local day (any community) the person checked in, since a date."""
+        rows = await self.session.scalars(
+            select(CheckIn.local_date)
+            .where(
+                CheckIn.person_id == person_id,
+                CheckIn.skipped.is_(False),
+                CheckIn.local_date >= since,
+            )
+            .distinct()
+        )
+        return list(rows.all())
+
+    async def of_day(self, community_id: int, day: date) -> Sequence[CheckIn]:
+        """All check-ins of a community for one day."""
+        rows = await self.session.scalars(
+            select(CheckIn)
+            .where(CheckIn.community_id == community_id, CheckIn.local_date == day)
+            .order_by(CheckIn.created_at)
+        )
+        return list(rows.all())
+
+    async def active_people(self, community_id: int, since: date) -> set[int]:
+        """Members who checked in here at least once since a date (the ones nudges are for)."""
+        rows = await self.session.scalars(
+            select(CheckIn.person_id)
+            .join(
+                Membership,
+                (Membership.person_id == CheckIn.person_id)
+                & (Membership.community_id == CheckIn.community_id),
+            )
+            .where(CheckIn.community_id == community_id, CheckIn.local_date >= since)
+            .distinct()
+        )
+        return set(rows.all())
+
+    async def is_checkin_ping(self, chat_id: str, platform: str, message_id: str) -> bool:
+        """Whether a message the bot sent in that chat was a check-in ping."""
+        found = await self.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.platform == platform,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.message_id == message_id,
+                OutboxMessage.key.startswith("checkin:"),
+            )
+        )
+        return found is not None

@@ -1,0 +1,93 @@
+"""Engine and session factory; SQLite gets WAL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Connection) -> None:
+    # Take the write lock at BEGIN: a deferred transaction that later upgrades to a write can
+    # fail at once with SQLITE_BUSY (busy_timeout does not apply), which two members pressing
+    # the same button at the same moment would hit.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """Owns the async engine and hands out sessions."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, pool_pre_ping=True)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)
+        self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine, expire_on_commit=False
+        )
+
+    async def upgrade(self) -> None:
+        """Applies every Alembic migration not yet applied."""
+        async with self.engine.begin() as connection:
+            await connection.run_sync(_upgrade_sync)
+        log.info("database schema is up to date")
+
+    async def dispose(self) -> None:
+        """Closes every pooled connection."""
+        await self.engine.dispose()
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at our migrations, optionally bound to a connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade_sync(connection: Connection) -> None:
+    command.upgrade(alembic_config(connection), "head")
+
+
+def upgrade_blocking(url: str) -> None:
+    """`mentorbot db upgrade`: migrate and exit."""
+
+    async def _run() -> None:
+        database = Database(url)
+        try:
+            await database.upgrade()
+        finally:
+            await database.dispose()
+
+    asyncio.run(_run())

@@ -1,0 +1,266 @@
+"""Repository functions the core calls; the core never builds SQL itself."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import (
+    Account,
+    Badge,
+    Community,
+    Membership,
+    OutboxMessage,
+    PartnerPair,
+    Person,
+    PersonTopic,
+    Role,
+    TopicKind,
+)
+from storage.tips_repo import TipLibrary
+
+
+@dataclass(frozen=True, slots=True)
+class NewCommunityDefaults:
+    """What a community starts with when the bot first sees it."""
+
+    timezone: str
+    language: str
+
+
+class Repository:
+    """All reads and writes for one unit of work (one inbound event)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def community(self, platform: str, chat_id: str) -> Community | None:
+        """The community for a chat, if the bot has seen it."""
+        return await self.session.scalar(
+            select(Community).where(Community.platform == platform, Community.chat_id == chat_id)
+        )
+
+    async def ensure_community(
+        self,
+        platform: str,
+        chat_id: str,
+        title: str,
+        defaults: NewCommunityDefaults,
+        now: datetime,
+    ) -> tuple[Community, bool]:
+        """Finds or registers the community; the flag tells whether it is new."""
+        found = await self.community(platform, chat_id)
+        if found is not None:
+            if title and found.title != title:
+                found.title = title[:256]
+            return found, False
+        created = Community(
+            platform=platform,
+            chat_id=chat_id,
+            title=title[:256],
+            timezone=defaults.timezone,
+            language=defaults.language,
+            created_at=now,
+        )
+        self.session.add(created)
+        await self.session.flush()
+        return created, True
+
+    async def move_community_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
+        """Keeps a community's data when its chat gets a new id (group → supergroup)."""
+        found = await self.community(platform, old_chat_id)
+        if found is None or await self.community(platform, new_chat_id) is not None:
+            return False
+        found.chat_id = new_chat_id
+        await self.session.flush()
+        return True
+
+    async def account(self, platform: str, user_id: str) -> Account | None:
+        """The account for a platform user, with its person loaded."""
+        return await self.session.scalar(
+            select(Account)
+            .options(selectinload(Account.person))
+            .where(Account.platform == platform, Account.user_id == user_id)
+        )
+
+    async def account_of(self, person_id: int, platform: str) -> Account | None:
+        """The person's account on one platform, if they have one."""
+        return await self.session.scalar(
+            select(Account).where(Account.person_id == person_id, Account.platform == platform)
+        )
+
+    async def display_names(self, person_ids: Collection[int], platform: str) -> dict[int, str]:
+        """Each person's display name on one platform, in one query (absent: no account)."""
+        if not person_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Account.person_id, Account.display_name).where(
+                Account.platform == platform, Account.person_id.in_(list(person_ids))
+            )
+        )
+        return {person_id: name for person_id, name in rows}
+
+    async def ensure_account(
+        self,
+        platform: str,
+        user_id: str,
+        display_name: str,
+        username: str | None,
+        now: datetime,
+    ) -> Account:
+        """Finds the account (refreshing its names) or creates it with a new person."""
+        found = await self.account(platform, user_id)
+        handle = username.lower().lstrip("@")[:64] if username else None
+        if found is not None:
+            found.display_name = display_name[:256]
+            found.username = handle
+            return found
+        person = Person(display_name=display_name[:256], created_at=now)
+        account = Account(
+            person=person,
+            platform=platform,
+            user_id=user_id,
+            username=handle,
+            display_name=display_name[:256],
+            created_at=now,
+        )
+        self.session.add(account)
+        await self.session.flush()
+        return account
+
+    async def membership(self, community_id: int, person_id: int) -> Membership | None:
+        """The person's membership in the community, if any."""
+        return await self.session.scalar(
+            select(Membership).where(
+                Membership.community_id == community_id, Membership.person_id == person_id
+            )
+        )
+
+    async def ensure_membership(
+        self, community: Community, person: Person, now: datetime
+    ) -> tuple[Membership, bool]:
+        """Joins the person to the community as a member; the flag tells whether it is new."""
+        found = await self.membership(community.id, person.id)
+        if found is not None:
+            return found, False
+        created = Membership(
+            community_id=community.id, person_id=person.id, role=Role.MEMBER.value, joined_at=now
+        )
+        self.session.add(created)
+        await self.session.flush()
+        return created, True
+
+    async def member_count(self, community_id: int) -> int:
+        """How many people belong to the community."""
+        count = await self.session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.community_id == community_id)
+        )
+        return int(count or 0)
+
+    async def member_by_handle(
+        self, community_id: int, platform: str, handle: str
+    ) -> tuple[Account, Membership] | None:
+        """A member of the community found by @username or display name on this platform."""
+        wanted = handle.lower().lstrip("@")
+        rows = await self.session.execute(
+            select(Account, Membership)
+            .join(Membership, Membership.person_id == Account.person_id)
+            .options(selectinload(Account.person))
+            .where(Membership.community_id == community_id, Account.platform == platform)
+            .where((Account.username == wanted) | (func.lower(Account.display_name) == wanted))
+            .order_by(Account.username == wanted)
+        )
+        found = rows.first()
+        return None if found is None else (found[0], found[1])
+
+    async def member_by_user_id(
+        self, community_id: int, platform: str, user_id: str
+    ) -> tuple[Account, Membership] | None:
+        """A member of the community found by their platform user id."""
+        rows = await self.session.execute(
+            select(Account, Membership)
+            .join(Membership, Membership.person_id == Account.person_id)
+            .options(selectinload(Account.person))
+            .where(
+                Membership.community_id == community_id,
+                Account.platform == platform,
+                Account.user_id == user_id,
+            )
+        )
+        found = rows.first()
+        return None if found is None else (found[0], found[1])
+
+    async def topics(self, person_id: int, kind: TopicKind) -> list[PersonTopic]:
+        """A person's skills or interests, in the order they gave them."""
+        result = await self.session.scalars(
+            select(PersonTopic)
+            .where(PersonTopic.person_id == person_id, PersonTopic.kind == kind.value)
+            .order_by(PersonTopic.position)
+        )
+        return list(result)
+
+    async def replace_topics(
+        self, person_id: int, kind: TopicKind, topics: Sequence[tuple[str, str]]
+    ) -> None:
+        """Replaces a person's skills or interests with (key, label) pairs."""
+        await self.session.execute(
+            delete(PersonTopic).where(
+                PersonTopic.person_id == person_id, PersonTopic.kind == kind.value
+            )
+        )
+        for position, (key, label) in enumerate(topics):
+            self.session.add(
+                PersonTopic(
+                    person_id=person_id, kind=kind.value, key=key, label=label, position=position
+                )
+            )
+        await self.session.flush()
+
+    async def memberships_of(self, person_id: int) -> list[Membership]:
+        """Every community the person belongs to."""
+        result = await self.session.scalars(
+            select(Membership)
+            .options(selectinload(Membership.community))
+            .where(Membership.person_id == person_id)
+        )
+        return list(result)
+
+    async def forget_person(self, person_id: int) -> dict[str, int]:
+        """Deletes every row of the person; returns how many of each kind went.
+
+        Their tips go too (not anonymized): a tip is the person's own words.
+        """
+        counts = await TipLibrary(self.session).forget_author(person_id)
+        either_side = (PartnerPair.person_a_id == person_id) | (
+            PartnerPair.person_b_id == person_id
+        )
+        pairs = await self.session.scalar(
+            select(func.count()).select_from(PartnerPair).where(either_side)
+        )
+        await self.session.execute(delete(PartnerPair).where(either_side))
+        counts["partner pairings"] = int(pairs or 0)
+        for label, model in (
+            ("queued messages", OutboxMessage),
+            ("badges", Badge),
+            ("skills and interests", PersonTopic),
+            ("memberships", Membership),
+            ("platform accounts", Account),
+        ):
+            column = model.person_id  # type: ignore[attr-defined]
+            number = await self.session.scalar(
+                select(func.count()).select_from(model).where(column == person_id)
+            )
+            await self.session.execute(delete(model).where(column == person_id))
+            counts[label] = int(number or 0)
+        deleted = await self.session.execute(
+            delete(Person).where(Person.id == person_id).returning(Person.id)
+        )
+        counts["profile"] = len(deleted.all())
+        return counts

@@ -1,0 +1,76 @@
+"""Schedule rows: the source of truth the scheduler is rebuilt from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from storage.models import Schedule
+
+
+class ScheduleRepository:
+    """Reads and writes of the schedules table."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self,
+        community_id: int,
+        kind: str,
+        local_time: str,
+        days: str,
+        now: datetime,
+        *,
+        created_by: int | None = None,
+        text: str | None = None,
+        run_at: datetime | None = None,
+        grace_seconds: int = 7200,
+    ) -> Schedule:
+        """Creates an enabled schedule."""
+        schedule = Schedule(
+            community_id=community_id,
+            kind=kind,
+            local_time=local_time,
+            days=days,
+            enabled=True,
+            text=text,
+            run_at=run_at,
+            grace_seconds=grace_seconds,
+            created_by=created_by,
+            created_at=now,
+        )
+        self.session.add(schedule)
+        await self.session.flush()
+        return schedule
+
+    async def get(self, schedule_id: int) -> Schedule | None:
+        """One schedule with its community loaded."""
+        return await self.session.scalar(
+            select(Schedule)
+            .options(selectinload(Schedule.community))
+            .where(Schedule.id == schedule_id)
+        )
+
+    async def enabled(self, community_id: int | None = None) -> Sequence[Schedule]:
+        """Every enabled schedule (of one community, when given), with communities loaded."""
+        query = (
+            select(Schedule)
+            .options(selectinload(Schedule.community))
+            .where(Schedule.enabled.is_(True))
+            .order_by(Schedule.id)
+        )
+        if community_id is not None:
+            query = query.where(Schedule.community_id == community_id)
+        return list((await self.session.scalars(query)).all())
+
+    async def of_kind(self, community_id: int, kind: str) -> Sequence[Schedule]:
+        """The enabled schedules of one kind in a community."""
+        query = select(Schedule).where(
+            Schedule.community_id == community_id, Schedule.kind == kind, Schedule.enabled.is_(True)
+        )
+        return list((await self.session.scalars(query)).all())

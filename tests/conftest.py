@@ -1,0 +1,132 @@
+"""Fixtures: every database test runs on SQLite and on a real PostgreSQL on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import Core
+from bot.config import Settings
+from storage.db import Database
+from storage.models import Base
+from tests.harness import ChatDriver, FakeClock
+
+POSTGRES_SERVER = os.environ.get(
+    "MENTORBOT_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+_skipped_postgres: list[str] = []
+
+
+async def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+
+
+async def _create_postgres_database(name: str) -> str:
+    admin = create_async_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+    return POSTGRES_SERVER.rsplit("/", 1)[0] + f"/{name}"
+
+
+async def _drop_postgres_database(name: str) -> None:
+    admin = create_async_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A migrated PostgreSQL database for this test run, or None when none can be had."""
+    name = f"mentorbot_test_{uuid.uuid4().hex[:10]}"
+    try:
+        url = asyncio.run(_create_postgres_database(name))
+        asyncio.run(_migrate(url))
+    except (OSError, Exception) as error:
+        _skipped_postgres.append(f"{type(error).__name__}: {error}")
+        yield None
+        return
+    yield url
+    asyncio.run(_drop_postgres_database(name))
+
+
+async def _truncate(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, postgres_url: str | None, tmp_path: Path
+) -> str:
+    """A clean, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "mentorbot.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    if postgres_url is None:
+        if os.environ.get("MENTORBOT_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but unavailable: {_skipped_postgres}")
+        pytest.skip("PostgreSQL unavailable on 127.0.0.1:5432")
+    asyncio.run(_truncate(postgres_url))
+    return postgres_url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Monday 2026-11-23 12:00 UTC, moved only by the test."""
+    return FakeClock(datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def core(db_url: str, clock: FakeClock) -> AsyncIterator[Core]:
+    """The real core on a clean database."""
+    settings = Settings(_env_file=None, database_url=db_url)  # type: ignore[call-arg]
+    instance = Core(settings, clock=clock)
+    await instance.start()
+    yield instance
+    await instance.stop()
+
+
+@pytest.fixture
+def chat(core: Core) -> ChatDriver:
+    """People talking to the bot through the console adapter."""
+    return ChatDriver(core)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Says loudly when PostgreSQL tests could not run."""
+    if _skipped_postgres:
+        terminalreporter.write_sep("!", "PostgreSQL TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(f"reason: {_skipped_postgres[0]}")

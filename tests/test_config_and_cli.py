@@ -1,0 +1,114 @@
+"""Settings fail at start with one clear line; the CLI runs the console end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults() -> None:
+    settings = load_settings(_env_file=None)
+    assert settings.database_url == "sqlite+aiosqlite:///./mentorbot.db"
+    assert settings.default_timezone == "UTC"
+    assert settings.telegram_token is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("default_timezone", "Mars/Base", "DEFAULT_TIMEZONE: unknown timezone"),
+        ("default_language", "zz", "DEFAULT_LANGUAGE: unknown language"),
+        ("log_level", "LOUD", "LOG_LEVEL"),
+        ("database_url", "sqlite:///x.db", "DATABASE_URL: use an async driver"),
+        ("telegram_webhook_port", "99999", "TELEGRAM_WEBHOOK_PORT"),
+    ],
+)
+def test_invalid_setting_is_one_line(name: str, value: str, fragment: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, **{name: value})
+    message = str(caught.value)
+    assert fragment in message
+    assert "\n" not in message
+
+
+def _run(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DISCORD_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_invalid_env_exits_2_without_traceback(tmp_path: Path) -> None:
+    result = _run(["run"], {"DEFAULT_TIMEZONE": "Nowhere/Land"}, tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("mentorbot: invalid setting DEFAULT_TIMEZONE")
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_script_from_stdin_and_db_upgrade(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db"}
+    assert _run(["db", "upgrade"], env, tmp_path).returncode == 0
+    script = "/as dana\n/in makers\n/skills knitting, pricing\n/profile\n/quit\n/help\n"
+    result = _run(["run", "--script", "-"], env, tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "[makers] mentorbot: Your skills: knitting, pricing" in result.stdout
+    assert "[dm dana] mentorbot: Dana" in result.stdout
+    assert "What you can do here" not in result.stdout  # stopped at /quit
+    assert "Traceback" not in result.stderr
+
+
+def test_readme_demo_script_runs(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/demo.db"}
+    result = _run(["run", "--script", str(ROOT / "examples" / "demo.txt")], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    out = result.stdout
+    assert "Your skills: pricing, design" in out
+    assert "I don't know the timezone" in out
+    assert "Request #1 is open" in out
+    assert "[dm carol] mentorbot: Bob asked for help" in out
+    assert out.index("Open requests") < out.index("🤝 @Carol will help @Bob with #1")
+    assert "#1 is resolved. Kudos to @Carol!" in out
+    assert "1. Carol — 1 helped, 1 kudos" in out
+    assert "I'll remind you on **" not in out
+    assert "(America/New_York) by DM" in out
+    assert "is now a mentor here" in out
+
+
+def test_missing_script_file(tmp_path: Path) -> None:
+    result = _run(["run", "--script", "nope.txt"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "no such script file" in result.stderr
+
+
+def test_env_example_loads_and_names_every_setting() -> None:
+    example = ROOT / ".env.example"
+    settings = load_settings(_env_file=str(example))
+    assert settings.telegram_token is None
+    assert settings.telegram_api_base_url is None
+    names = {line.split("=", 1)[0] for line in example.read_text().splitlines() if "=" in line}
+    expected = {field.upper() for field in type(settings).model_fields}
+    assert {n for n in names if not n.startswith("#")} >= expected
+
+
+def test_tokens_never_show_in_settings_repr() -> None:
+    settings = load_settings(_env_file=None, telegram_token="123:SECRET", discord_token="DSECRET")
+    assert "SECRET" not in repr(settings)
+    assert "SECRET" not in str(settings)
