@@ -290,6 +290,17 @@ class FakeBotApi:
         await self.wait_until(lambda: len(self.sent_to(chat_id)) >= count)
         return self.sent_to(chat_id)
 
+    async def wait_text(self, chat_id: int, fragment: str) -> Sent:
+        """Waits for a message containing `fragment` (queued posts may arrive in between)."""
+
+        def found() -> Sent | None:
+            return next((m for m in self.sent_to(chat_id) if fragment in m.text), None)
+
+        await self.wait_until(lambda: found() is not None)
+        message = found()
+        assert message is not None
+        return message
+
     # the server
 
     def _touch(self) -> None:
