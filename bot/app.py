@@ -13,6 +13,7 @@ from bot.core.router import Router
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.scheduler import ScheduleEngine
 from bot.features.badges import BadgeAwarder, Badges
+from bot.features.bridges import Bridging
 from bot.features.checkin_ping import CheckInPing
 from bot.features.checkins import CheckIns
 from bot.features.escalation import Escalation
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     """Every feature declares its commands, buttons, triggers and schedule kinds here, once."""
     registry = Registry()
-    Onboarding(registry).register()
+    Onboarding(registry, Bridging()).register()
     Profiles(registry).register()
     Linking(registry).register()
     schedules = Schedules(registry, engine)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
+from storage.bridge_repo import BridgeRepository
 from storage.models import (
     Account,
     Community,
@@ -51,16 +52,10 @@ class MentoringRepository:
         topics: Sequence[tuple[str, str]],
         now: datetime,
     ) -> HelpRequest:
-        """Creates request #N, N counted atomically per community."""
-        number = await self.session.scalar(
-            update(Community)
-            .where(Community.id == community_id)
-            .values(last_request_number=Community.last_request_number + 1)
-            .returning(Community.last_request_number)
-        )
+        """Creates request #N, N counted atomically per community (per bridge, when bridged)."""
         request = HelpRequest(
             community_id=community_id,
-            number=int(number or 1),
+            number=await self._next_number(community_id),
             asker_id=asker_id,
             question=question,
             status=RequestStatus.OPEN.value,
@@ -70,6 +65,32 @@ class MentoringRepository:
         self.session.add(request)
         await self.session.flush()
         return request
+
+    async def _next_number(self, community_id: int) -> int:
+        """The next request number; bridged communities count together so #N is unambiguous."""
+        circle = await BridgeRepository(self.session).circle_ids(community_id)
+        if len(circle) == 1:
+            number = await self.session.scalar(
+                update(Community)
+                .where(Community.id == community_id)
+                .values(last_request_number=Community.last_request_number + 1)
+                .returning(Community.last_request_number)
+            )
+            return int(number or 1)
+        counters = await self.session.scalars(
+            select(Community.last_request_number)
+            .where(Community.id.in_(circle))
+            .order_by(Community.id)
+            .with_for_update()  # two asks on both sides at once: the second waits
+        )
+        number = max(counters) + 1
+        await self.session.execute(
+            update(Community)
+            .where(Community.id.in_(circle))
+            .values(last_request_number=number)
+            .execution_options(synchronize_session=False)
+        )
+        return number
 
     def _loaded(self) -> tuple[ExecutableOption, ...]:
         return (
@@ -87,6 +108,16 @@ class MentoringRepository:
             .where(HelpRequest.community_id == community_id, HelpRequest.number == number)
             .execution_options(populate_existing=True)
         )
+
+    async def numbered(self, community_ids: Sequence[int], number: int) -> list[HelpRequest]:
+        """Requests #N among these communities, in the order the ids are given."""
+        found = await self.session.scalars(
+            select(HelpRequest)
+            .options(*self._loaded())
+            .where(HelpRequest.community_id.in_(community_ids), HelpRequest.number == number)
+            .execution_options(populate_existing=True)
+        )
+        return sorted(found, key=lambda request: list(community_ids).index(request.community_id))
 
     async def by_id(self, request_id: int) -> HelpRequest | None:
         """A request by its global id (button payloads carry it)."""

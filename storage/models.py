@@ -473,3 +473,41 @@ class Badge(Base):
         ForeignKey("communities.id", ondelete="SET NULL")
     )
     awarded_at: Mapped[datetime]
+
+
+class Bridge(Base):
+    """Communities (usually one per platform) that share requests, tips and the board."""
+
+    __tablename__ = "bridges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime]
+
+
+class BridgeMember(Base):
+    """One community's place in a bridge; a community is in at most one."""
+
+    __tablename__ = "bridge_members"
+    __table_args__ = (UniqueConstraint("community_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bridge_id: Mapped[int] = mapped_column(ForeignKey("bridges.id", ondelete="CASCADE"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime]
+
+
+class BridgeCode(Base):
+    """An organizer's one-time offer to bridge their community; only a SHA-256 is stored."""
+
+    __tablename__ = "bridge_codes"
+    __table_args__ = (UniqueConstraint("code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    community_id: Mapped[int] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"), index=True
+    )
+    issued_by: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

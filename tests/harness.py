@@ -6,10 +6,10 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from adapters.console import ConsoleChat
+from adapters.console import ConsoleChat, render
 from bot.app import Core, build_registry
 from bot.core.clock import SystemClock
-from bot.core.events import OutMessage
+from bot.core.events import Address, ButtonPress, ChatKind, Message, OutMessage, Sender
 from bot.core.i18n import Translator
 from bot.core.registry import Registry
 from bot.delivery.scheduler import ScheduleEngine
@@ -60,6 +60,36 @@ class ChatDriver:
 
     def make_admin(self, person: str, chat: str) -> None:
         self.console.messenger.admins.add((chat, person))
+
+
+class DiscordSpeaker:
+    """Speaks as Discord users through the same router the real adapter uses."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self.messenger = RecordingMessenger(platform="discord")
+
+    async def dm(self, user: str, text: str) -> str:
+        return await self._handle(self._message(user, f"dm-{user}", ChatKind.DM, text))
+
+    async def group(self, user: str, chat: str, text: str, *, admin: bool = False) -> str:
+        return await self._handle(self._message(user, chat, ChatKind.GROUP, text, admin))
+
+    async def press(self, user: str, chat: str, action: str, payload: str) -> str:
+        """Presses a button the core made (its action and payload), in a channel."""
+        address = Address("discord", chat, user)
+        sender = Sender(user.title(), username=user, is_admin=False)
+        event = ButtonPress(address, ChatKind.GROUP, sender, action, payload, chat_title=chat)
+        return await self._handle(event)
+
+    @staticmethod
+    def _message(user: str, chat: str, kind: ChatKind, text: str, admin: bool = False) -> Message:
+        sender = Sender(user.title(), username=user, is_admin=admin)
+        return Message(Address("discord", chat, user), kind, sender, text, chat_title=chat)
+
+    async def _handle(self, event: Message | ButtonPress) -> str:
+        outbound = await self.core.router.handle(event, self.messenger)
+        return "\n".join(render(item.message.text) for item in outbound)
 
 
 @dataclass

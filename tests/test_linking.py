@@ -6,9 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from adapters.console import render
 from bot.app import Core
-from bot.core.events import Address, ChatKind, Message, Sender
 from bot.features.linking import code_hash, normalize_code
 from storage.link_repo import LinkRepository
 from storage.models import (
@@ -23,36 +21,10 @@ from storage.models import (
     PersonTopic,
     TipVote,
 )
-from tests.harness import ChatDriver, FakeClock, RecordingMessenger
+from tests.harness import ChatDriver, FakeClock
+from tests.harness import DiscordSpeaker as Discord
 
 CODE = re.compile(r"code: ([A-Z2-9]{4}-[A-Z2-9]{4})")
-
-
-class Discord:
-    """Speaks as Discord users through the same router the real adapter uses."""
-
-    def __init__(self, core: Core) -> None:
-        self.core = core
-        self.messenger = RecordingMessenger(platform="discord")
-
-    async def dm(self, user: str, text: str) -> str:
-        return await self._say(user, f"dm-{user}", ChatKind.DM, text)
-
-    async def group(self, user: str, chat: str, text: str, *, admin: bool = False) -> str:
-        return await self._say(user, chat, ChatKind.GROUP, text, admin)
-
-    async def _say(
-        self, user: str, chat: str, kind: ChatKind, text: str, admin: bool = False
-    ) -> str:
-        event = Message(
-            Address("discord", chat, user),
-            kind,
-            Sender(user.title(), username=user, is_admin=admin),
-            text,
-            chat_title=chat,
-        )
-        outbound = await self.core.router.handle(event, self.messenger)
-        return "\n".join(render(item.message.text) for item in outbound)
 
 
 async def count(core: Core, model: type, *where: object) -> int:

@@ -12,9 +12,10 @@ from bot.domain.dates import local_today
 from bot.domain.matching import split_tags
 from bot.domain.streaks import streak_for
 from bot.features.badges import BadgeAwarder
+from bot.features.bridges import circle, where
 from bot.features.mentoring import Mentoring
 from storage.checkins_repo import CheckInRepository
-from storage.models import CheckIn, Person
+from storage.models import CheckIn, Community, Person
 
 MAX_PLAN = 1000
 ACTIVE_DAYS = 14
@@ -215,14 +216,23 @@ class CheckIns:
         )
 
     async def board(self, ctx: Ctx, args: Args) -> None:
-        """Today's planned, done, skipped and missing members."""
-        community, _ = ctx.group()
+        """Today's planned, done, skipped and missing members (bridged communities too)."""
+        shared = await circle(ctx)
+        lines = await self._board_of(ctx, shared[0])
+        for other in shared[1:]:
+            lines.append(ctx.t("\n**{there}**", {"there": where(other)}))
+            lines += (await self._board_of(ctx, other))[1:]
+        ctx.reply_rich(join(lines))
+
+    async def _board_of(self, ctx: Ctx, community: Community) -> list[RichText]:
+        """One community's board on its own local day, names as its platform shows them."""
         today = local_today(community.timezone, ctx.now)
-        entries = await CheckInRepository(ctx.repo.session).of_day(community.id, today)
-        active = await CheckInRepository(ctx.repo.session).active_people(
-            community.id, today - timedelta(days=ACTIVE_DAYS)
-        )
-        names = await self._names(ctx, {e.person_id for e in entries} | active)
+        checkins = CheckInRepository(ctx.repo.session)
+        entries = await checkins.of_day(community.id, today)
+        active = await checkins.active_people(community.id, today - timedelta(days=ACTIVE_DAYS))
+        person_ids = {e.person_id for e in entries} | active
+        found = await ctx.repo.display_names(person_ids, community.platform)
+        names = {person_id: found.get(person_id, "?") for person_id in person_ids}
         done = [e for e in entries if e.done and not e.skipped]
         planned = [e for e in entries if not e.done and not e.skipped]
         skipped = [e for e in entries if e.skipped]
@@ -246,12 +256,7 @@ class CheckIns:
             lines.append(ctx.t("Nobody has checked in yet. Be the first: `/checkin <plan>`"))
         if missing:
             lines.append(ctx.t("⏳ not yet: {names}", {"names": ", ".join(missing)}))
-        ctx.reply_rich(join(lines))
-
-    async def _names(self, ctx: Ctx, person_ids: set[int]) -> dict[int, str]:
-        community, _ = ctx.group()
-        found = await ctx.repo.display_names(person_ids, community.platform)
-        return {person_id: found.get(person_id, "?") for person_id in person_ids}
+        return lines
 
     async def _days(self, ctx: Ctx, person: Person) -> list[date]:
         since = ctx.now.date() - timedelta(days=HISTORY_DAYS)

@@ -13,10 +13,12 @@ from bot.core.i18n import Translator
 from bot.core.markup import RichText, fmt
 from bot.core.messenger import Messenger
 from bot.delivery.outbox import enqueue
-from bot.features.notify import notify
+from bot.features.bridges import where
+from bot.features.notify import Enqueue, notify
 from bot.features.requests_view import help_button, preview
+from storage.bridge_repo import BridgeRepository
 from storage.mentoring_repo import MENTOR_ROLES, MemberReach, MentoringRepository
-from storage.models import HelpRequest
+from storage.models import Community, HelpRequest
 from storage.outbox_repo import Delivery
 
 
@@ -58,54 +60,93 @@ class Escalation:
     ) -> None:
         community = request.community
         request.escalated_at = now
-        reach = await mentoring.reach(community.id, community.platform, now.date())
+        seen = {request.asker_id}
+        reach: list[MemberReach] = []
+
+        async def queue(key: str, delivery: Delivery, message: OutMessage) -> bool:
+            return await enqueue(session, key, delivery, message, due_at=now, now=now)
+
+        for shared in await BridgeRepository(session).circle(community.id):
+            shared_reach = await mentoring.reach(shared.id, shared.platform, now.date())
+            if shared.id == community.id:
+                reach = shared_reach
+            mentors = [
+                m for m in await self._mentors(shared, shared_reach) if m.person_id not in seen
+            ]
+            seen.update(m.person_id for m in mentors)
+            home = shared.id == community.id
+            await self._announce(queue, request, shared, mentors, home)
+        asker = next((m.account for m in reach if m.person_id == request.asker_id), None)
+        if asker is not None:
+            values = {"number": request.number, "title": community.title}
+            await notify(
+                queue,
+                community,
+                [asker],
+                self._text(
+                    community,
+                    "Nobody has claimed #{number} yet, so I asked all mentors of "
+                    "**{title}** again.",
+                    values,
+                ),
+                self._text(
+                    community,
+                    "nobody has claimed #{number} yet, so I asked all mentors again.",
+                    values,
+                ),
+                f"escalate:{request.id}:asker",
+            )
+
+    async def _mentors(self, community: Community, reach: list[MemberReach]) -> list[MemberReach]:
+        """Mentors and organizers (platform admins count) who are not away."""
         messenger = self._messengers.get(community.platform)
         mentors: list[MemberReach] = []
         for member in reach:
-            if member.person_id == request.asker_id or member.away:
+            if member.away:
                 continue
             if member.role in MENTOR_ROLES or (
                 messenger is not None
                 and await messenger.is_admin(community.chat_id, member.account.user_id)
             ):
                 mentors.append(member)
+        return mentors
 
-        def text(template: str, values: dict[str, object]) -> RichText:
-            return fmt(self._translator.gettext(community.language, template), values)
+    def _text(self, community: Community, template: str, values: dict[str, object]) -> RichText:
+        return fmt(self._translator.gettext(community.language, template), values)
 
-        async def queue(key: str, delivery: Delivery, message: OutMessage) -> bool:
-            return await enqueue(session, key, delivery, message, due_at=now, now=now)
-
+    async def _announce(
+        self,
+        queue: Enqueue,
+        request: HelpRequest,
+        shared: Community,
+        mentors: list[MemberReach],
+        home: bool,
+    ) -> None:
+        """Re-announces to one community's mentors (a bridged one says where it was asked)."""
+        community = request.community
         values = {
             "number": request.number,
             "question": preview(request.question),
             "hours": community.escalation_hours,
-            "title": community.title,
+            "title": community.title if home else where(community),
         }
         await notify(
             queue,
-            community,
+            shared,
             [m.account for m in mentors],
-            text(
+            self._text(
+                shared,
                 "Still waiting for a helper in **{title}** after {hours} h — "
                 "#{number}: “{question}”",
                 values,
             ),
-            text("still waiting after {hours} h — #{number}: “{question}”", values),
-            f"escalate:{request.id}",
+            self._text(
+                shared,
+                "still waiting after {hours} h — #{number}: “{question}”"
+                if home
+                else "still waiting in {title} after {hours} h — #{number}: “{question}”",
+                values,
+            ),
+            f"escalate:{request.id}" if home else f"escalate:{request.id}:c{shared.id}",
             ((help_button(request),),),
         )
-        asker = next((m.account for m in reach if m.person_id == request.asker_id), None)
-        if asker is not None:
-            await notify(
-                queue,
-                community,
-                [asker],
-                text(
-                    "Nobody has claimed #{number} yet, so I asked all mentors of "
-                    "**{title}** again.",
-                    values,
-                ),
-                text("nobody has claimed #{number} yet, so I asked all mentors again.", values),
-                f"escalate:{request.id}:asker",
-            )

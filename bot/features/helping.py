@@ -19,11 +19,15 @@ from bot.core.registry import (
     Where,
 )
 from bot.features.badges import BadgeAwarder
+from bot.features.bridges import circle_ids, where
+from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
 from bot.features.requests_view import preview
 from bot.features.savetip import save_button
+from storage.bridge_repo import BridgeRepository
+from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
-from storage.models import HelpRequest, Person, RequestStatus
+from storage.models import Account, HelpRequest, Person, RequestStatus
 from storage.outbox_repo import Delivery
 
 MAX_ACTIVE_CLAIMS = 3
@@ -78,16 +82,16 @@ class Helping:
         self._registry.add_button("claim", self.claim_button)
 
     async def _find(self, ctx: Ctx, args: Args) -> HelpRequest:
-        community, _ = ctx.group()
+        """Request #N here, else in a bridged community (numbers are shared once bridged)."""
         number = int(args["number"])
-        request = await MentoringRepository(ctx.repo.session).by_number(community.id, number)
-        if request is None:
+        found = await MentoringRepository(ctx.repo.session).numbered(await circle_ids(ctx), number)
+        if not found:
             raise UsageError(
                 "There is no request #{number} here. See `/requests`.",
                 {"number": number},
                 "/requests",
             )
-        return request
+        return found[0]
 
     async def claim(self, ctx: Ctx, args: Args) -> None:
         """Claims by number."""
@@ -102,7 +106,9 @@ class Helping:
         )
         if request is None:
             raise UsageError("That request no longer exists.")
-        if await ctx.repo.membership(request.community_id, ctx.person.id) is None:
+        bridged = await BridgeRepository(ctx.repo.session).circle_ids(request.community_id)
+        memberships = [await ctx.repo.membership(c, ctx.person.id) for c in bridged]
+        if not any(memberships):
             raise PermissionDenied(
                 "Join **{title}** first to help there.", {"title": request.community.title}
             )
@@ -140,12 +146,17 @@ class Helping:
         )
 
     async def _introduce(self, ctx: Ctx, request: HelpRequest) -> None:
+        """Names both in the request's group, and by DM on each person's own platform."""
         community = request.community
         asker = await ctx.repo.account_of(request.asker_id, community.platform)
-        helper = await ctx.repo.account_of(ctx.person.id, community.platform)
+        helper_there = await ctx.repo.account_of(ctx.person.id, community.platform)
+        helper_name = ctx.account.display_name
+        if helper_there is None:  # helping across a bridge: named as their platform shows them
+            helper_name = f"{helper_name} ({platform_name(ctx.platform)})"
+        asker_name = asker.display_name if asker else request.asker.display_name
         values = {
-            "helper": mention_of(helper) if helper else ctx.account.display_name,
-            "asker": mention_of(asker) if asker else request.asker.display_name,
+            "helper": mention_of(helper_there) if helper_there else helper_name,
+            "asker": mention_of(asker) if asker else asker_name,
             "number": request.number,
             "question": preview(request.question),
         }
@@ -159,16 +170,25 @@ class Helping:
                 OutMessage(intro),
                 due_at=ctx.now,
             )
-            ctx.reply("You're helping with #{number}. I told the group.", values)
-        plain_values = {
-            **values,
-            "helper": ctx.account.display_name,
-            "asker": request.asker.display_name,
-        }
+            if ctx.community is not None:  # claimed from a bridged community
+                ctx.reply(
+                    "🤝 You're helping {asker} with #{number}: “{question}”. I told them in "
+                    "**{there}**.",
+                    {
+                        **values,
+                        "asker": f"{asker_name} ({platform_name(community.platform)})",
+                        "there": where(community),
+                    },
+                )
+            else:
+                ctx.reply("You're helping with #{number}. I told the group.", values)
+        if community.platform != ctx.platform:
+            asker_name = f"{asker_name} ({platform_name(community.platform)})"
+        plain_values = {**values, "helper": helper_name, "asker": asker_name}
         for account, template in (
             (asker, "{helper} will help you with #{number}: “{question}”. Say hello!"),
             (
-                helper,
+                ctx.account,
                 "You're helping {asker} with #{number}: “{question}”. When it's solved, "
                 "they can `/resolve {number}`.",
             ),
@@ -222,21 +242,59 @@ class Helping:
         await MentoringRepository(ctx.repo.session).add_kudos(
             request.community_id, request.asker_id, request.helper_id, thanks, ctx.now, request.id
         )
-        helper = await ctx.repo.account_of(request.helper_id, request.community.platform)
+        helper = await ctx.repo.account_of(request.helper_id, ctx.platform)
+        person = await ctx.repo.session.get(Person, request.helper_id)
+        elsewhere = await self._helper_elsewhere(ctx, request) if helper is None else None
+        if helper is not None:
+            shown_helper: object = ctx.mention(helper)
+        elif elsewhere is not None:
+            shown_helper = f"{elsewhere.display_name} ({platform_name(elsewhere.platform)})"
+        else:
+            shown_helper = ctx.t("the helper")
+        values = {
+            "number": request.number,
+            "helper": shown_helper,
+            "thanks": ctx.t("\n“{text}”", {"text": thanks}) if thanks else "",
+        }
         ctx.reply(
             "✅ #{number} is resolved. Kudos to {helper}!{thanks}\n"
             "Worth keeping? Save it to the tips library.",
-            {
-                "number": request.number,
-                "helper": mention_of(helper) if helper else ctx.t("the helper"),
-                "thanks": ctx.t("\n“{text}”", {"text": thanks}) if thanks else "",
-            },
+            values,
             buttons=((save_button(request),),),
         )
-        person = await ctx.repo.session.get(Person, request.helper_id)
+        if elsewhere is not None and can_dm(elsewhere):  # across a bridge: thank them at home
+            await ctx.enqueue(
+                f"resolve:{request.id}:{ctx.now.isoformat()}:dm",
+                Delivery(
+                    elsewhere.platform,
+                    user_id=elsewhere.user_id,
+                    person_id=elsewhere.person_id,
+                    community_id=request.community_id,
+                ),
+                OutMessage(
+                    ctx.t(
+                        "✅ {asker} marked #{number} resolved in **{there}**. Kudos to you!"
+                        "{thanks}",
+                        {
+                            **values,
+                            "asker": ctx.account.display_name,
+                            "there": where(request.community),
+                        },
+                    )
+                ),
+                due_at=ctx.now,
+            )
         if person is not None:
             name = helper.display_name if helper else person.display_name
             await self._awarder.check(ctx, request.community, person, name, "helped")
+
+    @staticmethod
+    async def _helper_elsewhere(ctx: Ctx, request: HelpRequest) -> Account | None:
+        """The helper's account on another platform (they helped across a bridge)."""
+        if request.helper_id is None:
+            return None
+        accounts = await LinkRepository(ctx.repo.session).accounts_of(request.helper_id)
+        return accounts[0] if accounts else None
 
     async def close(self, ctx: Ctx, args: Args) -> None:
         """Closes without kudos."""

@@ -21,7 +21,9 @@ from bot.core.registry import (
 )
 from bot.domain.matching import overlap, split_tags, topics_in_text
 from bot.domain.topics import parse_topics
+from bot.features.bridges import circle, circle_ids, circles_of_person, where
 from bot.features.limits import check_request_limit
+from bot.features.linking import platform_name
 from bot.features.notify import notify
 from bot.features.requests_view import help_button, line, preview
 from storage.mentoring_repo import MemberReach, MentoringRepository
@@ -148,37 +150,52 @@ class Mentoring:
                 example,
             )
         mentoring = MentoringRepository(ctx.repo.session)
-        reach = await mentoring.reach(community.id, community.platform, ctx.now.date())
+        reaches = [
+            (shared, await mentoring.reach(shared.id, shared.platform, ctx.now.date()))
+            for shared in await circle(ctx)
+        ]
         if tags:
             topics = parse_topics(", ".join(tags), example)
         else:
-            known = list(dict.fromkeys(skill for member in reach for skill in member.skills))
+            skills = (skill for _, reach in reaches for member in reach for skill in member.skills)
+            known = list(dict.fromkeys(skills))
             topics = [(label.casefold(), label) for label in topics_in_text(question, known)]
         request = await mentoring.open_request(
             community.id, ctx.person.id, question, topics, ctx.now
         )
         labels = [label for _, label in topics]
-        helpers = matching_helpers(reach, ctx.person.id, labels)
-        values = {
-            "asker": ctx.account.display_name,
-            "title": community.title,
-            "number": request.number,
-            "question": preview(question),
-            "topics": ", ".join(labels),
-        }
-        await notify(
-            self._enqueuer(ctx),
-            community,
-            [member.account for member in helpers],
-            ctx.t(
-                "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n“{question}”",
-                values,
-            ),
-            ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
-            f"ask:{request.id}",
-            ((help_button(request),),),
-        )
-        return request, helpers
+        told: list[MemberReach] = []
+        seen = {ctx.person.id}  # someone in two bridged communities hears it once
+        for shared, reach in reaches:
+            helpers = [
+                m for m in matching_helpers(reach, ctx.person.id, labels) if m.person_id not in seen
+            ]
+            seen.update(member.person_id for member in helpers)
+            told += helpers
+            home = shared.id == community.id
+            values = {
+                "asker": ctx.account.display_name
+                if home
+                else f"{ctx.account.display_name} ({platform_name(ctx.platform)})",
+                "title": community.title if home else where(community),
+                "number": request.number,
+                "question": preview(question),
+                "topics": ", ".join(labels),
+            }
+            await notify(
+                self._enqueuer(ctx),
+                shared,
+                [member.account for member in helpers],
+                ctx.t(
+                    "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n"
+                    "“{question}”",
+                    values,
+                ),
+                ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
+                f"ask:{request.id}" if home else f"ask:{request.id}:c{shared.id}",
+                ((help_button(request),),),
+            )
+        return request, told
 
     @staticmethod
     def _enqueuer(ctx: Ctx) -> Callable[[str, Delivery, OutMessage], Awaitable[bool]]:
@@ -191,9 +208,9 @@ class Mentoring:
         """Lists open requests, the ones matching the speaker's skills first, with buttons."""
         mentoring = MentoringRepository(ctx.repo.session)
         if ctx.community is not None:
-            community_ids = [ctx.community.id]
+            community_ids = await circle_ids(ctx)
         else:
-            community_ids = [m.community_id for m in await ctx.repo.memberships_of(ctx.person.id)]
+            community_ids = await circles_of_person(ctx)
         found = (
             await mentoring.listing(community_ids, [RequestStatus.OPEN], limit=200)
             if community_ids
@@ -212,21 +229,20 @@ class Mentoring:
         )
         shown = candidates[:MAX_LISTED]
         lines: list[RichText] = [ctx.t("**Open requests** (matching your skills first):")]
-        lines += [line(ctx, request, with_community=ctx.community is None) for request in shown]
+        lines += [line(ctx, request) for request in shown]
         if len(candidates) > MAX_LISTED:
             lines.append(ctx.t("…and {more} more.", {"more": len(candidates) - MAX_LISTED}))
         buttons = tuple((help_button(request),) for request in shown)
         ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
 
     async def requests(self, ctx: Ctx, args: Args) -> None:
-        """Lists this community's requests."""
-        community, _ = ctx.group()
+        """Lists this community's requests (and those of communities bridged with it)."""
         which = str(args.get("which", "open"))
         statuses = {"open": [RequestStatus.OPEN, RequestStatus.CLAIMED], "mine": None, "all": None}[
             which
         ]
         found = await MentoringRepository(ctx.repo.session).listing(
-            [community.id], statuses, ctx.person.id if which == "mine" else None
+            await circle_ids(ctx), statuses, ctx.person.id if which == "mine" else None
         )
         if not found:
             ctx.reply(

@@ -11,6 +11,7 @@ from bot.core.i18n import language_name, normalize_language
 from bot.core.markup import RichText, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.timezones import local_time, resolve_timezone, suggest_timezones
+from bot.features.bridges import Bridging
 from storage.schedule_repo import ScheduleRepository
 
 WHO = {
@@ -54,8 +55,9 @@ def language_or_refuse(text: str, example: str) -> str:
 class Onboarding:
     """Welcomes people and communities and explains what the bot can do."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, bridging: Bridging) -> None:
         self._registry = registry
+        self._bridging = bridging
 
     def register(self) -> None:
         """Declares this feature's commands."""
@@ -96,13 +98,26 @@ class Onboarding:
                             ParamKind.CHOICE,
                             "What to change",
                             required=False,
-                            choices=("timezone", "language"),
+                            choices=("timezone", "language", "bridge"),
                         ),
-                        Param("value", ParamKind.WORD, "The new value", required=False),
+                        Param(
+                            "value",
+                            ParamKind.WORD,
+                            "The new value (for bridge: a code, or off)",
+                            required=False,
+                        ),
                     ),
                     access=Access.ANYONE,
                     where=Where.GROUP,
-                    usage_override="/settings [timezone <Area/City> | language <code>]",
+                    usage_override=(
+                        "/settings [timezone <Area/City> | language <code> | bridge [code|off]]"
+                    ),
+                    details=(
+                        "`/settings bridge` (organizers) gives a one-time code privately; an "
+                        "organizer of a community on another platform sends "
+                        "`/settings bridge <code>` there to share requests, tips and the "
+                        "check-in board. `/settings bridge off` stops sharing."
+                    ),
                 ),
             ]
         )
@@ -202,7 +217,7 @@ class Onboarding:
             ctx.reply(
                 "**Settings of {title}**\nTimezone: {tz} (now {time})\nLanguage: {language}\n"
                 "Unclaimed requests are re-announced after {hours} h\nMembers: {members}\n"
-                "Active schedules: {schedules}",
+                "Active schedules: {schedules}\nBridge: {bridge}",
                 {
                     "title": community.title,
                     "tz": community.timezone,
@@ -216,11 +231,15 @@ class Onboarding:
                         if s.run_at is None
                     )
                     or ctx.t("none (see `/schedule list`)"),
+                    "bridge": await self._bridging.describe(ctx),
                 },
             )
             return
-        await ctx.require(Access.ORGANIZER, "settings")
         value = str(args.get("value", ""))
+        if setting == "bridge":
+            await self._bridging.handle(ctx, value)
+            return
+        await ctx.require(Access.ORGANIZER, "settings")
         if setting == "timezone":
             example = "/settings timezone Europe/Berlin"
             if not value:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.events import Button
 from bot.core.markup import RichText
+from bot.features.bridges import where as shown_where
 from storage.models import HelpRequest, RequestStatus
 
 STATUS_TEXT = {
@@ -26,12 +27,16 @@ def topics_text(request: HelpRequest) -> str:
     return "".join(f" #{topic.label}" for topic in request.topics)
 
 
-def line(ctx: Ctx, request: HelpRequest, *, with_community: bool = False) -> RichText:
-    """One request in a list: number, question, topics, who asked, where it stands."""
+def line(ctx: Ctx, request: HelpRequest) -> RichText:
+    """One request in a list: number, question, topics, who asked, where it stands.
+
+    A request from another community (a bridged one, or any in a DM) says where it lives.
+    """
     status = ctx.t(STATUS_TEXT[request.status])
     if request.status == RequestStatus.CLAIMED.value and request.helper is not None:
         status = ctx.t("claimed by {name}", {"name": request.helper.display_name})
-    where = f" · {request.community.title}" if with_community else ""
+    elsewhere = ctx.community is None or request.community_id != ctx.community.id
+    where = f" · {shown_where(request.community)}" if elsewhere else ""
     return ctx.t(
         "**#{number}** “{question}”{topics} — {asker}, {status}{where}",
         {

@@ -1,0 +1,201 @@
+"""Bridges through the real router: a console group and a Discord channel share requests."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.app import Core
+from bot.core.markup import plain
+from bot.delivery.serialize import load_message
+from storage.models import Account, BridgeCode, HelpRequest, Kudos, OutboxMessage
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+
+CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
+
+
+async def offer(chat: ChatDriver) -> str:
+    """Olga, an organizer of console group g, asks for a bridge code (sent to her privately)."""
+    chat.make_admin("olga", "g")
+    out = await chat.say("olga", "g", "/settings bridge")
+    assert "[dm olga]" in out, out  # the code never shows in the group
+    found = CODE.search(out)
+    assert found is not None, out
+    return found.group(1)
+
+
+async def bridged(chat: ChatDriver, discord: DiscordSpeaker) -> None:
+    code = await offer(chat)
+    out = await discord.group("dora", "dc", f"/settings bridge {code}", admin=True)
+    assert "is now bridged with" in out, out
+
+
+async def deliver(core: Core, chat: ChatDriver, discord: DiscordSpeaker) -> str:
+    """Runs the outbox once; returns what reached the console (Discord's is in its messenger)."""
+    core.attach(chat.console.messenger)
+    core.attach(discord.messenger)
+    start = len(chat.output)
+    await core.dispatcher.drain_due()
+    return "\n".join(chat.output[start:])
+
+
+def discord_sent(discord: DiscordSpeaker) -> list[tuple[str, str, str]]:
+    """(kind, target, text) of everything sent to Discord."""
+    return [
+        (kind, target, plain(message.text)) for kind, target, message, _ in discord.messenger.sent
+    ]
+
+
+async def test_bridge_codes_need_an_organizer_on_each_side(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    discord = DiscordSpeaker(core)
+    await chat.say("bob", "g", "/join")
+    refused = await chat.say("bob", "g", "/settings bridge")
+    assert "Only organizers can use /settings bridge" in refused
+    code = await offer(chat)
+
+    assert "Only organizers" in await discord.group("dan", "dc", f"/settings bridge {code}")
+    typo = await discord.group("dora", "dc", "/settings bridge ZZZZ-ZZZZ", admin=True)
+    assert "I don't know the bridge code “ZZZZ-ZZZZ”" in typo
+    assert "from this community" in await chat.say("olga", "g", f"/settings bridge {code}")
+
+    joined = await discord.group("dora", "dc", f"/settings bridge {code.lower()}", admin=True)
+    assert "dc is now bridged with the console · g" in joined
+    again = await discord.group("dora", "dc", f"/settings bridge {code}", admin=True)
+    assert "already used" in again
+    announced = await deliver(core, chat, discord)
+    assert "now bridged with Discord · dc (confirmed by an organizer of each)" in announced
+    assert "Bridge: shared with Discord · dc" in await chat.say("olga", "g", "/settings")
+
+    late = await offer(chat)
+    clock.advance(minutes=11)
+    expired = await discord.group("dora", "dc2", f"/settings bridge {late}", admin=True)
+    assert "has expired" in expired
+    async with core.database.sessions() as session:
+        stored = (await session.scalars(select(BridgeCode.code_hash))).all()
+    assert all(late.replace("-", "") not in digest for digest in stored)  # only hashes
+
+
+async def test_discord_mentor_claims_a_console_request_and_gets_the_kudos(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await discord.group("max", "dc", "/skills pricing")
+    await chat.say("ned", "g", "/skills pricing")
+
+    asked = await chat.say("bea", "g", "/ask How should I price candles? #pricing")
+    assert "Request #1 is open" in asked
+    assert "I told 2 member(s) with matching skills" in asked
+    await deliver(core, chat, discord)
+    dms = [text for kind, target, text in discord_sent(discord) if kind == "dm" and target == "max"]
+    assert dms == [
+        "Bea (the console) asked for help in the console · g (#1, pricing):\n"
+        "“How should I price candles?”"
+    ]
+
+    listing = await discord.group("max", "dc", "how can I help?")
+    assert "#1 “How should I price candles?” #pricing — Bea, open · the console · g" in listing
+    claimed = await discord.group("max", "dc", "/claim 1")
+    assert "You're helping Bea (the console) with #1" in claimed
+    assert "I told them in the console · g" in claimed
+    introduced = await deliver(core, chat, discord)
+    assert "🤝 Max (Discord) will help @Bea with #1" in introduced  # only Bea is pinged
+    assert "[dm bea] mentorbot: Max (Discord) will help you with #1" in introduced
+    helper_dm = [text for kind, target, text in discord_sent(discord) if target == "max"][-1]
+    assert helper_dm.startswith("You're helping Bea (the console) with #1")
+
+    resolved = await chat.say("bea", "g", "/resolve 1 Thanks, it worked!")
+    assert "Kudos to Max (Discord)!" in resolved
+    await deliver(core, chat, discord)
+    thanked = [text for kind, target, text in discord_sent(discord) if target == "max"][-1]
+    assert "Bea marked #1 resolved in the console · g. Kudos to you!" in thanked
+    async with core.database.sessions() as session:
+        max_account = await session.scalar(select(Account).where(Account.user_id == "max"))
+        kudos = (await session.scalars(select(Kudos))).all()
+    assert max_account is not None
+    assert [(k.receiver_id, k.note) for k in kudos] == [
+        (max_account.person_id, "Thanks, it worked!")
+    ]
+
+
+async def test_numbers_are_shared_and_lists_show_where_requests_live(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await chat.say("bea", "g", "/ask Before the bridge, in g")  # g's #1
+    await discord.group("dan", "dc", "/ask Before the bridge, in dc")  # dc's #1
+    await bridged(chat, discord)
+    assert "Request #2 is open" in await discord.group("dan", "dc", "/ask After, from dc")
+    assert "Request #3 is open" in await chat.say("bea", "g", "/ask After, from g")
+    listing = await discord.group("max", "dc", "/requests")
+    assert "#3 “After, from g” — Bea, open · the console · g" in listing
+    assert "#2 “After, from dc” — Dan, open\n" in listing + "\n"  # its own: no place named
+    # #1 exists on both sides (made before the bridge): each side's own comes first.
+    assert "@Ned will help @Bea with #1" in await chat.say("ned", "g", "/claim 1")
+    async with core.database.sessions() as session:
+        rows = (
+            await session.execute(
+                select(HelpRequest.question, HelpRequest.number, HelpRequest.helper_id)
+            )
+        ).all()
+    assert sorted((number, question) for question, number, _ in rows) == [
+        (1, "Before the bridge, in dc"),
+        (1, "Before the bridge, in g"),
+        (2, "After, from dc"),
+        (3, "After, from g"),
+    ]
+    helped = {question for question, _, helper in rows if helper is not None}
+    assert helped == {"Before the bridge, in g"}
+
+
+async def test_leaving_the_bridge_stops_sharing(chat: ChatDriver, core: Core) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await chat.say("bea", "g", "/ask Shared while bridged")
+    assert "Shared while bridged" in await discord.group("max", "dc", "how can I help?")
+    refused = await discord.group("max", "dc", "/settings bridge off")
+    assert "Only organizers" in refused
+    left = await discord.group("dora", "dc", "/settings bridge off", admin=True)
+    assert "no longer shares with the console · g" in left
+    assert "Nothing is open" in await discord.group("max", "dc", "how can I help?")
+    assert "There is no request #1 here" in await discord.group("max", "dc", "/claim 1")
+    told = await deliver(core, chat, discord)
+    assert "Discord · dc left the bridge" in told
+    again = await discord.group("dora", "dc", "/settings bridge off", admin=True)
+    assert "isn't bridged" in again
+    async with core.database.sessions() as session:
+        queued = (await session.scalars(select(OutboxMessage.payload))).all()
+    assert any("left the bridge" in plain(load_message(p).text) for p in queued)
+
+
+async def test_board_shows_each_bridged_community_on_its_own_day(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await chat.say("bea", "g", "/checkin write the pricing page")
+    await discord.group("max", "dc", "/checkin record the demo")
+    board = await discord.group("max", "dc", "/board")
+    mine, _, theirs = board.partition("the console · g")
+    assert "Max: record the demo" in mine
+    assert "Bea: write the pricing page" in theirs
+
+
+async def test_two_bridges_do_not_merge_by_accident(chat: ChatDriver, core: Core) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    chat.make_admin("olga", "h")
+    out = await chat.say("olga", "h", "/settings bridge")
+    other = CODE.search(out)
+    assert other is not None
+    second = await discord.group("dora", "dc2", f"/settings bridge {other.group(1)}", admin=True)
+    assert "is now bridged" in second
+    code = await offer(chat)  # g (bridged with dc) offers to dc2 (bridged with h)
+    clash = await discord.group("dora", "dc2", f"/settings bridge {code}", admin=True)
+    assert "already in other bridges" in clash
+    same = await offer(chat)
+    repeat = await discord.group("dora", "dc", f"/settings bridge {same}", admin=True)
+    assert "already bridged with this community" in repeat
