@@ -21,7 +21,7 @@ LIMIT = 25
 
 
 class SuggestRepository:
-    """Short, scoped lists for typing help; never another community's data."""
+    """Short, scoped lists for typing help; never data of a community outside the bridge."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -32,14 +32,14 @@ class SuggestRepository:
             select(Community.id).where(Community.platform == platform, Community.chat_id == chat_id)
         )
 
-    async def topics(self, community_id: int, typed: str) -> list[str]:
+    async def topics(self, community_ids: Sequence[int], typed: str) -> list[str]:
         """Skills of members and topics of requests here that contain what was typed."""
         pattern = f"%{typed.strip().lstrip('#').lower()}%"
         skills = (
             select(PersonTopic.label)
             .join(Membership, Membership.person_id == PersonTopic.person_id)
             .where(
-                Membership.community_id == community_id,
+                Membership.community_id.in_(community_ids),
                 PersonTopic.kind == TopicKind.SKILL.value,
                 PersonTopic.key.like(pattern),
             )
@@ -47,7 +47,7 @@ class SuggestRepository:
         asked = (
             select(RequestTopic.label)
             .join(HelpRequest, HelpRequest.id == RequestTopic.request_id)
-            .where(HelpRequest.community_id == community_id, RequestTopic.key.like(pattern))
+            .where(HelpRequest.community_id.in_(community_ids), RequestTopic.key.like(pattern))
         )
         labels: list[str] = []
         for query in (skills, asked):
@@ -55,12 +55,12 @@ class SuggestRepository:
         return sorted(dict.fromkeys(labels), key=str.casefold)[:LIMIT]
 
     async def requests(
-        self, community_id: int, statuses: Sequence[RequestStatus] | None
+        self, community_ids: Sequence[int], statuses: Sequence[RequestStatus] | None
     ) -> list[tuple[int, str]]:
         """(number, question) of the newest requests here, optionally of some statuses."""
         query = (
             select(HelpRequest.number, HelpRequest.question)
-            .where(HelpRequest.community_id == community_id)
+            .where(HelpRequest.community_id.in_(community_ids))
             .order_by(HelpRequest.number.desc())
             .limit(LIMIT)
         )

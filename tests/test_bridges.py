@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.core.markup import plain
+from bot.core.registry import Suggest
 from bot.delivery.serialize import load_message
-from storage.models import Account, BridgeCode, HelpRequest, Kudos, OutboxMessage
+from storage.models import Account, BridgeCode, HelpRequest, Kudos, OutboxMessage, Tip
 from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
 
 CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
@@ -199,3 +200,43 @@ async def test_two_bridges_do_not_merge_by_accident(chat: ChatDriver, core: Core
     same = await offer(chat)
     repeat = await discord.group("dora", "dc", f"/settings bridge {same}", admin=True)
     assert "already bridged with this community" in repeat
+
+
+async def test_tips_reach_both_sides_once_and_take_votes_from_either(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    posted = await chat.say("olga", "g", "/tip Price by value, not by hours #pricing")
+    assert "Tip #1 from Olga" in posted
+    await deliver(core, chat, discord)
+    shared = [(target, text) for kind, target, text in discord_sent(discord) if kind == "chat"]
+    assert [t for t, text in shared if "Tip #1 from Olga (the console)" in text] == ["dc"]
+    voted = await discord.press("max", "dc", "tip-helpful", "1")
+    assert "Tip #1 is marked helpful (1 so far)" in voted
+
+    everywhere = await discord.group("dora", "dc", "/tip all Keep every receipt #tax", admin=True)
+    assert "on its way to 1 communities: dc" in everywhere
+    reached = await deliver(core, chat, discord)
+    assert reached.count("Keep every receipt") == 1
+    assert "Tip #2 from Dora (Discord)" in reached
+    async with core.database.sessions() as session:
+        texts = (await session.scalars(select(Tip.text).order_by(Tip.id))).all()
+    assert texts == ["Price by value, not by hours #pricing", "Keep every receipt #tax"]
+
+
+async def test_saving_and_autocomplete_work_across_the_bridge(chat: ChatDriver, core: Core) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await chat.say("bea", "g", "/ask Which invoice app? #invoicing")
+    choices = await core.router.suggest("discord", "dc", Suggest.OPEN_REQUEST, "invoice")
+    assert choices == [("#1 Which invoice app?", 1)]
+    topics = await core.router.suggest("discord", "dc", Suggest.TOPIC, "invo")
+    assert topics == [("invoicing", "invoicing")]
+    assert await core.router.suggest("discord", "elsewhere", Suggest.OPEN_REQUEST, "") == []
+    await discord.group("max", "dc", "/claim 1")
+    await chat.say("bea", "g", "/resolve 1 Use the free tier of Wave")
+    saved = await discord.group("max", "dc", "/savetip 1")
+    assert "Saved #1 as a tip" in saved
+    found = await discord.group("max", "dc", "/savetip 1")
+    assert "#1 is already tip #1" in found

@@ -28,6 +28,7 @@ from bot.core.registry import (
     coerce_args,
     parse_text_args,
 )
+from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
 from storage.outbox_repo import OutboxRepository
 from storage.repo import NewCommunityDefaults, Repository
@@ -115,10 +116,11 @@ class Router:
                 community_id = await repo.community_id(platform, chat_id)
                 if community_id is None:
                     return []
+                shared = await BridgeRepository(session).circle_ids(community_id)
                 if kind is Suggest.TOPIC:
-                    return [(label, label) for label in await repo.topics(community_id, typed)]
+                    return [(label, label) for label in await repo.topics(shared, typed)]
                 statuses = [RequestStatus.OPEN] if kind is Suggest.OPEN_REQUEST else None
-                found = await repo.requests(community_id, statuses)
+                found = await repo.requests(shared, statuses)
         except Exception:
             log.exception("autocomplete failed on %s chat %s", platform, chat_id)
             return []

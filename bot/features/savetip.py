@@ -9,6 +9,7 @@ from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.domain.tips import MAX_TIP_LENGTH
+from bot.features.bridges import circle_ids
 from bot.features.tips import tip_post
 from storage.mentoring_repo import MentoringRepository
 from storage.models import HelpRequest, RequestStatus, Tip
@@ -53,18 +54,21 @@ class SaveTip:
 
     async def savetip(self, ctx: Ctx, args: Args) -> None:
         """Saves request #N of this community."""
-        community, _ = ctx.group()
         number = int(args["number"])
-        request = await MentoringRepository(ctx.repo.session).by_number(community.id, number)
-        if request is None:
+        found = await MentoringRepository(ctx.repo.session).numbered(await circle_ids(ctx), number)
+        if not found:
             raise UsageError("There is no request #{number} here.", {"number": number}, EXAMPLE)
-        await self._save(ctx, request, str(args.get("answer", "")).strip())
+        await self._save(ctx, found[0], str(args.get("answer", "")).strip())
 
     async def save_button(self, ctx: Ctx, payload: str) -> None:
         """Saves from the button under a resolution, using the thank-you note as the answer."""
         mentoring = MentoringRepository(ctx.repo.session)
         request = await mentoring.by_id(int(payload)) if payload.isdigit() else None
-        if request is None or ctx.community is None or request.community_id != ctx.community.id:
+        if (
+            request is None
+            or ctx.community is None
+            or request.community_id not in await circle_ids(ctx)
+        ):
             raise UsageError("That request is no longer here.")
         await self._save(ctx, request, "")
 

@@ -12,7 +12,10 @@ from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Regis
 from bot.core.router import MAX_INPUT
 from bot.domain.tips import checked_tip, preview, search_terms
 from bot.features.badges import BadgeAwarder
+from bot.features.bridges import circle_ids
 from bot.features.limits import check_tip_limit
+from bot.features.linking import platform_name
+from storage.bridge_repo import BridgeRepository
 from storage.models import Community, Membership, Role, Tip
 from storage.outbox_repo import Delivery
 from storage.tips_repo import TipLibrary
@@ -109,7 +112,31 @@ class Tips:
             raise UsageError("That tip is already in this library. Send `/tips` to find it.")
         tip = await library.add_tip(community.id, ctx.person.id, text, topics, ctx.now)
         ctx.outbound.append(Outbound(tip_post(tip, ctx.account.display_name, t=ctx.t)))
+        await self._share(ctx, tip, community, {community.id})
         await self._awarder.check(ctx, community, ctx.person, ctx.account.display_name, "tips")
+
+    async def _share(self, ctx: Ctx, tip: Tip, home: Community, covered: set[int]) -> None:
+        """Posts a tip to the communities bridged with its home, each once (their library too)."""
+        author = f"{ctx.account.display_name} ({platform_name(ctx.platform)})"
+        for other in (await BridgeRepository(ctx.repo.session).circle(home.id))[1:]:
+            if other.id in covered:
+                continue
+            covered.add(other.id)
+            await ctx.enqueue(
+                f"tip:{tip.id}:{other.platform}:{other.chat_id}",
+                Delivery(
+                    other.platform,
+                    chat_id=other.chat_id,
+                    person_id=ctx.person.id,
+                    community_id=other.id,
+                ),
+                tip_post(
+                    tip,
+                    author if other.platform != ctx.platform else ctx.account.display_name,
+                    t=ctx.t,
+                ),
+                due_at=ctx.now,
+            )
 
     async def _tip_all(self, ctx: Ctx, raw: str) -> None:
         if not raw.strip():
@@ -126,7 +153,11 @@ class Tips:
         posted: list[str] = []
         already: list[str] = []
         latest: Community | None = None
+        covered: set[int] = set()  # a bridge shares one post: each community gets it once
         for community in targets:
+            if community.id in covered:
+                continue
+            covered.add(community.id)
             if await library.same_tip(community.id, ctx.person.id, text) is not None:
                 already.append(community.title or community.chat_id)
                 continue
@@ -143,6 +174,7 @@ class Tips:
                 tip_post(tip, ctx.account.display_name, t=ctx.t),
                 due_at=ctx.now,
             )
+            await self._share(ctx, tip, community, covered)
             posted.append(community.title or community.chat_id)
             latest = community
         lines: list[RichText] = []
@@ -243,7 +275,7 @@ class Tips:
                 private=True,
             )
             return
-        if ctx.community is None or tip.community_id != ctx.community.id:
+        if ctx.community is None or tip.community_id not in await circle_ids(ctx):
             ctx.reply("That tip belongs to another community's library.", private=True)
             return
         if tip.author_id == ctx.person.id:
