@@ -20,6 +20,8 @@ from storage.db import Database
 from storage.models import Base
 from tests.harness import ChatDriver, FakeClock
 
+pytest_plugins = ["tests.both_platforms"]  # the `both` fixture: Telegram and Discord at once
+
 POSTGRES_SERVER = os.environ.get(
     "MENTORBOT_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
