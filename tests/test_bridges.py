@@ -240,3 +240,22 @@ async def test_saving_and_autocomplete_work_across_the_bridge(chat: ChatDriver, 
     assert "Saved #1 as a tip" in saved
     found = await discord.group("max", "dc", "/savetip 1")
     assert "#1 is already tip #1" in found
+
+
+async def test_escalation_asks_the_mentors_of_both_sides_once(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await discord.group("mo", "dc", "/join")
+    await discord.group("dora", "dc", "/promote @mo mentor", admin=True)
+    await chat.say("bea", "g", "/ask Anyone know bookkeeping?")
+    clock.advance(hours=25)
+    assert await core.escalation.sweep() == 1
+    told = await deliver(core, chat, discord)
+    assert "Nobody has claimed #1 yet" in told  # the asker, at home
+    to_mo = [text for kind, target, text in discord_sent(discord) if target == "mo"]
+    assert to_mo == [
+        "Still waiting for a helper in the console · g after 24 h — #1: “Anyone know bookkeeping?”"
+    ]
+    assert await core.escalation.sweep() == 0
