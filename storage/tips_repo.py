@@ -103,19 +103,19 @@ class TipLibrary:
             .limit(1)
         )
 
-    async def count(self, community_id: int) -> int:
-        """How many tips the community's library holds."""
+    async def count(self, community_ids: Sequence[int]) -> int:
+        """How many tips the communities' library holds (a bridge shares one)."""
         number = await self.session.scalar(
-            select(func.count(Tip.id)).where(Tip.community_id == community_id)
+            select(func.count(Tip.id)).where(Tip.community_id.in_(community_ids))
         )
         return int(number or 0)
 
-    async def popular_topics(self, community_id: int, limit: int = 8) -> list[str]:
+    async def popular_topics(self, community_ids: Sequence[int], limit: int = 8) -> list[str]:
         """The library's most used topic labels, to suggest when a search finds nothing."""
         rows = await self.session.execute(
             select(TipTopic.key, func.min(TipTopic.label), func.count(TipTopic.id).label("uses"))
             .join(Tip, Tip.id == TipTopic.tip_id)
-            .where(Tip.community_id == community_id)
+            .where(Tip.community_id.in_(community_ids))
             .group_by(TipTopic.key)
             .order_by(literal_column("uses").desc(), TipTopic.key)
             .limit(limit)
@@ -178,8 +178,13 @@ class TipLibrary:
         )
         return True
 
-    async def next_for_the_day(self, community_id: int) -> Tip | None:
-        """The best-rated tip never posted here; once all were, the one posted longest ago."""
+    async def next_for_the_day(
+        self, community_id: int, library_ids: Sequence[int] | None = None
+    ) -> Tip | None:
+        """The best-rated tip never posted here; once all were, the one posted longest ago.
+
+        `library_ids`: the communities whose tips count (a bridge shares its library).
+        """
         last_posted = (
             select(func.max(TipPost.posted_at))
             .where(TipPost.tip_id == Tip.id, TipPost.community_id == community_id)
@@ -189,7 +194,7 @@ class TipLibrary:
         return await self.session.scalar(
             select(Tip)
             .options(selectinload(Tip.author))
-            .where(Tip.community_id == community_id)
+            .where(Tip.community_id.in_(library_ids or [community_id]))
             .order_by(last_posted.asc().nulls_first(), _helpful().desc(), Tip.id.asc())
             .limit(1)
         )

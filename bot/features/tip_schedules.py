@@ -15,9 +15,11 @@ from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
 from bot.delivery.timing import ALL_DAYS, describe_days, next_fire, parse_days, parse_hhmm
 from bot.domain.tips import checked_tip, hashtags
+from bot.features.bridges import circle_ids
 from bot.features.reminders import split_when
 from bot.features.schedules import Schedules, Subcommand
 from bot.features.tips import DAILY_HEADING, TIP_HEADING, tip_post
+from storage.bridge_repo import BridgeRepository
 from storage.models import Tip
 from storage.outbox_repo import Delivery
 from storage.schedule_repo import ScheduleRepository
@@ -68,7 +70,7 @@ class TipSchedules:
         )
         ctx.replan_after_commit(community.id)
         first = next_fire(local_time, days, community.timezone, ctx.now)
-        count = await TipLibrary(ctx.repo.session).count(community.id)
+        count = await TipLibrary(ctx.repo.session).count(await circle_ids(ctx))
         ctx.reply(
             "🌟 Tip of the day at **{time}** {days} ({zone}); the first on {when}.{replaced}{note}",
             {
@@ -130,7 +132,8 @@ class TipSchedules:
         """Posts the best-rated tip not yet posted here; an empty library is reported once."""
         community = firing.schedule.community
         library = TipLibrary(firing.session)
-        tip = await library.next_for_the_day(community.id)
+        shared = await BridgeRepository(firing.session).circle_ids(community.id)
+        tip = await library.next_for_the_day(community.id, shared)
         if tip is None:
             notice = fmt(
                 "📭 No tip of the day today: the library is empty. Mentors can add one with "

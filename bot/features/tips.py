@@ -218,14 +218,15 @@ class Tips:
         library = TipLibrary(ctx.repo.session)
         if query and not words and not keys:
             raise UsageError("Search with words or a #topic.", example="/tips pricing")
+        shared = await circle_ids(ctx)
         result = await library.search(community.id, words, keys, RESULTS)
         if not result.hits:
-            if await library.count(community.id) == 0:
+            if await library.count(shared) == 0:
                 ctx.reply(
                     "The tip library is empty so far. Mentors add tips with `/tip <text> #topic`."
                 )
                 return
-            topics = await library.popular_topics(community.id)
+            topics = await library.popular_topics(shared)
             ctx.reply(
                 "No tips match “{query}”. Topics in this library: {topics}. "
                 "Try `/tips #{first}` or other words.",
