@@ -232,6 +232,10 @@ class OutboxMessage(Base):
     community_id: Mapped[int | None] = mapped_column(
         ForeignKey("communities.id", ondelete="CASCADE"), index=True
     )
+    # Whose words or action the message carries: /forgetme of that person drops it too.
+    about_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[str] = mapped_column(Text)
     due_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]

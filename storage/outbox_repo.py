@@ -24,6 +24,7 @@ class Delivery:
     fallback_chat_id: str | None = None
     person_id: int | None = None
     community_id: int | None = None
+    about_person_id: int | None = None
 
 
 class OutboxRepository:
@@ -50,6 +51,7 @@ class OutboxRepository:
             "fallback_chat_id": delivery.fallback_chat_id,
             "person_id": delivery.person_id,
             "community_id": delivery.community_id,
+            "about_person_id": delivery.about_person_id,
             "payload": payload,
             "due_at": due_at,
             "next_attempt_at": due_at,

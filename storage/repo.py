@@ -246,8 +246,14 @@ class Repository:
         )
         await self.session.execute(delete(PartnerPair).where(either_side))
         counts["partner pairings"] = int(pairs or 0)
+        to_or_about = (OutboxMessage.person_id == person_id) | (
+            OutboxMessage.about_person_id == person_id
+        )
+        queued = await self.session.execute(
+            delete(OutboxMessage).where(to_or_about).returning(OutboxMessage.id)
+        )
+        counts["queued messages"] = len(queued.all())
         for label, model in (
-            ("queued messages", OutboxMessage),
             ("badges", Badge),
             ("skills and interests", PersonTopic),
             ("memberships", Membership),

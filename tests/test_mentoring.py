@@ -275,6 +275,22 @@ async def test_forgetme_removes_requests_and_kudos(chat: ChatDriver, core: Core)
     assert "1 helped" not in await chat.say("mia", "g", "/leaderboard")
 
 
+async def test_forgetme_drops_queued_messages_that_quote_the_person(
+    chat: ChatDriver, core: Core
+) -> None:
+    await setup_group(chat)
+    await chat.say("bob", "g", "/ask My private pricing worry #pricing")  # DM to mia, queued
+    await chat.say("ned", "g", "/kudos @mia thanks for the pricing sheet")
+    await chat.say("bob", None, "/forgetme")
+    out = await chat.press("bob", "Delete everything")
+    assert "queued messages: 1" in out
+    delivered = await deliver(core, chat)
+    assert "pricing worry" not in delivered  # mia never gets Bob's words after he left
+    async with core.database.sessions() as session:
+        left = (await session.scalars(select(OutboxMessage.key))).all()
+    assert all(not key.startswith("ask:") for key in left)
+
+
 async def test_savetip_from_resolution_and_bad_input(chat: ChatDriver, core: Core) -> None:
     await setup_group(chat)
     await chat.say("bob", "g", "/ask How to price candles? #pricing")

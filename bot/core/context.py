@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -131,7 +131,13 @@ class Ctx:
         due_at: datetime,
         grace: timedelta = DEFAULT_GRACE,
     ) -> bool:
-        """Queues a message in this transaction; it is sent once, after the commit."""
+        """Queues a message in this transaction; it is sent once, after the commit.
+
+        Unless told otherwise, the message carries the actor's words or action, so their
+        `/forgetme` drops it while it waits.
+        """
+        if delivery.about_person_id is None:
+            delivery = replace(delivery, about_person_id=self.account.person_id)
         created = await enqueue(
             self.repo.session, key, delivery, message, due_at=due_at, now=self.now, grace=grace
         )

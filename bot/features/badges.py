@@ -68,7 +68,12 @@ class BadgeAwarder:
             earned.append(badge.label)
             await ctx.enqueue(
                 f"badge:{person.id}:{badge.key}",
-                Delivery(community.platform, chat_id=community.chat_id, community_id=community.id),
+                Delivery(
+                    community.platform,
+                    chat_id=community.chat_id,
+                    community_id=community.id,
+                    about_person_id=person.id,
+                ),
                 OutMessage(
                     fmt(
                         "🏅 {name} earned a badge: **{badge}**!",
