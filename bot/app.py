@@ -18,6 +18,7 @@ from bot.features.checkin_ping import CheckInPing
 from bot.features.checkins import CheckIns
 from bot.features.escalation import Escalation
 from bot.features.export import Export
+from bot.features.forgetting import Forgetting
 from bot.features.helping import Helping
 from bot.features.kudos import KudosBoard
 from bot.features.linking import Linking
@@ -42,6 +43,7 @@ def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     registry = Registry()
     Onboarding(registry, Bridging()).register()
     Profiles(registry).register()
+    Forgetting(registry).register()
     Linking(registry).register()
     schedules = Schedules(registry, engine)
     schedules.register()

@@ -1,12 +1,11 @@
-"""A person's profile: skills, interests, timezone, language, away, roles, and /forgetme."""
+"""A person's profile: skills, interests, timezone, language, away, and roles."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.core.context import Ctx
-from bot.core.errors import PermissionDenied, UsageError
-from bot.core.events import Button
+from bot.core.errors import UsageError
 from bot.core.i18n import language_name
 from bot.core.markup import RichText, Span
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
@@ -96,12 +95,6 @@ class Profiles:
                     usage_override="/away <date> | /away off",
                 ),
                 CommandSpec(
-                    "forgetme",
-                    "Delete every record of you (asks to confirm first)",
-                    self.forgetme,
-                    "/forgetme",
-                ),
-                CommandSpec(
                     "promote",
                     "Make a member a mentor or an organizer",
                     self.promote,
@@ -129,8 +122,6 @@ class Profiles:
                 ),
             ]
         )
-        self._registry.add_button("forget", self.forget_confirmed)
-        self._registry.add_button("forget-no", self.forget_cancelled)
 
     async def profile(self, ctx: Ctx, args: Args) -> None:
         """Shows a profile, privately: an ephemeral reply or a DM."""
@@ -284,37 +275,6 @@ class Profiles:
             "`/away off` ends it early.",
             {"date": until.strftime("%a %d %b %Y")},
         )
-
-    async def forgetme(self, ctx: Ctx, args: Args) -> None:
-        """Asks for confirmation before deleting everything about the person."""
-        payload = str(ctx.person.id)
-        ctx.reply(
-            "This deletes **everything** I store about you on every platform: profile, "
-            "skills, interests, memberships and roles. It cannot be undone.",
-            buttons=(
-                (
-                    Button("Delete everything", "forget", payload),
-                    Button("Cancel", "forget-no", payload),
-                ),
-            ),
-            private=True,
-        )
-
-    async def forget_confirmed(self, ctx: Ctx, payload: str) -> None:
-        """Deletes the person once they confirm with their own button."""
-        if payload != str(ctx.person.id):
-            raise PermissionDenied("That button belongs to someone else.")
-        counts = await ctx.repo.forget_person(ctx.person.id)
-        parts = ", ".join(f"{label}: {number}" for label, number in counts.items() if number)
-        ctx.reply(
-            "Done. I deleted every record of you ({parts}). Goodbye!",
-            {"parts": parts},
-            private=True,
-        )
-
-    async def forget_cancelled(self, ctx: Ctx, payload: str) -> None:
-        """Leaves everything as it was."""
-        ctx.reply("Cancelled; nothing was deleted.", private=True)
 
     async def promote(self, ctx: Ctx, args: Args) -> None:
         """Gives a member the mentor or organizer role."""
