@@ -177,6 +177,9 @@ async def test_board_shows_each_bridged_community_on_its_own_day(
 ) -> None:
     discord = DiscordSpeaker(core)
     await bridged(chat, discord)
+    empty = await discord.group("max", "dc", "/board")
+    assert "Nobody has checked in yet. Be the first" in empty.partition("the console · g")[0]
+    assert "Nobody has checked in there yet." in empty.partition("the console · g")[2]
     await chat.say("bea", "g", "/checkin write the pricing page")
     await discord.group("max", "dc", "/checkin record the demo")
     board = await discord.group("max", "dc", "/board")

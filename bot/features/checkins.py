@@ -218,13 +218,13 @@ class CheckIns:
     async def board(self, ctx: Ctx, args: Args) -> None:
         """Today's planned, done, skipped and missing members (bridged communities too)."""
         shared = await circle(ctx)
-        lines = await self._board_of(ctx, shared[0])
+        lines = await self._board_of(ctx, shared[0], home=True)
         for other in shared[1:]:
             lines.append(ctx.t("\n**{there}**", {"there": where(other)}))
-            lines += (await self._board_of(ctx, other))[1:]
+            lines += (await self._board_of(ctx, other, home=False))[1:]
         ctx.reply_rich(join(lines))
 
-    async def _board_of(self, ctx: Ctx, community: Community) -> list[RichText]:
+    async def _board_of(self, ctx: Ctx, community: Community, *, home: bool) -> list[RichText]:
         """One community's board on its own local day, names as its platform shows them."""
         today = local_today(community.timezone, ctx.now)
         checkins = CheckInRepository(ctx.repo.session)
@@ -252,8 +252,10 @@ class CheckIns:
                     "⏭ skipped: {names}", {"names": ", ".join(names[e.person_id] for e in skipped)}
                 )
             )
-        if not entries:
+        if not entries and home:
             lines.append(ctx.t("Nobody has checked in yet. Be the first: `/checkin <plan>`"))
+        elif not entries:
+            lines.append(ctx.t("Nobody has checked in there yet."))
         if missing:
             lines.append(ctx.t("⏳ not yet: {names}", {"names": ", ".join(missing)}))
         return lines
