@@ -1,14 +1,16 @@
-"""Bridges: communities on different platforms that share requests, tips and the board.
+"""Bridges: two communities (usually on different platforms) that share requests, tips and
+the board.
 
-A community is in at most one bridge; the communities of a bridge are its *circle*. An
-unbridged community's circle is itself, so every shared read can ask for the circle.
+A community is in at most one bridge, and a bridge joins exactly two: each side's organizer
+agreed to that one partner, never to partners of partners. The communities of a bridge are
+a *circle*; an unbridged community's circle is itself, so every shared read asks for it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Bridge, BridgeCode, BridgeMember, Community
@@ -86,44 +88,61 @@ class BridgeRepository:
         found = list(ids)
         return [community_id, *(other for other in found if other != community_id)]
 
-    async def size(self, bridge_id: int) -> int:
-        """How many communities the bridge joins."""
-        count = await self.session.scalar(
-            select(func.count())
-            .select_from(BridgeMember)
-            .where(BridgeMember.bridge_id == bridge_id)
-        )
-        return int(count or 0)
+    async def lock(self, community_ids: list[int]) -> None:
+        """Serialises bridge changes of these communities (in id order, so no deadlock).
 
-    async def join(self, offering_id: int, accepting_id: int, now: datetime) -> int:
-        """Puts both communities in one bridge (the offering side's, if it has one)."""
-        bridge_id = await self.bridge_of(offering_id) or await self.bridge_of(accepting_id)
-        if bridge_id is None:
-            bridge = Bridge(created_at=now)
-            self.session.add(bridge)
-            await self.session.flush()
-            bridge_id = bridge.id
-        for community_id in (offering_id, accepting_id):
-            if await self.bridge_of(community_id) is None:
-                self.session.add(
-                    BridgeMember(bridge_id=bridge_id, community_id=community_id, joined_at=now)
-                )
-        await self.session.flush()
-        return bridge_id
-
-    async def leave(self, community_id: int) -> list[Community]:
-        """Takes the community out of its bridge; returns the communities it shared with."""
-        others = (await self.circle(community_id))[1:]
-        bridge_id = await self.bridge_of(community_id)
-        if bridge_id is None:
-            return []
+        FOR NO KEY UPDATE still lets new members join (their row's foreign key takes a
+        KEY SHARE lock, which this does not block).
+        """
         await self.session.execute(
-            delete(BridgeMember).where(BridgeMember.community_id == community_id)
+            select(Community.id)
+            .where(Community.id.in_(sorted(community_ids)))
+            .order_by(Community.id)
+            .with_for_update(key_share=True)
         )
-        if len(others) <= 1:  # a bridge of one shares with nobody
-            await self.session.execute(delete(Bridge).where(Bridge.id == bridge_id))
-            await self.session.execute(
-                delete(BridgeMember).where(BridgeMember.bridge_id == bridge_id)
+
+    async def join(self, offering: Community, accepting: Community, now: datetime) -> int:
+        """Bridges two unbridged communities; numbering continues above both sides' numbers."""
+        bridge = Bridge(
+            created_at=now,
+            last_request_number=max(offering.last_request_number, accepting.last_request_number),
+        )
+        self.session.add(bridge)
+        await self.session.flush()
+        for community in (offering, accepting):
+            self.session.add(
+                BridgeMember(bridge_id=bridge.id, community_id=community.id, joined_at=now)
             )
         await self.session.flush()
-        return others
+        return bridge.id
+
+    async def next_number(self, bridge_id: int) -> int:
+        """The bridge's next request number (the row lock makes two asks take turns)."""
+        number = await self.session.scalar(
+            update(Bridge)
+            .where(Bridge.id == bridge_id)
+            .values(last_request_number=Bridge.last_request_number + 1)
+            .returning(Bridge.last_request_number)
+        )
+        return int(number or 1)
+
+    async def dissolve(self, community_id: int) -> list[Community]:
+        """Ends the community's bridge; returns its former partner(s).
+
+        Each side's own numbering continues above every number the bridge gave out, so a
+        later `#N` never repeats one of its requests.
+        """
+        bridge = await self.session.scalar(
+            select(Bridge)
+            .join(BridgeMember, BridgeMember.bridge_id == Bridge.id)
+            .where(BridgeMember.community_id == community_id)
+        )
+        if bridge is None:
+            return []
+        members = list(await self.circle(community_id))
+        for member in members:
+            member.last_request_number = max(member.last_request_number, bridge.last_request_number)
+        await self.session.execute(delete(BridgeMember).where(BridgeMember.bridge_id == bridge.id))
+        await self.session.execute(delete(Bridge).where(Bridge.id == bridge.id))
+        await self.session.flush()
+        return members[1:]

@@ -67,30 +67,43 @@ class MentoringRepository:
         return request
 
     async def _next_number(self, community_id: int) -> int:
-        """The next request number; bridged communities count together so #N is unambiguous."""
-        circle = await BridgeRepository(self.session).circle_ids(community_id)
-        if len(circle) == 1:
-            number = await self.session.scalar(
-                update(Community)
-                .where(Community.id == community_id)
-                .values(last_request_number=Community.last_request_number + 1)
-                .returning(Community.last_request_number)
-            )
-            return int(number or 1)
-        counters = await self.session.scalars(
-            select(Community.last_request_number)
-            .where(Community.id.in_(circle))
-            .order_by(Community.id)
-            .with_for_update()  # two asks on both sides at once: the second waits
-        )
-        number = max(counters) + 1
-        await self.session.execute(
+        """The next request number; a bridge counts for both sides so #N is unambiguous."""
+        bridge_id = await BridgeRepository(self.session).bridge_of(community_id)
+        if bridge_id is not None:
+            return await BridgeRepository(self.session).next_number(bridge_id)
+        number = await self.session.scalar(
             update(Community)
-            .where(Community.id.in_(circle))
-            .values(last_request_number=number)
+            .where(Community.id == community_id)
+            .values(last_request_number=Community.last_request_number + 1)
+            .returning(Community.last_request_number)
+        )
+        return int(number or 1)
+
+    async def release_claims_across(self, community_ids: Sequence[int]) -> int:
+        """Reopens claims whose helper is not a member of the request's community.
+
+        Run when a bridge ends: such a helper could no longer reach the request.
+        """
+        member = (
+            select(Membership.id)
+            .where(
+                Membership.community_id == HelpRequest.community_id,
+                Membership.person_id == HelpRequest.helper_id,
+            )
+            .exists()
+        )
+        released = await self.session.execute(
+            update(HelpRequest)
+            .where(
+                HelpRequest.community_id.in_(community_ids),
+                HelpRequest.status == RequestStatus.CLAIMED.value,
+                ~member,
+            )
+            .values(status=RequestStatus.OPEN.value, helper_id=None, claimed_at=None)
+            .returning(HelpRequest.id)
             .execution_options(synchronize_session=False)
         )
-        return number
+        return len(released.all())
 
     def _loaded(self) -> tuple[ExecutableOption, ...]:
         return (

@@ -480,11 +480,13 @@ class Badge(Base):
 
 
 class Bridge(Base):
-    """Communities (usually one per platform) that share requests, tips and the board."""
+    """Two communities (usually one per platform) that share requests, tips and the board."""
 
     __tablename__ = "bridges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Requests are numbered per bridge while it lasts, so #N names one request on both sides.
+    last_request_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
 
 

@@ -63,11 +63,12 @@ class ChatDriver:
 
 
 class DiscordSpeaker:
-    """Speaks as Discord users through the same router the real adapter uses."""
+    """Speaks as Discord users (or another platform's) through the router adapters use."""
 
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, platform: str = "discord") -> None:
         self.core = core
-        self.messenger = RecordingMessenger(platform="discord")
+        self.platform = platform
+        self.messenger = RecordingMessenger(platform=platform)
 
     async def dm(self, user: str, text: str) -> str:
         return await self._handle(self._message(user, f"dm-{user}", ChatKind.DM, text))
@@ -77,15 +78,16 @@ class DiscordSpeaker:
 
     async def press(self, user: str, chat: str, action: str, payload: str) -> str:
         """Presses a button the core made (its action and payload), in a channel."""
-        address = Address("discord", chat, user)
+        address = Address(self.platform, chat, user)
         sender = Sender(user.title(), username=user, is_admin=False)
         event = ButtonPress(address, ChatKind.GROUP, sender, action, payload, chat_title=chat)
         return await self._handle(event)
 
-    @staticmethod
-    def _message(user: str, chat: str, kind: ChatKind, text: str, admin: bool = False) -> Message:
+    def _message(
+        self, user: str, chat: str, kind: ChatKind, text: str, admin: bool = False
+    ) -> Message:
         sender = Sender(user.title(), username=user, is_admin=admin)
-        return Message(Address("discord", chat, user), kind, sender, text, chat_title=chat)
+        return Message(Address(self.platform, chat, user), kind, sender, text, chat_title=chat)
 
     async def _handle(self, event: Message | ButtonPress) -> str:
         outbound = await self.core.router.handle(event, self.messenger)

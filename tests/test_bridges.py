@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from sqlalchemy import select
@@ -60,15 +61,25 @@ async def test_bridge_codes_need_an_organizer_on_each_side(
     assert "Only organizers" in await discord.group("dan", "dc", f"/settings bridge {code}")
     typo = await discord.group("dora", "dc", "/settings bridge ZZZZ-ZZZZ", admin=True)
     assert "I don't know the bridge code “ZZZZ-ZZZZ”" in typo
-    assert "from this community" in await chat.say("olga", "g", f"/settings bridge {code}")
+    odd = await discord.group("dora", "dc", "/settings bridge <b>@everyone</b>", admin=True)
+    assert "I don't know the bridge code" in odd
 
     joined = await discord.group("dora", "dc", f"/settings bridge {code.lower()}", admin=True)
     assert "dc is now bridged with the console · g" in joined
     again = await discord.group("dora", "dc", f"/settings bridge {code}", admin=True)
     assert "already used" in again
     announced = await deliver(core, chat, discord)
-    assert "now bridged with Discord · dc (confirmed by an organizer of each)" in announced
+    assert "now bridged with Discord · dc (its organizer redeemed the code from here)" in (
+        announced
+    )
     assert "Bridge: shared with Discord · dc" in await chat.say("olga", "g", "/settings")
+    assert "already bridged with Discord · dc" in await chat.say("olga", "g", "/settings bridge")
+    await discord.group("dora", "dc", "/settings bridge off", admin=True)
+
+    shown = await offer(chat)  # pasted into its own group by mistake: cancelled at once
+    assert "so I cancelled it" in await chat.say("olga", "g", f"/settings bridge {shown}")
+    stolen = await discord.group("eve", "eves-server", f"/settings bridge {shown}", admin=True)
+    assert "already used" in stolen
 
     late = await offer(chat)
     clock.advance(minutes=11)
@@ -188,21 +199,61 @@ async def test_board_shows_each_bridged_community_on_its_own_day(
     assert "Bea: write the pricing page" in theirs
 
 
-async def test_two_bridges_do_not_merge_by_accident(chat: ChatDriver, core: Core) -> None:
+async def test_a_bridge_joins_exactly_two_communities(chat: ChatDriver, core: Core) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)  # g and dc
+    chat.make_admin("olga", "h")
+    third = CODE.search(await chat.say("olga", "h", "/settings bridge"))
+    assert third is not None
+    refused = await discord.group("dora", "dc", f"/settings bridge {third.group(1)}", admin=True)
+    assert "This community is already bridged with the console · g" in refused
+    # dc2 may take h's code: h and dc2 are a second, separate bridge.
+    second = await discord.group("dora", "dc2", f"/settings bridge {third.group(1)}", admin=True)
+    assert "dc2 is now bridged with the console · h" in second
+    await chat.say("bea", "h", "/ask Only for h and dc2")
+    assert "Only for h and dc2" not in await discord.group("max", "dc", "how can I help?")
+    assert "Only for h and dc2" in await discord.group("max", "dc2", "how can I help?")
+
+
+async def test_only_the_requests_own_organizers_moderate_it(chat: ChatDriver, core: Core) -> None:
     discord = DiscordSpeaker(core)
     await bridged(chat, discord)
-    chat.make_admin("olga", "h")
-    out = await chat.say("olga", "h", "/settings bridge")
-    other = CODE.search(out)
-    assert other is not None
-    second = await discord.group("dora", "dc2", f"/settings bridge {other.group(1)}", admin=True)
-    assert "is now bridged" in second
-    code = await offer(chat)  # g (bridged with dc) offers to dc2 (bridged with h)
-    clash = await discord.group("dora", "dc2", f"/settings bridge {code}", admin=True)
-    assert "already in other bridges" in clash
-    same = await offer(chat)
-    repeat = await discord.group("dora", "dc", f"/settings bridge {same}", admin=True)
-    assert "already bridged with this community" in repeat
+    await chat.say("bea", "g", "/ask Is my logo readable?")
+    closed = await discord.group("dora", "dc", "/close 1", admin=True)  # dc's admin, not g's
+    assert "Only the asker or an organizer can use /close on #1" in closed
+    assert "#1 is closed" in await chat.say("olga", "g", "/close 1")  # g's admin may
+
+
+async def test_leaving_releases_claims_across_and_keeps_numbers_unique(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await chat.say("bea", "g", "/ask One")
+    await discord.group("dan", "dc", "/ask Two")
+    assert "You're helping" in await discord.group("max", "dc", "/claim 1")
+    left = await discord.group("dora", "dc", "/settings bridge off", admin=True)
+    assert "1 request(s) claimed from the other side are open again" in left
+    assert "#1 “One” — Bea, open" in await chat.say("bea", "g", "/requests")
+    assert "Request #3 is open" in await chat.say("bea", "g", "/ask Three")
+    assert "Request #3 is open" in await discord.group("dan", "dc", "/ask Three there")
+
+
+async def test_first_asks_on_both_sides_at_once_both_get_numbers(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    console = DiscordSpeaker(core, platform="console")  # speaks at the same time as discord
+    await bridged(chat, discord)
+    for round_number in range(4):  # new members each time: their first command joins them
+        results = await asyncio.gather(
+            discord.group(f"d{round_number}", "dc", f"/ask From dc {round_number}"),
+            console.group(f"c{round_number}", "g", f"/ask From g {round_number}"),
+        )
+        assert all("is open" in result for result in results), results
+    async with core.database.sessions() as session:
+        numbers = (await session.scalars(select(HelpRequest.number))).all()
+    assert sorted(numbers) == list(range(1, 9))
 
 
 async def test_tips_reach_both_sides_once_and_take_votes_from_either(

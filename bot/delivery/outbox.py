@@ -224,6 +224,7 @@ class Dispatcher:
                         chat_id=row.fallback_chat_id,
                         person_id=row.person_id,
                         community_id=row.community_id,
+                        about_person_id=row.about_person_id,
                     ),
                     fallback,
                     due_at=self._clock.now(),

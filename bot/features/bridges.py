@@ -2,7 +2,8 @@
 them so that requests, tips and the check-in board are shared.
 
 Both sides confirm: an organizer of one community asks for a one-time code (sent privately),
-an organizer of the other redeems it there. Either side can leave again.
+an organizer of the other redeems it there, and the first side is told at once (with how to
+undo it). A bridge joins exactly two communities; either side can end it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from bot.core.markup import RichText
 from bot.core.registry import Access
 from bot.features.linking import code_hash, new_code, normalize_code, platform_name, shown
 from storage.bridge_repo import BridgeRepository
-from storage.models import Community
+from storage.mentoring_repo import MentoringRepository
+from storage.models import Community, Role
 from storage.outbox_repo import Delivery
 
 CODE_LIFETIME = timedelta(minutes=10)
-MAX_BRIDGED = 5  # a bridge fans every /ask and tip out to each community in it
 EXAMPLE = "/settings bridge K7QM-2XPA"
 
 
@@ -40,6 +41,18 @@ async def circle_ids(ctx: Ctx) -> list[int]:
     """The ids of `circle`: what shared lists and searches read."""
     community, _ = ctx.group()
     return await BridgeRepository(ctx.repo.session).circle_ids(community.id)
+
+
+async def organizes(ctx: Ctx, community_id: int) -> bool:
+    """Whether the actor may moderate that community's requests.
+
+    Here, platform admins count; across a bridge, only a stored organizer role does (this
+    platform's admins are not the other community's).
+    """
+    if ctx.community is not None and ctx.community.id == community_id:
+        return await ctx.may(Access.ORGANIZER)
+    membership = await ctx.repo.membership(community_id, ctx.person.id)
+    return membership is not None and membership.role == Role.ORGANIZER.value
 
 
 async def circles_of_person(ctx: Ctx) -> list[int]:
@@ -78,6 +91,13 @@ class Bridging:
 
     async def _offer(self, ctx: Ctx) -> None:
         community, _ = ctx.group()
+        partner = await self._partner_name(BridgeRepository(ctx.repo.session), community)
+        if partner is not None:
+            raise UsageError(
+                "This community is already bridged with **{there}**. A community shares with "
+                "one other; `/settings bridge off` first.",
+                {"there": partner},
+            )
         code = self._new_code()
         await BridgeRepository(ctx.repo.session).issue_code(
             community.id, ctx.person.id, code_hash(code), ctx.now, ctx.now + CODE_LIFETIME
@@ -110,58 +130,78 @@ class Bridging:
                 "community's organizer to send `/settings bridge` for a new one."
             )
         if offering.id == community.id:
-            raise UsageError(
-                "That code is from this community. An organizer of the *other* community "
-                "sends it there."
+            # Shown in its own group, the code is no secret any more: it stops working
+            # (a reply, not an error, so that this write is kept).
+            offer.used_at = ctx.now
+            ctx.reply(
+                "That code is from this community, so I cancelled it: whoever saw it here "
+                "can't use it. An organizer of the *other* community redeems a code there; "
+                "send `/settings bridge` for a new one and share it only with them."
             )
-        mine = await bridges.bridge_of(community.id)
-        theirs = await bridges.bridge_of(offering.id)
-        if mine is not None and mine == theirs:
+            return
+        await bridges.lock([offering.id, community.id])  # two redemptions at once take turns
+        partner = await self._partner_name(bridges, community)
+        if partner is not None:
             raise UsageError(
-                "**{title}** is already bridged with this community.", {"title": where(offering)}
+                "This community is already bridged with **{there}**. A community shares with "
+                "one other; `/settings bridge off` first.",
+                {"there": partner},
             )
-        if mine is not None and theirs is not None:
+        if (theirs := await self._partner_name(bridges, offering)) is not None:
             raise UsageError(
-                "Both communities are already in other bridges. Send `/settings bridge off` in "
-                "one of them first."
+                "**{title}** is already bridged with **{there}**. A community shares with one "
+                "other; its organizers can send `/settings bridge off` there first.",
+                {"title": where(offering), "there": theirs},
             )
-        existing = mine if mine is not None else theirs
-        joined = (await bridges.size(existing) if existing is not None else 1) + 1
-        if joined > MAX_BRIDGED:
-            raise UsageError("A bridge joins at most {limit} communities.", {"limit": MAX_BRIDGED})
         offer.used_at = ctx.now
-        bridge_id = await bridges.join(offering.id, community.id, ctx.now)
+        bridge_id = await bridges.join(offering, community, ctx.now)
         ctx.reply(
             "🌉 **{here}** is now bridged with **{there}**. Requests, tips and the check-in "
             "board are shared: “how can I help?” lists requests from both, and anyone can "
             "help. `/settings bridge off` undoes it.",
             {"here": community.title, "there": where(offering)},
         )
-        for other in (await bridges.circle(community.id))[1:]:
-            await self._announce(
-                ctx,
-                other,
-                f"bridge:{bridge_id}:join:{community.id}:{ctx.now.isoformat()}",
-                ctx.t(
-                    "🌉 This community is now bridged with **{there}** (confirmed by an "
-                    "organizer of each). Requests, tips and the check-in board are shared. "
-                    "`/settings bridge off` undoes it.",
-                    {"there": where(community)},
-                ),
-            )
+        await self._announce(
+            ctx,
+            offering,
+            f"bridge:{bridge_id}:join:{offering.id}",
+            ctx.t(
+                "🌉 This community is now bridged with **{there}** (its organizer redeemed "
+                "the code from here). Requests, tips and the check-in board are shared. Not "
+                "what you meant? `/settings bridge off` undoes it.",
+                {"there": where(community)},
+            ),
+        )
+
+    @staticmethod
+    async def _partner_name(bridges: BridgeRepository, community: Community) -> str | None:
+        shared = await bridges.circle(community.id)
+        return ", ".join(where(other) for other in shared[1:]) or None
 
     async def _leave(self, ctx: Ctx) -> None:
         community, _ = ctx.group()
-        others = await BridgeRepository(ctx.repo.session).leave(community.id)
+        bridges = BridgeRepository(ctx.repo.session)
+        shared = await bridges.circle_ids(community.id)
+        await bridges.lock(shared)
+        others = await bridges.dissolve(community.id)
         if not others:
             raise UsageError(
                 "This community isn't bridged. `/settings bridge` gives a code to bridge it.",
                 example="/settings bridge",
             )
+        released = await MentoringRepository(ctx.repo.session).release_claims_across(shared)
+        note = (
+            ctx.t(
+                " {count} request(s) claimed from the other side are open again.",
+                {"count": released},
+            )
+            if released
+            else ""
+        )
         ctx.reply(
             "This community no longer shares with {names}. Requests, tips and check-ins made "
-            "so far stay where they were made.",
-            {"names": ", ".join(where(c) for c in others)},
+            "so far stay where they were made.{note}",
+            {"names": ", ".join(where(c) for c in others), "note": note},
         )
         for other in others:
             await self._announce(
@@ -170,8 +210,8 @@ class Bridging:
                 f"bridge:leave:{community.id}:{other.id}:{ctx.now.isoformat()}",
                 ctx.t(
                     "**{there}** left the bridge: its requests, tips and check-ins are no longer "
-                    "shared here.",
-                    {"there": where(community)},
+                    "shared here.{note}",
+                    {"there": where(community), "note": note},
                 ),
             )
 

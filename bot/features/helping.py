@@ -8,7 +8,6 @@ from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
 from bot.core.registry import (
-    Access,
     Args,
     CommandSpec,
     Handler,
@@ -19,7 +18,7 @@ from bot.core.registry import (
     Where,
 )
 from bot.features.badges import BadgeAwarder
-from bot.features.bridges import circle_ids, where
+from bot.features.bridges import circle_ids, organizes, where
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
 from bot.features.requests_view import preview
@@ -217,7 +216,7 @@ class Helping:
         ctx.reply("#{number} is open again. Anyone can offer help.", {"number": request.number})
 
     async def _owner_or_organizer(self, ctx: Ctx, request: HelpRequest, command: str) -> None:
-        if request.asker_id != ctx.person.id and not await ctx.may(Access.ORGANIZER):
+        if request.asker_id != ctx.person.id and not await organizes(ctx, request.community_id):
             raise PermissionDenied(
                 "Only the asker or an organizer can use `/{command}` on #{number}.",
                 {"command": command, "number": request.number},
@@ -294,7 +293,8 @@ class Helping:
         if request.helper_id is None:
             return None
         accounts = await LinkRepository(ctx.repo.session).accounts_of(request.helper_id)
-        return accounts[0] if accounts else None
+        elsewhere = [a for a in accounts if a.platform != ctx.platform]
+        return elsewhere[0] if elsewhere else None
 
     async def close(self, ctx: Ctx, args: Args) -> None:
         """Closes without kudos."""

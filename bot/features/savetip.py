@@ -7,9 +7,9 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
-from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
+from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.domain.tips import MAX_TIP_LENGTH
-from bot.features.bridges import circle_ids
+from bot.features.bridges import circle_ids, organizes
 from bot.features.tips import tip_post
 from storage.mentoring_repo import MentoringRepository
 from storage.models import HelpRequest, RequestStatus, Tip
@@ -74,7 +74,7 @@ class SaveTip:
 
     async def _save(self, ctx: Ctx, request: HelpRequest, answer: str) -> None:
         involved = ctx.person.id in (request.asker_id, request.helper_id)
-        if not involved and not await ctx.may(Access.ORGANIZER):
+        if not involved and not await organizes(ctx, request.community_id):
             raise PermissionDenied(
                 "Only the asker, the helper or an organizer can save #{number} as a tip.",
                 {"number": request.number},

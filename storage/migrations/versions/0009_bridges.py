@@ -24,6 +24,7 @@ def upgrade() -> None:
     op.create_table(
         "bridges",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("last_request_number", sa.Integer(), server_default="0", nullable=False),
         sa.Column("created_at", storage.models.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bridges")),
     )
