@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from typing import Any
 
 from tests.discord_fake import APP_ID, FakeDiscord, Person
@@ -29,7 +30,8 @@ class LoadDiscord(FakeDiscord):
         self.window = window
         self.answered: set[str] = set()
         self.deferred: set[str] = set()
-        self._waiting: set[str] = set()
+        self.answer_times: list[float] = []
+        self._waiting: dict[str, float] = {}
         self._slots = asyncio.Semaphore(window)
         self._all_answered = asyncio.Event()
         self._expected = 0
@@ -65,7 +67,7 @@ class LoadDiscord(FakeDiscord):
         socket = self._sockets[0]
         for payload in payloads:
             await self._slots.acquire()
-            self._waiting.add(str(payload["token"]))
+            self._waiting[str(payload["token"])] = time.perf_counter()
             frame = {"op": 0, "t": "INTERACTION_CREATE", "s": next(self._seq), "d": payload}
             await socket.send_str(json.dumps(frame))
         await asyncio.wait_for(self._all_answered.wait(), give_up_after)
@@ -82,9 +84,10 @@ class LoadDiscord(FakeDiscord):
         return answer
 
     def _done(self, token: str) -> None:
-        if token not in self._waiting:
+        sent_at = self._waiting.pop(token, None)
+        if sent_at is None:
             return
-        self._waiting.discard(token)
+        self.answer_times.append(time.perf_counter() - sent_at)
         self.answered.add(token)
         self._slots.release()
         if len(self.answered) >= self._expected:

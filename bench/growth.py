@@ -414,7 +414,8 @@ def _table(report: Report, sizes: list[Size]) -> None:
         ("nudge: group outbox rows", lambda s: s.nudge_group_rows, "{:.0f}"),
         ("nudge: group messages sent", lambda s: s.nudge_group_sent, "{:.0f}"),
         ("nudge: people mentioned", lambda s: s.mentioned, "{:.0f}"),
-        ("nudge: DM outbox rows = DMs sent", lambda s: s.nudge_dm_sent, "{:.0f}"),
+        ("nudge: DM outbox rows", lambda s: s.nudge_dm_rows, "{:.0f}"),
+        ("nudge: DMs sent", lambda s: s.nudge_dm_sent, "{:.0f}"),
         ("nudge: delivery (s)", lambda s: s.nudge_delivery, "{:.1f}"),
     ]
     for command in COMMANDS:

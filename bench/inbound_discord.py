@@ -19,7 +19,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import DiscordAdapter
-from bench.common import Report, verdict
+from bench.common import Report, percentile, verdict
 from bench.discord_load import LoadDiscord
 from bot.app import Core
 from bot.config import Settings
@@ -109,8 +109,8 @@ async def measure(
     updates: int,
     directory: Path,
     window: int,
-) -> tuple[float, int]:
-    """Interactions per second from the first injected to the last answered, and deferrals."""
+) -> tuple[float, int, list[float]]:
+    """Interactions per second (first injected to last answered), deferrals, answer times."""
     fake = LoadDiscord(GROUPS, window)
     await fake.start()
     try:
@@ -135,7 +135,7 @@ async def measure(
             await stop()
     finally:
         await fake.stop()
-    return updates / elapsed, len(fake.deferred)
+    return updates / elapsed, len(fake.deferred), fake.answer_times
 
 
 async def run(updates: int, rounds: int, window: int = WINDOW) -> Report:
@@ -148,14 +148,18 @@ async def run(updates: int, rounds: int, window: int = WINDOW) -> Report:
     bare: list[float] = []
     ours: list[float] = []
     deferred = 0
+    bare_waits: list[float] = []
+    our_waits: list[float] = []
     with tempfile.TemporaryDirectory() as name:
         for number in range(rounds):
             round_dir = Path(name) / str(number)
             round_dir.mkdir()
-            rate, _ = await measure(start_bare_bot, updates, round_dir, window)
+            rate, _, waits = await measure(start_bare_bot, updates, round_dir, window)
             bare.append(rate)
-            rate, late = await measure(start_mentorbot, updates, round_dir, window)
+            bare_waits.extend(waits)
+            rate, late, waits = await measure(start_mentorbot, updates, round_dir, window)
             ours.append(rate)
+            our_waits.extend(waits)
             deferred += late
     bare_rate, our_rate = statistics.median(bare), statistics.median(ours)
     ratio = our_rate / bare_rate
@@ -173,6 +177,14 @@ async def run(updates: int, rounds: int, window: int = WINDOW) -> Report:
     report.line(
         f"at most {window} interactions awaiting an answer at a time (discord.py runs each "
         f"in its own task); answers deferred past the 2 s deadline: {deferred}"
+    )
+    report.line(
+        "time from injecting an interaction to its answer, all rounds: "
+        f"bare p50 {percentile(bare_waits, 0.5) * 1000:.0f} ms, "
+        f"p99 {percentile(bare_waits, 0.99) * 1000:.0f} ms; "
+        f"ours p50 {percentile(our_waits, 0.5) * 1000:.0f} ms, "
+        f"p99 {percentile(our_waits, 0.99) * 1000:.0f} ms, "
+        f"max {max(our_waits, default=float('nan')) * 1000:.0f} ms"
     )
     report.line(
         f"our extra cost per interaction: {1000 / our_rate - 1000 / bare_rate:.1f} ms "
