@@ -38,7 +38,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--updates", type=int, help="inbound updates/interactions per bot (default 2000)"
     )
     parser.add_argument(
-        "--growth-groups", type=int, help="groups in the growth benchmark (default 100; quick 10)"
+        "--growth-groups", type=int, help="groups in the growth benchmark (default 100; quick 4)"
     )
     parser.add_argument("--scale", type=float, help="latency data scale (1 = full; quick 0.1)")
     parser.add_argument(
@@ -65,8 +65,8 @@ async def main(options: argparse.Namespace) -> list[Report]:
             options.updates or (200 if quick else 2000), rounds=2 if quick else 3
         ),
         "growth": lambda: growth.run(
-            options.growth_groups or (10 if quick else 100),
-            20 if quick else 200,
+            options.growth_groups or (4 if quick else 100),
+            15 if quick else 200,
             give_up_after=120 if quick else 600,
         ),
         "fanout429": lambda: fanout.run(
