@@ -4,6 +4,7 @@ core → SQLite → interaction response), against a bare discord.py bot on the 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import statistics
@@ -32,6 +33,19 @@ TOKEN = "bench.discord-token.never-logged"
 USER_BASE = 610_000_000_000_000_000
 
 Stop = Callable[[], Awaitable[None]]
+
+
+class _CoreErrors(logging.Handler):
+    """Counts the core's unhandled errors by cause: each one answered "something went wrong"."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: collections.Counter[str] = collections.Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.exc_info[1] if record.exc_info else None
+        cause = getattr(error, "orig", None) or error
+        self.seen[f"{type(cause).__name__}: {cause}" if cause else record.getMessage()] += 1
 
 
 class _BareBot(discord.Client):
@@ -148,9 +162,15 @@ async def run(updates: int, rounds: int, window: int = WINDOW) -> Report:
     bare: list[float] = []
     ours: list[float] = []
     deferred = 0
+    errors = _CoreErrors()
+    router_log = logging.getLogger("bot.core.router")
     bare_waits: list[float] = []
     our_waits: list[float] = []
-    with tempfile.TemporaryDirectory() as name:
+    with tempfile.TemporaryDirectory() as name, contextlib.ExitStack() as restore:
+        router_log.addHandler(errors)
+        router_log.propagate = False  # counted below instead of a traceback per failure
+        restore.callback(router_log.removeHandler, errors)
+        restore.callback(setattr, router_log, "propagate", True)
         for number in range(rounds):
             round_dir = Path(name) / str(number)
             round_dir.mkdir()
@@ -177,6 +197,11 @@ async def run(updates: int, rounds: int, window: int = WINDOW) -> Report:
     report.line(
         f"at most {window} interactions awaiting an answer at a time (discord.py runs each "
         f"in its own task); answers deferred past the 2 s deadline: {deferred}"
+    )
+    failed = sum(errors.seen.values())
+    report.line(
+        f'interactions answered with the core\'s "something went wrong": {failed}'
+        + (f" ({'; '.join(f'{n}x {cause}' for cause, n in errors.seen.items())})" if failed else "")
     )
     report.line(
         "time from injecting an interaction to its answer, all rounds: "
