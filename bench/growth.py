@@ -86,6 +86,7 @@ class Size:
     nudge_dm_sent: int = 0
     nudge_delivery: float = 0.0
     mentioned: int = 0
+    refused: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     p50: dict[str, float] = field(default_factory=dict)
     p99: dict[str, float] = field(default_factory=dict)
@@ -333,6 +334,7 @@ async def fan_out(core: Core, clock: ShiftedClock, size: Size, give_up_after: fl
         later = api.sent[before:]
         size.nudge_group_sent = sum(1 for sent in later if sent.chat_id < 0)
         size.nudge_dm_sent = sum(1 for sent in later if sent.chat_id > 0)
+        size.refused = api.refused
         size.mentioned = sum(sent.html.count("tg://user?id=") for sent in later if sent.chat_id < 0)
         await core.dispatcher.stop()
         async with core.database.sessions() as session:
@@ -417,6 +419,12 @@ def _table(report: Report, sizes: list[Size]) -> None:
         ("nudge: DM outbox rows", lambda s: s.nudge_dm_rows, "{:.0f}"),
         ("nudge: DMs sent", lambda s: s.nudge_dm_sent, "{:.0f}"),
         ("nudge: delivery (s)", lambda s: s.nudge_delivery, "{:.1f}"),
+        (
+            "nudge: sent per second",
+            lambda s: (s.nudge_group_sent + s.nudge_dm_sent) / s.nudge_delivery,
+            "{:.1f}",
+        ),
+        ("429s from the fake's limits, both", lambda s: s.refused, "{:.0f}"),
     ]
     for command in COMMANDS:
         short = command.split()[0] if command.startswith("/") else command
@@ -424,15 +432,15 @@ def _table(report: Report, sizes: list[Size]) -> None:
         rows.append((f"{short} p99 (ms)", _of("p99", command), "{:.2f}"))
         rows.append((f"{short} CPU p50 (ms)", _of("cpu50", command), "{:.2f}"))
     head = f"{'members in all (per group)':<38}" + "".join(
-        f"{f'{s.total:,} ({s.members})':>14}" for s in sizes
+        f"{f'{s.total:,} ({s.members})':>16}" for s in sizes
     )
     ratios = [f"x{b.members // a.members} members" for a, b in itertools.pairwise(sizes)]
-    report.line(head + "".join(f"{r:>14}" for r in ratios))
+    report.line(head + "".join(f"{r:>16}" for r in ratios))
     for label, value, form in rows:
         values = [value(s) for s in sizes]
-        cells = "".join(f"{form.format(v):>14}" for v in values)
+        cells = "".join(f"{form.format(v):>16}" for v in values)
         growth = "".join(
-            f"{(f'{b / a:.2f}x' if a else '-'):>14}" for a, b in itertools.pairwise(values)
+            f"{(f'{b / a:.2f}x' if a else '-'):>16}" for a, b in itertools.pairwise(values)
         )
         report.line(f"{label:<38}{cells}{growth}")
 
