@@ -320,6 +320,7 @@ async def fan_out(core: Core, clock: ShiftedClock, size: Size, give_up_after: fl
         size.ping_lost = size.groups - len(pings)
         size.ping_duplicates = sum(count - 1 for count in pings.values())
         before = len(api.sent)
+        await core.dispatcher.stop()  # so the nudge's delivery is timed apart from its firing
 
         nudges = await _schedules(core, "nudge")
         first_due = min((run_at for _, run_at in nudges if run_at), default=None)
@@ -330,6 +331,7 @@ async def fan_out(core: Core, clock: ShiftedClock, size: Size, give_up_after: fl
         keys = [key for key in await _outbox_keys(core) if key.startswith("nudge:")]
         size.nudge_dm_rows = sum(1 for key in keys if ":dm:" in key)
         size.nudge_group_rows = len(keys) - size.nudge_dm_rows
+        core.dispatcher.start()
         size.nudge_delivery = await _drain(core, give_up_after)
         later = api.sent[before:]
         size.nudge_group_sent = sum(1 for sent in later if sent.chat_id < 0)
