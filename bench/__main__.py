@@ -13,11 +13,19 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import fanout, inbound_telegram, latency, startup
+from bench import fanout, growth, inbound_discord, inbound_telegram, latency, startup
 from bench.common import Report, machine
 from bench.seed import Scale
 
-BENCHMARKS = ("fanout", "fanout429", "inbound", "latency", "startup")
+BENCHMARKS = (
+    "fanout",
+    "fanout429",
+    "inbound",
+    "inbound_discord",
+    "latency",
+    "startup",
+    "growth",
+)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -26,7 +34,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
     parser.add_argument("--groups", type=int, help="fan-out groups (default 10000; quick 400)")
-    parser.add_argument("--updates", type=int, help="inbound updates per bot (default 2000)")
+    parser.add_argument(
+        "--updates", type=int, help="inbound updates/interactions per bot (default 2000)"
+    )
+    parser.add_argument(
+        "--growth-groups", type=int, help="groups in the growth benchmark (default 100; quick 4)"
+    )
     parser.add_argument("--scale", type=float, help="latency data scale (1 = full; quick 0.1)")
     parser.add_argument(
         "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -47,6 +60,14 @@ async def main(options: argparse.Namespace) -> list[Report]:
         ),
         "inbound": lambda: inbound_telegram.run(
             options.updates or (200 if quick else 2000), rounds=2 if quick else 3
+        ),
+        "inbound_discord": lambda: inbound_discord.run(
+            options.updates or (200 if quick else 2000), rounds=2 if quick else 3
+        ),
+        "growth": lambda: growth.run(
+            options.growth_groups or (4 if quick else 100),
+            15 if quick else 200,
+            give_up_after=120 if quick else 600,
         ),
         "fanout429": lambda: fanout.run(
             60 if quick else 600, give_up_after=120, forced_429s=4 if quick else 20

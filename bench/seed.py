@@ -92,7 +92,9 @@ def role(scale: Scale, person: int) -> str:
     return "member"
 
 
-async def _insert(connection: AsyncConnection, table: Any, rows: Iterator[dict[str, Any]]) -> int:
+async def insert_rows(
+    connection: AsyncConnection, table: Any, rows: Iterator[dict[str, Any]]
+) -> int:
     target: Table = table.__table__
     batch: list[dict[str, Any]] = []
     count = 0
@@ -116,7 +118,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
     counts: dict[str, float] = {}
     started = time.perf_counter()
     async with engine.begin() as connection:
-        counts["communities"] = await _insert(
+        counts["communities"] = await insert_rows(
             connection,
             Community,
             (
@@ -133,7 +135,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for i in range(1, c + 1)
             ),
         )
-        counts["people"] = await _insert(
+        counts["people"] = await insert_rows(
             connection,
             Person,
             (
@@ -141,7 +143,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for i in range(1, p + 1)
             ),
         )
-        counts["accounts"] = await _insert(
+        counts["accounts"] = await insert_rows(
             connection,
             Account,
             (
@@ -157,7 +159,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for i in range(1, p + 1)
             ),
         )
-        counts["memberships"] = await _insert(
+        counts["memberships"] = await insert_rows(
             connection,
             Membership,
             (
@@ -170,7 +172,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for i in range(1, p + 1)
             ),
         )
-        counts["person_topics"] = await _insert(
+        counts["person_topics"] = await insert_rows(
             connection,
             PersonTopic,
             (
@@ -185,7 +187,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for k in range(2)
             ),
         )
-        counts["checkins"] = await _insert(
+        counts["checkins"] = await insert_rows(
             connection,
             CheckIn,
             (
@@ -202,7 +204,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for d in range(1, scale.checkins_per_person + 1)
             ),
         )
-        requests = [
+        requests: list[dict[str, Any]] = [
             {
                 "id": (community - 1) * scale.requests_per_community + n,
                 "community_id": community,
@@ -216,8 +218,8 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
             for community in range(1, c + 1)
             for n in range(1, scale.requests_per_community + 1)
         ]
-        counts["help_requests"] = await _insert(connection, HelpRequest, iter(requests))
-        counts["request_topics"] = await _insert(
+        counts["help_requests"] = await insert_rows(connection, HelpRequest, iter(requests))
+        counts["request_topics"] = await insert_rows(
             connection,
             RequestTopic,
             (
@@ -229,7 +231,7 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
                 for row in requests
             ),
         )
-        tips = [
+        tips: list[dict[str, Any]] = [
             {
                 "id": (community - 1) * scale.tips_per_community + n,
                 "community_id": community,
@@ -241,8 +243,8 @@ async def seed(engine: AsyncEngine, scale: Scale, today: date) -> dict[str, floa
             for community in range(1, c + 1)
             for n in range(1, scale.tips_per_community + 1)
         ]
-        counts["tips"] = await _insert(connection, Tip, iter(tips))
-        counts["tip_topics"] = await _insert(
+        counts["tips"] = await insert_rows(connection, Tip, iter(tips))
+        counts["tip_topics"] = await insert_rows(
             connection,
             TipTopic,
             (
@@ -276,7 +278,7 @@ async def seed_delivery(engine: AsyncEngine, scale: Scale, schedules: int, outbo
     tomorrow = now + timedelta(days=1)
     payload = dump_message(OutMessage(fmt("Reminder: the demo is **tomorrow**.", {})))
     async with engine.begin() as connection:
-        await _insert(
+        await insert_rows(
             connection,
             Schedule,
             (
@@ -290,7 +292,7 @@ async def seed_delivery(engine: AsyncEngine, scale: Scale, schedules: int, outbo
                 for i in range(1, schedules + 1)
             ),
         )
-        await _insert(
+        await insert_rows(
             connection,
             OutboxMessage,
             (
