@@ -18,9 +18,11 @@ from sqlalchemy import String, Text, select
 from adapters.discord import render as discord_render
 from adapters.telegram import render as telegram_render
 from bot.app import Core
-from bot.core.events import Address, ChatKind, Message, Sender
-from bot.core.markup import Mention, Span, Style, plain
-from storage.models import Account, Base, Person
+from bot.core.events import Address, ChatKind, Message, OutMessage, Sender
+from bot.core.markup import Mention, Span, Style, fmt, plain
+from bot.features.notify import notify
+from storage.models import Account, Base, Community, Person
+from storage.outbox_repo import Delivery
 from tests.discord_fake import FakeDiscord
 from tests.harness import ChatDriver, FakeClock
 from tests.telegram_fake import FakeBotApi, group, parse_html, user
@@ -337,3 +339,24 @@ async def test_tokens_and_message_text_stay_out_of_info_logs(tmp_path: Path) -> 
     secrets += ["secret-zebra", "secret-otter", "secret-lynx", "secret-okapi"]
     for secret in secrets:
         assert secret not in logs, f"{secret!r} appears in the INFO logs:\n{logs}"
+
+
+async def test_a_combined_group_mention_pings_at_most_twenty_people() -> None:
+    queued: list[tuple[str, OutMessage]] = []
+
+    async def enqueue(key: str, delivery: Delivery, message: OutMessage) -> bool:
+        queued.append((key, message))
+        return True
+
+    people = [
+        Account(person_id=n, platform="telegram", user_id=str(n), display_name=f"P{n}")
+        for n in range(1, 26)
+    ]
+    community = Community(id=1, platform="telegram", chat_id="-1", title="g")
+    told = await notify(enqueue, community, people, fmt("dm"), fmt("no check-in yet"), "k")
+    assert told == 25
+    [(key, message)] = queued  # nobody opened a DM: one group post
+    assert key == "k:group"
+    pinged = [span.mention.user_id for span in message.text if span.mention is not None]
+    assert pinged == [str(n) for n in range(1, 21)]
+    assert plain(message.text).endswith("P20 and 5 more: no check-in yet")

@@ -135,7 +135,8 @@ class CheckInPing:
         responded = {entry.person_id for entry in await checkins.of_day(community.id, day)}
         active = await checkins.active_people(community.id, day - timedelta(days=ACTIVE_DAYS))
         reach = await MentoringRepository(session).reach(community.id, community.platform, day)
-        targets = [m.account for m in reach if m.person_id in active - responded and not m.away]
+        waiting = active - responded
+        targets = [m.account for m in reach if m.person_id in waiting and not m.away]
         values = {"title": community.title}
 
         async def queue(key: str, delivery: Delivery, message: OutMessage) -> bool:

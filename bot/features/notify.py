@@ -12,6 +12,8 @@ from storage.outbox_repo import Delivery
 # Telegram bots may only DM people who have opened a chat with them (/start).
 DM_NEEDS_OPT_IN = frozenset({"telegram"})
 Enqueue = Callable[[str, Delivery, OutMessage], Awaitable[bool]]
+# One combined group message pings at most this many people; the rest read the same post.
+MAX_GROUP_MENTIONS = 20
 
 
 def can_dm(account: Account) -> bool:
@@ -65,7 +67,10 @@ async def notify(
         elif group_fallback:
             in_group.append(account)
     if in_group:
-        text = (*mentions(in_group), Span(": "), *group_text)
+        named = mentions(in_group[:MAX_GROUP_MENTIONS])
+        if len(in_group) > MAX_GROUP_MENTIONS:  # a wall of pings is a mass ping: name a few
+            named = (*named, Span(f" and {len(in_group) - MAX_GROUP_MENTIONS} more"))
+        text = (*named, Span(": "), *group_text)
         await enqueue(
             f"{key}:group",
             Delivery(community.platform, chat_id=community.chat_id, community_id=community.id),
