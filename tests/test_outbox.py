@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import Core
 from bot.core.events import OutMessage
-from bot.core.markup import fmt, plain
+from bot.core.markup import chunk, fmt, plain
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
-from bot.delivery.outbox import Dispatcher, enqueue
-from bot.delivery.pacing import Pacer
+from bot.delivery.outbox import Dispatcher, enqueue, parts
+from bot.delivery.pacing import Pacer, PlatformLimits
 from storage.models import Account, OutboxMessage
 from storage.outbox_repo import Delivery, OutboxRepository
 from storage.repo import Repository
@@ -215,3 +216,19 @@ async def test_running_loop_delivers_and_wakes(core: Core, clock: FakeClock) -> 
         assert messenger.keys() == ["live"]
     finally:
         await worker.stop()
+
+
+async def test_pacer_counts_each_part_of_a_long_message_against_the_chat_limit() -> None:
+    pacer = Pacer({"telegram": PlatformLimits(per_group=(2, 60))})
+    await asyncio.wait_for(pacer.wait("telegram", "g", private=False, parts=2), 5)
+    with pytest.raises(TimeoutError):  # both of the minute's sends were used by the two parts
+        await asyncio.wait_for(pacer.wait("telegram", "g", private=False), 0.2)
+    await asyncio.wait_for(pacer.wait("telegram", "h", private=False), 5)  # other chats go on
+
+
+def test_a_long_text_is_paced_as_the_parts_it_will_be_sent_as() -> None:
+    short = OutMessage(fmt("hello"))
+    long = OutMessage(fmt("\n".join(f"line {n:02d} of a long message" for n in range(12))))
+    messenger = RecordingMessenger(text_limit=100)
+    assert parts(short, messenger) == 1
+    assert parts(long, messenger) == len(chunk(long.text, 100)) >= 3

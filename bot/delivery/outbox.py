@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.events import OutMessage
-from bot.core.markup import Mention, Span
+from bot.core.markup import Mention, Span, chunk, plain
 from bot.core.messenger import DeliveryError, Messenger, RateLimited, RecipientUnreachable
 from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message, load_message
@@ -176,7 +176,9 @@ class Dispatcher:
             return
         message = load_message(row.payload)
         target = row.user_id or row.chat_id or ""
-        await self._pacer.wait(row.platform, target, private=row.user_id is not None)
+        await self._pacer.wait(
+            row.platform, target, private=row.user_id is not None, parts=parts(message, messenger)
+        )
         try:
             if row.user_id is not None:
                 message_id = await messenger.send_dm(row.user_id, message, key=row.key)
@@ -285,3 +287,10 @@ class Dispatcher:
                 )
 
         await self._bookkeeping(write)
+
+
+def parts(message: OutMessage, messenger: Messenger) -> int:
+    """How many platform messages a long text becomes, so each one is paced, not a burst."""
+    if len(plain(message.text)) <= messenger.text_limit:
+        return 1
+    return len(chunk(message.text, messenger.text_limit))

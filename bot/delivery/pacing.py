@@ -45,14 +45,15 @@ class Pacer:
         self._chats: OrderedDict[tuple[str, str, bool], AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
 
-    async def wait(self, platform: str, chat: str, *, private: bool) -> None:
-        """Returns once a message to that chat may be sent."""
+    async def wait(self, platform: str, chat: str, *, private: bool, parts: int = 1) -> None:
+        """Returns once `parts` messages to that chat may be sent (a long text is several)."""
         limiter = self._chat_limiter(platform, chat, private)
-        if limiter is not None:
-            await limiter.acquire()
         overall = self._overall.get(platform)
-        if overall is not None:
-            await overall.acquire()
+        for _ in range(parts):
+            if limiter is not None:
+                await limiter.acquire()
+            if overall is not None:
+                await overall.acquire()
 
     def _chat_limiter(self, platform: str, chat: str, private: bool) -> AsyncLimiter | None:
         rule = self._limits.get(platform)
