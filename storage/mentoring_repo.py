@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -186,15 +186,29 @@ class MentoringRepository:
         )
         return int(count or 0)
 
-    async def reach(self, community_id: int, platform: str, today: date) -> list[MemberReach]:
-        """Every member of the community with their account on its platform and their skills."""
-        rows = await self.session.execute(
+    async def reach(
+        self,
+        community_id: int,
+        platform: str,
+        today: date,
+        only: Collection[int] | None = None,
+    ) -> list[MemberReach]:
+        """Every member of the community (or `only` these people) with their account on its
+        platform and their skills."""
+        query = (
             select(Membership, Account)
             .join(Account, Account.person_id == Membership.person_id)
             .options(selectinload(Membership.person))
             .where(Membership.community_id == community_id, Account.platform == platform)
         )
-        members = rows.all()
+        if only is None:
+            members = list((await self.session.execute(query)).all())
+        else:
+            wanted, members = sorted(only), []
+            for start in range(0, len(wanted), _ID_BATCH):
+                batch = wanted[start : start + _ID_BATCH]
+                rows = await self.session.execute(query.where(Membership.person_id.in_(batch)))
+                members.extend(rows.all())
         person_ids = [membership.person_id for membership, _ in members]
         skills: dict[int, list[str]] = {}
         if person_ids:

@@ -134,8 +134,10 @@ class CheckInPing:
         checkins = CheckInRepository(session)
         responded = {entry.person_id for entry in await checkins.of_day(community.id, day)}
         active = await checkins.active_people(community.id, day - timedelta(days=ACTIVE_DAYS))
-        reach = await MentoringRepository(session).reach(community.id, community.platform, day)
-        waiting = active - responded
+        waiting = active - responded  # only they are loaded: a nudge scales with them
+        reach = await MentoringRepository(session).reach(
+            community.id, community.platform, day, only=waiting
+        )
         targets = [m.account for m in reach if m.person_id in waiting and not m.away]
         values = {"title": community.title}
 
