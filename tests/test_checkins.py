@@ -11,6 +11,7 @@ from bot.app import Core
 from bot.core.events import Address, ChatKind, Message, Sender
 from bot.core.markup import plain
 from bot.domain.streaks import streak_for
+from bot.features.checkins import BOARD_ROWS
 from storage.models import CheckIn, HelpRequest, OutboxMessage, Schedule
 from tests.harness import ChatDriver, FakeClock
 
@@ -246,3 +247,13 @@ async def test_settings_list_schedules_and_timezone_change_replans(
     assert core.schedules.planned(1) == datetime(2026, 11, 24, 9, tzinfo=UTC)
     await chat.say("olga", "g", "/settings timezone Asia/Taipei")
     assert core.schedules.planned(1) == datetime(2026, 11, 24, 1, tzinfo=UTC)
+
+
+async def test_board_of_a_big_group_shows_the_first_plans_and_counts_the_rest(
+    chat: ChatDriver,
+) -> None:
+    for number in range(BOARD_ROWS + 5):
+        await chat.say(f"p{number:02d}", "g", f"/checkin plan {number}")
+    board = await chat.say("p00", "g", "/board")
+    assert board.count("📝") == BOARD_ROWS + 1  # the rows, then the count of the rest
+    assert "📝 …and 5 more" in board

@@ -30,6 +30,10 @@ def person_today(ctx: Ctx, person: Person | None = None) -> date:
     return local_today(zone, ctx.now)
 
 
+BOARD_ROWS = 25  # plans shown per list on /board
+BOARD_NAMES = 40  # names shown per list on /board
+
+
 class CheckIns:
     """Plans, done marks, blockers, the board and streaks."""
 
@@ -225,39 +229,57 @@ class CheckIns:
         ctx.reply_rich(join(lines))
 
     async def _board_of(self, ctx: Ctx, community: Community, *, home: bool) -> list[RichText]:
-        """One community's board on its own local day, names as its platform shows them."""
+        """One community's board on its own local day, names as its platform shows them.
+
+        A big group's board stays readable (and cheap): each list shows its first entries
+        and counts the rest.
+        """
         today = local_today(community.timezone, ctx.now)
         checkins = CheckInRepository(ctx.repo.session)
         entries = await checkins.of_day(community.id, today)
         active = await checkins.active_people(community.id, today - timedelta(days=ACTIVE_DAYS))
-        person_ids = {e.person_id for e in entries} | active
-        found = await ctx.repo.display_names(person_ids, community.platform)
-        names = {person_id: found.get(person_id, "?") for person_id in person_ids}
         done = [e for e in entries if e.done and not e.skipped]
         planned = [e for e in entries if not e.done and not e.skipped]
         skipped = [e for e in entries if e.skipped]
-        missing = sorted(names[p] for p in active - {e.person_id for e in entries})
+        missing = sorted(active - {e.person_id for e in entries})
+        shown = {
+            e.person_id for e in (*done[:BOARD_ROWS], *planned[:BOARD_ROWS], *skipped[:BOARD_NAMES])
+        } | set(missing[:BOARD_NAMES])
+        found = await ctx.repo.display_names(shown, community.platform)
+
+        def name(person_id: int) -> str:
+            return found.get(person_id, "?")
+
+        def names(person_ids: list[int]) -> str:
+            listed = ", ".join(sorted(name(p) for p in person_ids[:BOARD_NAMES]))
+            more = len(person_ids) - BOARD_NAMES
+            return listed + (f" (+{more})" if more > 0 else "")
+
         lines: list[RichText] = [ctx.t("**Board for {day}**", {"day": today.strftime("%a %d %b")})]
-        lines += [
-            ctx.t("✅ {name}: {plan}", {"name": names[e.person_id], "plan": e.plan or "—"})
-            for e in done
-        ]
-        lines += [
-            ctx.t("📝 {name}: {plan}", {"name": names[e.person_id], "plan": e.plan or "—"})
-            for e in planned
-        ]
+        for mark, group in (("✅", done), ("📝", planned)):
+            lines += [
+                ctx.t(
+                    "{mark} {name}: {plan}",
+                    {"mark": mark, "name": name(e.person_id), "plan": e.plan or "—"},
+                )
+                for e in group[:BOARD_ROWS]
+            ]
+            if len(group) > BOARD_ROWS:
+                lines.append(
+                    ctx.t(
+                        "{mark} …and {more} more", {"mark": mark, "more": len(group) - BOARD_ROWS}
+                    )
+                )
         if skipped:
             lines.append(
-                ctx.t(
-                    "⏭ skipped: {names}", {"names": ", ".join(names[e.person_id] for e in skipped)}
-                )
+                ctx.t("⏭ skipped: {names}", {"names": names([e.person_id for e in skipped])})
             )
         if not entries and home:
             lines.append(ctx.t("Nobody has checked in yet. Be the first: `/checkin <plan>`"))
         elif not entries:
             lines.append(ctx.t("Nobody has checked in there yet."))
         if missing:
-            lines.append(ctx.t("⏳ not yet: {names}", {"names": ", ".join(missing)}))
+            lines.append(ctx.t("⏳ not yet: {names}", {"names": names(missing)}))
         return lines
 
     async def _days(self, ctx: Ctx, person: Person) -> list[date]:
