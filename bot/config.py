@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_api_base_url: AnyHttpUrl | None = None
     discord_gateway_url: str | None = None
-    discord_message_content: bool = False
+    # Ask for the Message Content intent; if the portal refuses it, run on without it.
+    discord_message_content: bool = True
     default_timezone: str = "UTC"
     default_language: str = "en"
     log_level: str = "INFO"

@@ -89,6 +89,9 @@ class Person:
         }
 
 
+MESSAGE_CONTENT = 1 << 15  # the gateway intent bit
+
+
 class FakeDiscord:
     """REST under /api/v10 and a gateway websocket under /gateway, on a random port."""
 
@@ -97,6 +100,9 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.people: dict[str, Person] = {}
         self.identified: dict[str, Any] | None = None
+        # The Developer Portal's Message Content switch: off, an IDENTIFY asking for the
+        # intent is closed with 4014, as Discord does.
+        self.privileged_intents = True
         self.commands: list[dict[str, Any]] = []
         self._ids = itertools.count(400000000000000001)
         self._seq = itertools.count(1)
@@ -214,6 +220,9 @@ class FakeDiscord:
             if message["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
+                if message["d"].get("intents", 0) & MESSAGE_CONTENT and not self.privileged_intents:
+                    await socket.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 self.identified = message["d"]
                 self._sockets.append(socket)
                 await self._ready(socket)

@@ -422,3 +422,25 @@ async def test_mentorbot_run_serves_discord_and_stops_on_sigterm(tmp_path: Path)
     assert TOKEN not in logs
     assert "never-logged" not in logs
     assert "sewing" not in logs  # message text stays out of INFO logs
+
+
+async def test_refused_message_content_intent_falls_back_to_slash_commands(
+    fake: FakeDiscord, connect: Factory, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.privileged_intents = False  # not enabled in the Developer Portal
+    bot = await connect(message_content=True)
+    assert not bot.client.intents.message_content
+    assert fake.identified is not None
+    assert fake.identified["intents"] & MESSAGE_CONTENT_INTENT == 0
+    assert "Message Content intent refused" in caplog.text
+    token = await fake.slash(alice, "skills", {"skills": "pricing"})
+    assert (await answer(fake, token))["data"]["content"] == "Your skills: pricing"
+
+
+async def test_granted_message_content_intent_is_used(
+    fake: FakeDiscord, connect: Factory, alice: Person
+) -> None:
+    bot = await connect(message_content=True)
+    assert bot.client.intents.message_content
+    assert fake.identified is not None
+    assert fake.identified["intents"] & MESSAGE_CONTENT_INTENT

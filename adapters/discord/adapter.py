@@ -132,6 +132,29 @@ class DiscordAdapter:
         """Logs in, syncs commands, connects; returns once READY (or after ready_timeout)."""
         self._apply_endpoints()
         await self._client.login(self._token)
+        done, ready = await self._connect()
+        if self._gateway in done and self._refused_privileged_intent():
+            # The Message Content intent is not enabled for this bot in the Developer Portal:
+            # Discord closes the gateway (4014). Free text then stays unseen; slash commands,
+            # buttons and DMs work, so go on without it rather than not at all.
+            log.warning(
+                "discord: Message Content intent refused (enable it in the Developer Portal); "
+                "continuing without it: use slash commands in channels"
+            )
+            self._client._connection._intents.message_content = False
+            done, ready = await self._connect()
+        assert self._gateway is not None
+        if self._gateway in done:
+            self._gateway.result()
+            raise ConnectionError("the Discord gateway closed before READY")
+        if ready not in done:
+            log.warning("discord: not READY after %.0fs; still connecting", self._ready_timeout)
+            return
+        user = self._client.user
+        log.info("discord: connected as user %s", user.id if user else "?")
+
+    async def _connect(self) -> tuple[set[asyncio.Task[None]], asyncio.Task[None]]:
+        """Opens the gateway and waits for READY, for it to close, or for the timeout."""
         self._gateway = asyncio.create_task(self._client.connect(), name="discord-gateway")
         ready = asyncio.create_task(self._client.wait_until_ready())
         done, _ = await asyncio.wait(
@@ -141,14 +164,15 @@ class DiscordAdapter:
         )
         if ready not in done:
             ready.cancel()
-        if self._gateway in done:
-            self._gateway.result()
-            raise ConnectionError("the Discord gateway closed before READY")
-        if ready not in done:
-            log.warning("discord: not READY after %.0fs; still connecting", self._ready_timeout)
-            return
-        user = self._client.user
-        log.info("discord: connected as user %s", user.id if user else "?")
+        return done, ready
+
+    def _refused_privileged_intent(self) -> bool:
+        """Whether the gateway closed because a requested privileged intent is not enabled."""
+        assert self._gateway is not None
+        error = self._gateway.exception()
+        return isinstance(error, discord.PrivilegedIntentsRequired) and bool(
+            self._client.intents.message_content
+        )
 
     async def stop(self) -> None:
         """Closes the gateway and HTTP session; safe after a failed start."""
