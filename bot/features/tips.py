@@ -186,7 +186,7 @@ class Tips:
         library = TipLibrary(ctx.repo.session)
         if query and not words and not keys:
             raise UsageError("Search with words or a #topic.", example="/tips pricing")
-        result = await library.search(community.id, words, keys, RESULTS)
+        result = await library.search([community.id], words, keys, RESULTS)
         if not result.hits:
             if await library.count(community.id) == 0:
                 ctx.reply(
