@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from storage.models import (
     Account,
@@ -31,6 +31,17 @@ class NewCommunityDefaults:
 
     timezone: str
     language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Who acts and where: the account (person loaded), and in a group its community and
+    the person's membership there."""
+
+    account: Account
+    community: Community | None
+    membership: Membership | None
+    joined_now: bool
 
 
 class Repository:
@@ -88,6 +99,62 @@ class Repository:
             .where(Account.platform == platform, Account.user_id == user_id)
         )
 
+    async def arrival(
+        self,
+        platform: str,
+        user_id: str,
+        sender: tuple[str, str | None],
+        group: tuple[str, str] | None,
+        defaults: NewCommunityDefaults,
+        now: datetime,
+    ) -> Arrival:
+        """Loads (or registers) the sender's account and, for a group `(chat_id, title)`, the
+        community and membership; a known sender in a known group costs one statement."""
+        display_name, username = sender
+        found = await self._known(platform, user_id, None if group is None else group[0])
+        if found is None:
+            account = await self._new_account(platform, user_id, display_name, username, now)
+            community = membership = None
+        else:
+            account, community, membership = found
+            _rename(account, display_name, username)
+        if group is None:
+            return Arrival(account, None, None, joined_now=False)
+        chat_id, title = group
+        if community is None:
+            community, _ = await self.ensure_community(platform, chat_id, title, defaults, now)
+        elif title and community.title != title:
+            community.title = title[:256]
+        joined_now = False
+        if membership is None:
+            membership, joined_now = await self.ensure_membership(community, account.person, now)
+        return Arrival(account, community, membership, joined_now)
+
+    async def _known(
+        self, platform: str, user_id: str, chat_id: str | None
+    ) -> tuple[Account, Community | None, Membership | None] | None:
+        """Account, person, community and membership in one joined SELECT (None: no account)."""
+        person_loaded = (
+            select(Account)
+            .join(Account.person)
+            .options(contains_eager(Account.person))
+            .where(Account.platform == platform, Account.user_id == user_id)
+        )
+        if chat_id is None:
+            account = await self.session.scalar(person_loaded)
+            return None if account is None else (account, None, None)
+        query = (
+            person_loaded.add_columns(Community, Membership)
+            .outerjoin(Community, (Community.platform == platform) & (Community.chat_id == chat_id))
+            .outerjoin(
+                Membership,
+                (Membership.community_id == Community.id)
+                & (Membership.person_id == Account.person_id),
+            )
+        )
+        row = (await self.session.execute(query)).first()
+        return None if row is None else (row[0], row[1], row[2])
+
     async def account_of(self, person_id: int, platform: str) -> Account | None:
         """The person's account on one platform, if they have one."""
         return await self.session.scalar(
@@ -115,17 +182,21 @@ class Repository:
     ) -> Account:
         """Finds the account (refreshing its names) or creates it with a new person."""
         found = await self.account(platform, user_id)
-        handle = username.lower().lstrip("@")[:64] if username else None
         if found is not None:
-            found.display_name = display_name[:256]
-            found.username = handle
+            _rename(found, display_name, username)
             return found
+        return await self._new_account(platform, user_id, display_name, username, now)
+
+    async def _new_account(
+        self, platform: str, user_id: str, display_name: str, username: str | None, now: datetime
+    ) -> Account:
+        """A first-seen platform user: a new person with this one account."""
         person = Person(display_name=display_name[:256], created_at=now)
         account = Account(
             person=person,
             platform=platform,
             user_id=user_id,
-            username=handle,
+            username=_handle(username),
             display_name=display_name[:256],
             created_at=now,
         )
@@ -270,3 +341,14 @@ class Repository:
         )
         counts["profile"] = len(deleted.all())
         return counts
+
+
+def _handle(username: str | None) -> str | None:
+    """How a @username is stored: lower case, no @, at most 64 characters."""
+    return username.lower().lstrip("@")[:64] if username else None
+
+
+def _rename(account: Account, display_name: str, username: str | None) -> None:
+    """Keeps the account's names as the platform shows them now."""
+    account.display_name = display_name[:256]
+    account.username = _handle(username)

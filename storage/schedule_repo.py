@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from storage.models import Schedule
 
@@ -49,10 +49,10 @@ class ScheduleRepository:
         return schedule
 
     async def get(self, schedule_id: int) -> Schedule | None:
-        """One schedule with its community loaded."""
+        """One schedule with its community loaded, in one statement."""
         return await self.session.scalar(
             select(Schedule)
-            .options(selectinload(Schedule.community))
+            .options(joinedload(Schedule.community))
             .where(Schedule.id == schedule_id)
         )
 
@@ -66,6 +66,16 @@ class ScheduleRepository:
         )
         if community_id is not None:
             query = query.where(Schedule.community_id == community_id)
+        return list((await self.session.scalars(query)).all())
+
+    async def enabled_among(self, schedule_ids: Sequence[int]) -> Sequence[Schedule]:
+        """The enabled ones of these schedules, with communities loaded, in one statement."""
+        query = (
+            select(Schedule)
+            .options(joinedload(Schedule.community))
+            .where(Schedule.id.in_(list(schedule_ids)), Schedule.enabled.is_(True))
+            .order_by(Schedule.id)
+        )
         return list((await self.session.scalars(query)).all())
 
     async def of_kind(self, community_id: int, kind: str) -> Sequence[Schedule]:

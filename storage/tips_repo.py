@@ -1,8 +1,8 @@
 """The tip library: storage, full-text search, helpful votes and the tip-of-the-day pick.
 
 Search is real full-text search on both databases: SQLite ranks with FTS5's bm25 over the
-`tips_fts` table (kept in sync by triggers), PostgreSQL with `ts_rank` over the GIN-indexed
-`to_tsvector('english', text)`. Both created in migration 0003_tips.
+`tips_fts` table (text and community id, kept in sync by triggers; migration 0009),
+PostgreSQL with `ts_rank` over the GIN-indexed `to_tsvector('english', text)` (0005).
 """
 
 from __future__ import annotations
@@ -25,9 +25,18 @@ SCHEDULED_TIP_KIND = "tip"
 _SEARCH_CONFIG: ColumnElement[str] = literal_column(
     "'english'"
 )  # inline, so PostgreSQL can use the GIN index
+# The community_id column only filters: weight 0, so ranking is bm25 over the text alone.
 _FTS5_MATCH = sql_text(
-    "SELECT rowid AS tip_id, bm25(tips_fts) AS score FROM tips_fts WHERE tips_fts MATCH :query"
+    "SELECT rowid AS tip_id, bm25(tips_fts, 1.0, 0.0) AS score FROM tips_fts "
+    "WHERE tips_fts MATCH :query"
 ).columns(tip_id=Integer, score=Float)
+
+
+def _fts5_query(community_ids: Sequence[int], words: Sequence[str]) -> str:
+    """An FTS5 query for any of the words in the text of these communities' tips."""
+    communities = " OR ".join(f'"{community_id}"' for community_id in community_ids)
+    anywhere = " OR ".join(f'"{word}"' for word in words)
+    return f"community_id : ({communities}) AND text : ({anywhere})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +132,24 @@ class TipLibrary:
         return [label for _, label, _ in rows.all()]
 
     async def search(
-        self, community_id: int, words: Sequence[str], topic_keys: Sequence[str], limit: int
+        self,
+        community_ids: Sequence[int],
+        words: Sequence[str],
+        topic_keys: Sequence[str],
+        limit: int,
     ) -> SearchResult:
-        """This community's tips matching any word and every topic: best match, then helpful."""
+        """These communities' tips matching any word and every topic: best match, then helpful.
+
+        On SQLite the FTS5 MATCH itself names the communities (a column filter), so its cost
+        follows their tips, not every library's; PostgreSQL's planner starts from the
+        community_id index and checks only those rows' text.
+        """
+        ids = sorted(set(community_ids))
+        if not ids:
+            return SearchResult([], 0)
         helpful = _helpful().label("helpful")
-        query = select(Tip, helpful).where(Tip.community_id == community_id)
+        in_communities = Tip.community_id == ids[0] if len(ids) == 1 else Tip.community_id.in_(ids)
+        query = select(Tip, helpful).where(in_communities)
         for key in topic_keys:
             query = query.where(
                 select(TipTopic.id).where(TipTopic.tip_id == Tip.id, TipTopic.key == key).exists()
@@ -142,9 +164,7 @@ class TipLibrary:
                 query = query.where(document.bool_op("@@")(wanted))
                 order.append(func.ts_rank(document, wanted, 1).desc())
             else:
-                matches = _FTS5_MATCH.bindparams(
-                    query=" OR ".join(f'"{word}"' for word in words)
-                ).subquery()
+                matches = _FTS5_MATCH.bindparams(query=_fts5_query(ids, words)).subquery()
                 query = query.join(matches, matches.c.tip_id == Tip.id)
                 order.append(matches.c.score.asc())  # bm25: lower is better
         order += [helpful.desc(), Tip.id.desc()]

@@ -266,6 +266,9 @@ async def test_tips_reach_both_sides_once_and_take_votes_from_either(
     await deliver(core, chat, discord)
     shared = [(target, text) for kind, target, text in discord_sent(discord) if kind == "chat"]
     assert [t for t, text in shared if "Tip #1 from Olga (the console)" in text] == ["dc"]
+    found = await discord.group("max", "dc", "/tips value")
+    assert "#1 Price by value, not by hours #pricing — Olga" in found
+    assert "Price by value" in await discord.group("max", "dc", "/tips #pricing")
     voted = await discord.press("max", "dc", "tip-helpful", "1")
     assert "Tip #1 is marked helpful (1 so far)" in voted
 

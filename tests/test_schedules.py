@@ -144,6 +144,76 @@ async def test_timezone_change_replans(
     assert engine.planned(schedule_id) == datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
 
 
+async def ping_with_follow_up(firing: Firing) -> None:
+    """Like the check-in ping: posts, then creates a one-off an hour later."""
+    await ping(firing)
+    follow_up = await ScheduleRepository(firing.session).add(
+        firing.schedule.community_id,
+        "ping",
+        "00:00",
+        "0123456",
+        firing.now,
+        run_at=firing.occurrence + timedelta(hours=1),
+    )
+    firing.follow_ups.append(follow_up.id)
+
+
+async def test_follow_ups_are_planned_without_touching_other_communities(
+    core: Core, clock: FakeClock, engine: ScheduleEngine
+) -> None:
+    engine.register_kind("ping+", ping_with_follow_up)
+    first = await make_schedule(core, clock, last_fired_at=datetime(2026, 11, 23, 8, tzinfo=UTC))
+    async with core.database.sessions() as session, session.begin():
+        other, _ = await Repository(session).ensure_community(
+            "console", "group-b", "B", NewCommunityDefaults("UTC", "en"), clock.now()
+        )
+        second = await ScheduleRepository(session).add(
+            other.id, "ping+", "10:00", "0123456", clock.now() - timedelta(days=7)
+        )
+        second.last_fired_at = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    await engine.start()
+    occurrence = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    clock.current = occurrence
+    assert await engine.fire(second.id, occurrence)
+    async with core.database.sessions() as session:
+        follow_up = await session.scalar(select(Schedule).where(Schedule.run_at.is_not(None)))
+        assert follow_up is not None
+    assert engine.planned(follow_up.id) == occurrence + timedelta(hours=1)
+    assert engine.planned(second.id) == datetime(2026, 11, 25, 10, tzinfo=UTC)
+    assert engine.planned(first) == datetime(2026, 11, 24, 8, tzinfo=UTC)
+    # Stopping the second community's schedules unplans only theirs.
+    async with core.database.sessions() as session, session.begin():
+        for schedule_id in (second.id, follow_up.id):
+            stored = await session.get(Schedule, schedule_id)
+            assert stored is not None
+            stored.enabled = False
+    await engine.reload(other.id)
+    assert engine.planned(second.id) is None
+    assert engine.planned(follow_up.id) is None
+    assert engine.planned(first) == datetime(2026, 11, 24, 8, tzinfo=UTC)
+
+
+async def test_a_follow_up_already_due_fires_at_once(
+    core: Core, clock: FakeClock, engine: ScheduleEngine
+) -> None:
+    engine.register_kind("ping+", ping_with_follow_up)
+    schedule_id = await make_schedule(
+        core, clock, last_fired_at=datetime(2026, 11, 22, 8, tzinfo=UTC)
+    )
+    async with core.database.sessions() as session, session.begin():
+        stored = await session.get(Schedule, schedule_id)
+        assert stored is not None
+        stored.kind = "ping+"
+    # Today's 09:00 Berlin (08:00 UTC) is caught up at 09:30 UTC: its follow-up (09:00 UTC)
+    # is already due, so it fires too, once.
+    clock.current = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    await engine.start()
+    keys = await outbox_keys(core)
+    assert keys[0] == f"ping+:{schedule_id}:2026-11-23:group-a"
+    assert len(keys) == 2
+    assert keys[1].startswith("ping:")
+
+
 async def test_apscheduler_really_fires_a_due_job(core: Core) -> None:
     real = SystemClock()
     woken = asyncio.Event()

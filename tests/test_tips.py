@@ -34,6 +34,13 @@ async def tip_ids(core: Core, chat_id: str) -> list[int]:
         return list(rows)
 
 
+async def community_id(core: Core, chat_id: str) -> int:
+    async with core.database.sessions() as session:
+        found = await session.scalar(select(Community.id).where(Community.chat_id == chat_id))
+        assert found is not None
+        return found
+
+
 async def organizer(chat: ChatDriver, person: str, group: str) -> None:
     chat.make_admin(person, group)
     await chat.say(person, group, "/join")
@@ -194,6 +201,40 @@ async def test_search_ranks_best_match_first_on_a_large_library(
     assert set(found) <= tagged
     assert ids["decoy"] not in found
     assert "No tips match" in await chat.say("bob", "group-b", "/tips standing order")
+
+
+async def test_search_spans_exactly_the_communities_asked_for(core: Core, clock: FakeClock) -> None:
+    ids = await seed_library(core, clock)
+    a, b = [await community_id(core, chat_id) for chat_id in ("group-a", "group-b")]
+    words = ["invoice", "reminder", "automation"]
+    async with core.database.sessions() as session:
+        library = TipLibrary(session)
+        only_b = await library.search([b], words, [], 10)
+        both = await library.search([a, b], words, [], 100)
+        only_a = await library.search([a], words, [], 100)
+        nowhere = await library.search([], words, [], 10)
+    assert [hit.tip.id for hit in only_b.hits] == [ids["decoy"]]
+    assert only_b.total == 1
+    assert both.total == only_a.total + 1
+    found = [hit.tip.id for hit in both.hits]
+    assert ids["decoy"] in found
+    assert found.index(ids["decoy"]) < found.index(ids["best"])  # it repeats every word twice
+    assert [hit.tip.id for hit in only_a.hits] == [tip for tip in found if tip != ids["decoy"]]
+    assert nowhere.hits == []
+
+
+async def test_a_tip_moved_to_another_community_is_searched_there(
+    core: Core, clock: FakeClock
+) -> None:
+    ids = await seed_library(core, clock)
+    a = await community_id(core, "group-a")
+    async with core.database.sessions() as session, session.begin():
+        decoy = await session.get(Tip, ids["decoy"])
+        assert decoy is not None
+        decoy.community_id = a
+    async with core.database.sessions() as session:
+        found = await TipLibrary(session).search([a], ["secret"], [], 10)
+    assert [hit.tip.id for hit in found.hits] == [ids["decoy"]]
 
 
 async def test_equal_matches_are_ordered_by_helpfulness(

@@ -29,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.lanes import ChatLanes
 from adapters.telegram.logs import RedactedLogs
 from adapters.telegram.messenger import TelegramMessenger
 from adapters.telegram.render import PLATFORM
@@ -63,6 +64,7 @@ class TelegramConfig:
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must accept the proxy's calls
     poll_timeout: int = 10
     max_retries: int = 3
+    concurrent_updates: int = 8
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -125,6 +127,7 @@ class TelegramAdapter:
             .token(config.token)
             .rate_limiter(AIORateLimiter(max_retries=config.max_retries))
             .job_queue(None)
+            .concurrent_updates(ChatLanes(config.concurrent_updates))
         )
         if config.api_base_url:
             api, files = api_urls(config.api_base_url)

@@ -277,27 +277,26 @@ class Router:
         repo = Repository(session)
         now = self._clock.now()
         address = event.address
-        account = await repo.ensure_account(
-            address.platform, address.user_id, event.sender.display_name, event.sender.username, now
+        group = (address.chat_id, event.chat_title) if event.chat_kind is ChatKind.GROUP else None
+        arrival = await repo.arrival(
+            address.platform,
+            address.user_id,
+            (event.sender.display_name, event.sender.username),
+            group,
+            self._defaults,
+            now,
         )
-        community = membership = None
-        joined_now = False
-        if event.chat_kind is ChatKind.GROUP:
-            community, _ = await repo.ensure_community(
-                address.platform, address.chat_id, event.chat_title, self._defaults, now
-            )
-            membership, joined_now = await repo.ensure_membership(community, account.person, now)
         return Ctx(
             event=event,
             repo=repo,
             messenger=messenger,
             translator=self._translator,
             now=now,
-            account=account,
-            community=community,
-            membership=membership,
+            account=arrival.account,
+            community=arrival.community,
+            membership=arrival.membership,
             default_language=self._defaults.language,
-            joined_now=joined_now,
+            joined_now=arrival.joined_now,
             hooks=self._hooks,
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -71,6 +71,7 @@ class ScheduleEngine:
         self._scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
         self._kinds: dict[str, FireHandler] = {}
         self._community_of: dict[int, int] = {}
+        self._planned_in: dict[int, set[int]] = {}
         self._running: set[asyncio.Task[Any]] = set()
         self._housekeeping: list[tuple[str, float, Callable[[], Awaitable[object]]]] = []
 
@@ -133,11 +134,18 @@ class ScheduleEngine:
         async with self._sessions() as session:
             schedules = await ScheduleRepository(session).enabled(community_id)
             session.expunge_all()
-        now = self._clock.now()
         enabled = {schedule.id for schedule in schedules}
-        for schedule_id, owner in list(self._community_of.items()):
-            if (community_id is None or owner == community_id) and schedule_id not in enabled:
-                self.unplan(schedule_id)
+        if community_id is None:
+            planned = set(self._community_of)
+        else:
+            planned = set(self._planned_in.get(community_id, ()))
+        for schedule_id in planned - enabled:
+            self.unplan(schedule_id)
+        await self._catch_up_or_plan(schedules)
+
+    async def _catch_up_or_plan(self, schedules: Sequence[Schedule]) -> None:
+        """Fires each schedule's missed occurrence once, or plans its next one."""
+        now = self._clock.now()
         for schedule in schedules:
             missed = self._missed(schedule, now)
             if missed is not None:
@@ -161,7 +169,13 @@ class ScheduleEngine:
 
     def unplan(self, schedule_id: int) -> None:
         """Removes a schedule's pending job, if any."""
-        self._community_of.pop(schedule_id, None)
+        owner = self._community_of.pop(schedule_id, None)
+        if owner is not None:
+            in_community = self._planned_in.get(owner)
+            if in_community is not None:
+                in_community.discard(schedule_id)
+                if not in_community:
+                    del self._planned_in[owner]
         job = self._scheduler.get_job(f"schedule:{schedule_id}")
         if job is not None:
             job.remove()
@@ -176,7 +190,12 @@ class ScheduleEngine:
         if at is None:
             self.unplan(schedule.id)
             return
-        self._community_of[schedule.id] = schedule.community_id
+        owner = self._community_of.get(schedule.id)
+        if owner != schedule.community_id:
+            if owner is not None:
+                self.unplan(schedule.id)
+            self._community_of[schedule.id] = schedule.community_id
+            self._planned_in.setdefault(schedule.community_id, set()).add(schedule.id)
         self._scheduler.add_job(
             self._run_job,
             DateTrigger(run_date=at),
@@ -199,9 +218,11 @@ class ScheduleEngine:
     async def fire(self, schedule_id: int, occurrence: datetime) -> bool:
         """Fires one occurrence once: enqueues its messages and records it, then plans the next."""
         now = self._clock.now()
-        fired = follow_ups = False
+        fired = False
+        follow_ups: Sequence[Schedule] = ()
         async with self._sessions() as session, session.begin():
-            schedule = await ScheduleRepository(session).get(schedule_id)
+            repo = ScheduleRepository(session)
+            schedule = await repo.get(schedule_id)
             if schedule is None or not schedule.enabled:
                 return False
             already = schedule.last_fired_at is not None and schedule.last_fired_at >= occurrence
@@ -227,7 +248,8 @@ class ScheduleEngine:
                 local_day = local_date_of(occurrence, zone_of(schedule))
                 firing = Firing(session, schedule, occurrence, local_day, now)
                 await handler(firing)
-                follow_ups = bool(firing.follow_ups)
+                if firing.follow_ups:  # schedules of its own (like a nudge), planned below
+                    follow_ups = await repo.enabled_among(firing.follow_ups)
                 schedule.last_fired_at = occurrence
                 fired = True
             if schedule.run_at is not None and schedule.last_fired_at is not None:
@@ -238,6 +260,5 @@ class ScheduleEngine:
             self._plan(schedule, max(now, occurrence))
         else:
             self.unplan(schedule.id)
-        if follow_ups:  # the firing created schedules of its own (like a nudge): plan them
-            await self.reload(schedule.community_id)
+        await self._catch_up_or_plan(follow_ups)
         return fired

@@ -211,15 +211,14 @@ class Tips:
         )
 
     async def tips(self, ctx: Ctx, args: Args) -> None:
-        """Searches this community's library: full-text best matches first, then helpful."""
-        community, _ = ctx.group()
+        """Searches the library (a bridge's is shared): best matches first, then helpful."""
         query = str(args.get("query", "")).strip()
         words, keys = search_terms(query)
         library = TipLibrary(ctx.repo.session)
         if query and not words and not keys:
             raise UsageError("Search with words or a #topic.", example="/tips pricing")
         shared = await circle_ids(ctx)
-        result = await library.search(community.id, words, keys, RESULTS)
+        result = await library.search(shared, words, keys, RESULTS)
         if not result.hits:
             if await library.count(shared) == 0:
                 ctx.reply(
