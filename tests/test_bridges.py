@@ -146,7 +146,9 @@ async def test_numbers_are_shared_and_lists_show_where_requests_live(
     assert "#3 “After, from g” — Bea, open · the console · g" in listing
     assert "#2 “After, from dc” — Dan, open\n" in listing + "\n"  # its own: no place named
     # #1 exists on both sides (made before the bridge): each side's own comes first.
-    assert "@Ned will help @Bea with #1" in await chat.say("ned", "g", "/claim 1")
+    claimed = await chat.say("ned", "g", "/claim 1")
+    assert "@Ned will help @Bea with #1" in claimed
+    assert "There is also a #1 in Discord · dc, from before the bridge" in claimed
     async with core.database.sessions() as session:
         rows = (
             await session.execute(

@@ -90,6 +90,12 @@ class Helping:
                 {"number": number},
                 "/requests",
             )
+        if len(found) > 1:  # numbered on both sides before the bridge: this side's wins
+            ctx.reply(
+                "(There is also a #{number} in **{there}**, from before the bridge; its "
+                "**I'll help** button in “how can I help?” reaches it.)",
+                {"number": number, "there": where(found[1].community)},
+            )
         return found[0]
 
     async def claim(self, ctx: Ctx, args: Args) -> None:
