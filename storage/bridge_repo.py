@@ -8,6 +8,7 @@ a *circle*; an unbridged community's circle is itself, so every shared read asks
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -87,6 +88,18 @@ class BridgeRepository:
         )
         found = list(ids)
         return [community_id, *(other for other in found if other != community_id)]
+
+    async def circles_ids(self, community_ids: Sequence[int]) -> list[int]:
+        """These communities and those bridged with them, in one query (own ones first)."""
+        if not community_ids:
+            return []
+        mine = select(BridgeMember.bridge_id).where(BridgeMember.community_id.in_(community_ids))
+        partners = await self.session.scalars(
+            select(BridgeMember.community_id)
+            .where(BridgeMember.bridge_id.in_(mine))
+            .order_by(BridgeMember.community_id)
+        )
+        return list(dict.fromkeys([*community_ids, *partners]))
 
     async def lock(self, community_ids: list[int]) -> None:
         """Serialises bridge changes of these communities (in id order, so no deadlock).

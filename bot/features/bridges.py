@@ -57,12 +57,8 @@ async def organizes(ctx: Ctx, community_id: int) -> bool:
 
 async def circles_of_person(ctx: Ctx) -> list[int]:
     """Every community the person belongs to, with those bridged with them (for DMs)."""
-    bridges = BridgeRepository(ctx.repo.session)
-    found: dict[int, None] = {}
-    for membership in await ctx.repo.memberships_of(ctx.person.id):
-        for community_id in await bridges.circle_ids(membership.community_id):
-            found[community_id] = None
-    return list(found)
+    own = [m.community_id for m in await ctx.repo.memberships_of(ctx.person.id)]
+    return await BridgeRepository(ctx.repo.session).circles_ids(own)
 
 
 class Bridging:
@@ -91,13 +87,7 @@ class Bridging:
 
     async def _offer(self, ctx: Ctx) -> None:
         community, _ = ctx.group()
-        partner = await self._partner_name(BridgeRepository(ctx.repo.session), community)
-        if partner is not None:
-            raise UsageError(
-                "This community is already bridged with **{there}**. A community shares with "
-                "one other; `/settings bridge off` first.",
-                {"there": partner},
-            )
+        await self._refuse_if_bridged(BridgeRepository(ctx.repo.session), community)
         code = self._new_code()
         await BridgeRepository(ctx.repo.session).issue_code(
             community.id, ctx.person.id, code_hash(code), ctx.now, ctx.now + CODE_LIFETIME
@@ -140,13 +130,7 @@ class Bridging:
             )
             return
         await bridges.lock([offering.id, community.id])  # two redemptions at once take turns
-        partner = await self._partner_name(bridges, community)
-        if partner is not None:
-            raise UsageError(
-                "This community is already bridged with **{there}**. A community shares with "
-                "one other; `/settings bridge off` first.",
-                {"there": partner},
-            )
+        await self._refuse_if_bridged(bridges, community)
         if (theirs := await self._partner_name(bridges, offering)) is not None:
             raise UsageError(
                 "**{title}** is already bridged with **{there}**. A community shares with one "
@@ -172,6 +156,16 @@ class Bridging:
                 {"there": where(community)},
             ),
         )
+
+    async def _refuse_if_bridged(self, bridges: BridgeRepository, community: Community) -> None:
+        """A community shares with one other: say with whom it already does."""
+        partner = await self._partner_name(bridges, community)
+        if partner is not None:
+            raise UsageError(
+                "This community is already bridged with **{there}**. A community shares with "
+                "one other; `/settings bridge off` first.",
+                {"there": partner},
+            )
 
     @staticmethod
     async def _partner_name(bridges: BridgeRepository, community: Community) -> str | None:

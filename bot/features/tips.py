@@ -117,26 +117,28 @@ class Tips:
 
     async def _share(self, ctx: Ctx, tip: Tip, home: Community, covered: set[int]) -> None:
         """Posts a tip to the communities bridged with its home, each once (their library too)."""
-        author = f"{ctx.account.display_name} ({platform_name(ctx.platform)})"
         for other in (await BridgeRepository(ctx.repo.session).circle(home.id))[1:]:
-            if other.id in covered:
-                continue
-            covered.add(other.id)
-            await ctx.enqueue(
-                f"tip:{tip.id}:{other.platform}:{other.chat_id}",
-                Delivery(
-                    other.platform,
-                    chat_id=other.chat_id,
-                    person_id=ctx.person.id,
-                    community_id=other.id,
-                ),
-                tip_post(
-                    tip,
-                    author if other.platform != ctx.platform else ctx.account.display_name,
-                    t=ctx.t,
-                ),
-                due_at=ctx.now,
-            )
+            if other.id not in covered:
+                covered.add(other.id)
+                await self._post_to(ctx, tip, other)
+
+    @staticmethod
+    async def _post_to(ctx: Ctx, tip: Tip, community: Community) -> None:
+        """Queues the tip's post in one community; the author's platform is named elsewhere."""
+        author = ctx.account.display_name
+        if community.platform != ctx.platform:
+            author = f"{author} ({platform_name(ctx.platform)})"
+        await ctx.enqueue(
+            f"tip:{tip.id}:{community.platform}:{community.chat_id}",
+            Delivery(
+                community.platform,
+                chat_id=community.chat_id,
+                person_id=ctx.person.id,
+                community_id=community.id,
+            ),
+            tip_post(tip, author, t=ctx.t),
+            due_at=ctx.now,
+        )
 
     async def _tip_all(self, ctx: Ctx, raw: str) -> None:
         if not raw.strip():
@@ -162,18 +164,7 @@ class Tips:
                 already.append(community.title or community.chat_id)
                 continue
             tip = await library.add_tip(community.id, ctx.person.id, text, topics, ctx.now)
-            delivery = Delivery(
-                community.platform,
-                chat_id=community.chat_id,
-                person_id=ctx.person.id,
-                community_id=community.id,
-            )
-            await ctx.enqueue(
-                f"tip:{tip.id}:{community.platform}:{community.chat_id}",
-                delivery,
-                tip_post(tip, ctx.account.display_name, t=ctx.t),
-                due_at=ctx.now,
-            )
+            await self._post_to(ctx, tip, community)
             await self._share(ctx, tip, community, covered)
             posted.append(community.title or community.chat_id)
             latest = community
