@@ -74,7 +74,12 @@ class Core:
         self.database = Database(settings.database_url)
         self.messengers: dict[str, Messenger] = {}
         self.dispatcher = Dispatcher(self.database.sessions, self.messengers, self.clock)
-        self.schedules = ScheduleEngine(self.database.sessions, self.clock, self.dispatcher.wake)
+        self.schedules = ScheduleEngine(
+            self.database.sessions,
+            self.clock,
+            self.dispatcher.wake,
+            autonomous=isinstance(self.clock, SystemClock),
+        )
         self.translator = Translator()
         self.registry = build_registry(self.schedules, self.translator)
         self.escalation = Escalation(

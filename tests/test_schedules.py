@@ -65,7 +65,9 @@ async def outbox_keys(core: Core) -> list[str]:
 @pytest.fixture
 async def engine(core: Core, clock: FakeClock) -> ScheduleEngine:
     scheduler = AsyncIOScheduler(timezone="UTC")
-    engine = ScheduleEngine(core.database.sessions, clock, lambda: None, scheduler)
+    engine = ScheduleEngine(
+        core.database.sessions, clock, lambda: None, scheduler, autonomous=False
+    )
     engine.register_kind("ping", ping)
     yield engine  # type: ignore[misc]
     await engine.stop()

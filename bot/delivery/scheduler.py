@@ -64,8 +64,13 @@ class ScheduleEngine:
         clock: Clock,
         on_enqueued: Callable[[], None],
         scheduler: AsyncIOScheduler | None = None,
+        *,
+        autonomous: bool = True,
     ) -> None:
         self._sessions = sessions
+        # False for a clock that a test moves by hand: APScheduler keeps the plan on the real
+        # clock and would fire "overdue" jobs at once, so only the test fires them.
+        self._autonomous = autonomous
         self._clock = clock
         self._on_enqueued = on_enqueued
         self._scheduler = scheduler or AsyncIOScheduler(timezone="UTC")
@@ -91,7 +96,7 @@ class ScheduleEngine:
     async def start(self) -> None:
         """Starts APScheduler, catches up on fires missed while down, plans the next ones."""
         if not self._scheduler.running:
-            self._scheduler.start()
+            self._scheduler.start(paused=not self._autonomous)
         for name, seconds, job in self._housekeeping:
             self._scheduler.add_job(
                 self._run_housekeeping,
