@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.errors import UsageError, UserFacingError
+from bot.core.events import Address, ButtonPress, ChatKind, Sender
 from bot.core.markup import fmt, plain
 from bot.core.numbers import number_argument, read_number
 from bot.core.registry import CommandSpec, ParamKind, coerce_args, parse_text_args
@@ -151,3 +152,30 @@ async def test_hash_and_space_forms_reach_the_request(chat: ChatDriver) -> None:
     assert "Mia will help @Bob with #1" in await chat.say("mia", "g", "/claim # 1")
     out = await chat.say("bob", "g", "/resolve #1\nThanks, that worked!")
     assert "resolved" in out.lower()
+
+
+@pytest.mark.parametrize("payload", ["²", "①", "٣", "-1", "0", "1" * 30, "3.5", ""])
+@pytest.mark.parametrize("action", ["claim", "savetip", "tip-helpful"])
+async def test_number_payloads_of_buttons_never_crash(
+    chat: ChatDriver, action: str, payload: str
+) -> None:
+    await chat.say("bob", "g", "/ask How do I price a logo? #pricing")
+    event = ButtonPress(
+        Address("console", "g", "mia"), ChatKind.GROUP, Sender("Mia", "mia"), action, payload, "g"
+    )
+    outbound = await chat.core.router.handle(event, chat.console.messenger)
+    said = "\n".join(plain(item.message.text) for item in outbound)
+    assert said
+    assert "something went wrong" not in said
+
+
+@pytest.mark.parametrize("typed", ["²", "#²", "①", "٣"])
+async def test_schedule_off_and_console_press_read_only_ascii_numbers(
+    chat: ChatDriver, typed: str
+) -> None:
+    chat.make_admin("olga", "g")
+    out = await chat.say("olga", "g", f"/schedule off {typed}")
+    assert "no active" in out
+    assert "something went wrong" not in out
+    out = await chat.say("olga", "g", f"/press {typed}")
+    assert "no such button" in out
