@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import HelpRequest, Membership, PersonTopic, RequestTopic
+from storage.models import HelpRequest, Membership, PersonTopic, RequestTopic, TopicKind
 
 
 class TopicsRepository:
@@ -24,9 +24,16 @@ class TopicsRepository:
         return list(found)
 
     async def known_keys(
-        self, person_id: int, community_ids: Sequence[int], keys: Collection[str]
+        self,
+        person_id: int,
+        kind: TopicKind,
+        community_ids: Sequence[int],
+        keys: Collection[str],
     ) -> set[str]:
-        """Those of `keys` that the person, a member of these communities, or a request uses."""
+        """Those of `keys` used by members of these communities or their requests.
+
+        The person's own list of this kind is left out: it is the list being replaced.
+        """
         if not keys:
             return set()
         wanted = sorted(keys)
@@ -34,6 +41,7 @@ class TopicsRepository:
         people = select(PersonTopic.key).where(
             PersonTopic.key.in_(wanted),
             or_(PersonTopic.person_id == person_id, PersonTopic.person_id.in_(members)),
+            not_(and_(PersonTopic.person_id == person_id, PersonTopic.kind == kind.value)),
         )
         asked = (
             select(RequestTopic.key)

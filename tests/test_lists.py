@@ -319,3 +319,11 @@ async def test_skills_alone_shows_and_help_states_the_rules(chat: ChatDriver) ->
 def test_list_commands_declare_their_button() -> None:
     registry = standalone_registry()
     assert OTHER_READING in registry.buttons
+
+
+async def test_own_list_being_replaced_does_not_steer_the_reading(chat: ChatDriver) -> None:
+    await chat.say("alice", "g", "/skills web, design")
+    assert "Your skills: web design" in await chat.say("alice", "g", "/skills web design")
+    await chat.say("alice", "g", "/interests pricing, excel")
+    out = await chat.say("alice", "g", "/skills pricing excel")
+    assert "Your skills: pricing, excel" in out

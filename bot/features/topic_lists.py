@@ -90,7 +90,7 @@ async def show_or_replace(ctx: Ctx, given: str | int | None, kind: TopicKind) ->
         cleared = says.cleared if text.casefold() == "clear" else says.cleared_word
         ctx.reply(cleared, {"word": text})
         return
-    reading = read_list(text, says.example, await known_topics(ctx, text))
+    reading = read_list(text, says.example, await known_topics(ctx, kind, text))
     if not reading.topics:
         raise UsageError(says.none_found, example=says.example)
     await _save(ctx, kind, reading.topics, reading.other, reading.joiner)
@@ -120,8 +120,8 @@ async def other_reading_pressed(ctx: Ctx, payload: str) -> None:
     await _save(ctx, kind, replacement, back, joiner)
 
 
-async def known_topics(ctx: Ctx, text: str) -> set[str]:
-    """Topic keys of `text` that are already used where the person is (or by them)."""
+async def known_topics(ctx: Ctx, kind: TopicKind, text: str) -> set[str]:
+    """Topic keys of `text` already used where the person is (not in the list it replaces)."""
     keys = candidate_keys(text)
     if not keys:
         return set()
@@ -130,7 +130,7 @@ async def known_topics(ctx: Ctx, text: str) -> set[str]:
         communities = [ctx.community.id]
     else:
         communities = await repo.community_ids_of(ctx.person.id)
-    return await repo.known_keys(ctx.person.id, communities, keys)
+    return await repo.known_keys(ctx.person.id, kind, communities, keys)
 
 
 async def _save(
