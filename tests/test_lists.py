@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.core.errors import UsageError
 from bot.core.events import Address, ButtonPress, ChatKind, Sender
 from bot.core.markup import fmt, plain
-from bot.domain.lists import is_clear, other_reading, read_list
+from bot.domain.lists import candidate_keys, is_clear, other_reading, read_list
 from bot.features.topic_lists import OTHER_READING, parse_reading_payload
 from storage.models import PersonTopic
 from tests.harness import ChatDriver, FakeClock, standalone_registry
@@ -327,3 +327,9 @@ async def test_own_list_being_replaced_does_not_steer_the_reading(chat: ChatDriv
     await chat.say("alice", "g", "/interests pricing, excel")
     out = await chat.say("alice", "g", "/skills pricing excel")
     assert "Your skills: pricing, excel" in out
+
+
+def test_only_a_readable_run_of_words_is_looked_up() -> None:
+    assert "social media" in candidate_keys("social media marketing")
+    assert candidate_keys("pricing, design") == set()
+    assert candidate_keys(" ".join(f"w{i}" for i in range(21))) == set()

@@ -19,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.core.errors import UsageError
-from bot.domain.topics import topic_key, unique_topics
+from bot.domain.topics import MAX_TOPICS, topic_key, unique_topics
 
 CLEAR_WORDS = ("clear", "off", "none", "-")
 WORDS = " "
@@ -65,6 +65,8 @@ def candidate_keys(text: str) -> set[str]:
     if len(items) != 1:
         return set()
     words = _units(items[0])
+    if len(words) > MAX_TOPICS:  # refused whichever way it is read: nothing to look up
+        return set()
     keys = {topic_key(items[0])}
     for size in range(1, _LONGEST_KNOWN + 1):
         keys.update(topic_key(" ".join(words[i : i + size])) for i in range(len(words) - size + 1))
