@@ -173,7 +173,8 @@ class ConsoleChat:
         return True
 
     async def _press(self, number: str) -> None:
-        pressable = self.messenger.buttons.get(int(number)) if number.isdigit() else None
+        readable = number.isascii() and number.isdigit()  # `²`.isdigit() too, and int() fails
+        pressable = self.messenger.buttons.get(int(number)) if readable else None
         if pressable is None:
             self.write("(console) no such button; use the number shown in [brackets]")
             return

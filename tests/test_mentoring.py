@@ -137,7 +137,7 @@ async def test_claim_bad_input(chat: ChatDriver) -> None:
     await chat.say("bob", "g", "/ask How to price? #pricing")
     assert "your own request" in await chat.say("bob", "g", "/claim 1")
     assert "no request #7" in await chat.say("mia", "g", "/claim 7")
-    assert "must be a number" in await chat.say("mia", "g", "/claim one")
+    assert "is not a number" in await chat.say("mia", "g", "/claim one")
     assert "needs <number>" in await chat.say("mia", "g", "/claim")
     await chat.say("mia", "g", "/claim #1")
     assert "already helping with #1" in await chat.say("mia", "g", "/claim 1")

@@ -48,10 +48,10 @@ def test_text_args_are_parsed_and_coerced() -> None:
     ("raw", "message"),
     [
         ("", "needs <n>"),
-        ("x mentor", "must be a number"),
+        ("x mentor", "is not a number"),
         ("3 king", "must be one of"),
         ("3 mentor " + "y" * 11, "too long"),
-        ("99999999999 mentor", "must be a number"),
+        ("99999999999 mentor", "too long for a number"),
     ],
 )
 def test_bad_args_raise_usage_errors_with_example(raw: str, message: str) -> None:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.core.errors import UsageError
+from bot.core.numbers import number_argument
 
 if TYPE_CHECKING:
     from bot.core.context import Ctx
@@ -158,8 +159,7 @@ def parse_text_args(spec: CommandSpec, raw: str) -> dict[str, str | int]:
         if param.kind in (ParamKind.TEXT, ParamKind.LIST):
             token, rest = rest, ""
         else:
-            token, _, rest = rest.partition(" ")
-            rest = rest.strip()
+            token, rest = _next_token(rest, param.kind)
         if token:
             values[param.name] = token
     if rest:
@@ -169,6 +169,17 @@ def parse_text_args(spec: CommandSpec, raw: str) -> dict[str, str | int]:
             spec.example,
         )
     return coerce_args(spec, values)
+
+
+def _next_token(rest: str, kind: ParamKind) -> tuple[str, str]:
+    """The first word and the rest; a number may be typed `# 3`, so `#` keeps its word."""
+    parts = rest.split(maxsplit=1)
+    if kind is ParamKind.INT and len(parts) == 2 and parts[0] == "#":
+        parts = parts[1].split(maxsplit=1)
+        parts[0] = "#" + parts[0]
+    if not parts:
+        return "", ""
+    return parts[0], parts[1].strip() if len(parts) == 2 else ""
 
 
 def coerce_args(spec: CommandSpec, given: Mapping[str, str | int]) -> dict[str, str | int]:
@@ -197,14 +208,7 @@ def coerce_args(spec: CommandSpec, given: Mapping[str, str | int]) -> dict[str, 
 
 def _coerce(spec: CommandSpec, param: Param, text: str) -> str | int:
     if param.kind is ParamKind.INT:
-        cleaned = text.lstrip("#")
-        if not cleaned.isdigit() or len(cleaned) > 9:
-            raise UsageError(
-                "{param} must be a number, not “{value}”.",
-                {"param": param.name, "value": text},
-                spec.example,
-            )
-        return int(cleaned)
+        return number_argument(text, spec.example)
     if param.kind is ParamKind.CHOICE:
         lowered = text.lower()
         if lowered not in param.choices:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
+from bot.core.numbers import read_number
 from bot.core.registry import (
     Args,
     CommandSpec,
@@ -104,10 +105,9 @@ class Helping:
 
     async def claim_button(self, ctx: Ctx, payload: str) -> None:
         """Claims from an **I'll help** button, in the group or in a DM."""
+        request_id = read_number(payload)
         request = (
-            await MentoringRepository(ctx.repo.session).by_id(int(payload))
-            if payload.isdigit()
-            else None
+            await MentoringRepository(ctx.repo.session).by_id(request_id) if request_id else None
         )
         if request is None:
             raise UsageError("That request no longer exists.")

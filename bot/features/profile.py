@@ -11,16 +11,22 @@ from bot.core.markup import RichText, Span
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.dates import local_today, parse_local_date
 from bot.domain.timezones import local_time
-from bot.domain.topics import parse_topics
 from bot.features.badges import badge_labels
 from bot.features.linking import accounts_line
 from bot.features.onboarding import language_or_refuse, timezone_or_suggest
+from bot.features.topic_lists import (
+    LIST_INPUT,
+    LIST_PARAM,
+    OTHER_READING,
+    list_details,
+    other_reading_pressed,
+    show_or_replace,
+)
 from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, Membership, Role, TopicKind
 
 MAX_AWAY_DAYS = 366
-_CLEAR_WORDS = ("none", "clear", "-")
 A_ROLE = {Role.MEMBER: "a member", Role.MENTOR: "a mentor", Role.ORGANIZER: "an organizer"}
 
 
@@ -47,16 +53,32 @@ class Profiles:
                     "Topics you can help with (replaces the list; alone shows it)",
                     self.skills,
                     "/skills pricing, design, excel",
-                    (Param("skills", ParamKind.LIST, "Comma-separated topics", required=False),),
-                    details="`/skills none` clears the list.",
+                    (
+                        Param(
+                            "skills",
+                            ParamKind.LIST,
+                            LIST_PARAM,
+                            required=False,
+                            max_length=LIST_INPUT,
+                        ),
+                    ),
+                    details=list_details("skills"),
                 ),
                 CommandSpec(
                     "interests",
                     "Topics you want help with",
                     self.interests,
                     "/interests marketing, taxes",
-                    (Param("interests", ParamKind.LIST, "Comma-separated topics", required=False),),
-                    details="`/interests none` clears the list.",
+                    (
+                        Param(
+                            "interests",
+                            ParamKind.LIST,
+                            LIST_PARAM,
+                            required=False,
+                            max_length=LIST_INPUT,
+                        ),
+                    ),
+                    details=list_details("interests"),
                 ),
                 CommandSpec(
                     "timezone",
@@ -122,6 +144,7 @@ class Profiles:
                 ),
             ]
         )
+        self._registry.add_button(OTHER_READING, other_reading_pressed)
 
     async def profile(self, ctx: Ctx, args: Args) -> None:
         """Shows a profile, privately: an ephemeral reply or a DM."""
@@ -176,44 +199,11 @@ class Profiles:
 
     async def skills(self, ctx: Ctx, args: Args) -> None:
         """Replaces or shows the topics the person can help with."""
-        await self._topics(ctx, args.get("skills"), TopicKind.SKILL, "/skills pricing, design")
+        await show_or_replace(ctx, args.get("skills"), TopicKind.SKILL)
 
     async def interests(self, ctx: Ctx, args: Args) -> None:
         """Replaces or shows the topics the person wants help with."""
-        await self._topics(ctx, args.get("interests"), TopicKind.INTEREST, "/interests marketing")
-
-    async def _topics(
-        self, ctx: Ctx, given: str | int | None, kind: TopicKind, example: str
-    ) -> None:
-        noun = ctx.t("skills" if kind is TopicKind.SKILL else "interests")
-        if given is None:
-            current = await ctx.repo.topics(ctx.person.id, kind)
-            if not current:
-                ctx.reply(
-                    "You have no {noun} yet. Example: `{example}`",
-                    {"noun": noun, "example": example},
-                )
-                return
-            ctx.reply(
-                "Your {noun}: {topics}",
-                {"noun": noun, "topics": ", ".join(t.label for t in current)},
-            )
-            return
-        text = str(given).strip()
-        clearing = text.lower() in _CLEAR_WORDS
-        topics = [] if clearing else parse_topics(text, example)
-        if not topics and not clearing:
-            raise UsageError(
-                "I found no {noun} in that. Separate them with commas.", {"noun": noun}, example
-            )
-        await ctx.repo.replace_topics(ctx.person.id, kind, topics)
-        if topics:
-            ctx.reply(
-                "Your {noun}: {topics}",
-                {"noun": noun, "topics": ", ".join(label for _, label in topics)},
-            )
-        else:
-            ctx.reply("Your {noun} list is now empty.", {"noun": noun})
+        await show_or_replace(ctx, args.get("interests"), TopicKind.INTEREST)
 
     async def timezone(self, ctx: Ctx, args: Args) -> None:
         """Sets the person's own timezone."""

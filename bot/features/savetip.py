@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
+from bot.core.numbers import read_number
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.domain.tips import MAX_TIP_LENGTH
 from bot.features.bridges import circle_ids, organizes
@@ -63,7 +64,8 @@ class SaveTip:
     async def save_button(self, ctx: Ctx, payload: str) -> None:
         """Saves from the button under a resolution, using the thank-you note as the answer."""
         mentoring = MentoringRepository(ctx.repo.session)
-        request = await mentoring.by_id(int(payload)) if payload.isdigit() else None
+        request_id = read_number(payload)
+        request = await mentoring.by_id(request_id) if request_id else None
         if (
             request is None
             or ctx.community is None

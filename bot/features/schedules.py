@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.markup import RichText, join
+from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
 from bot.delivery.timing import describe_days
@@ -124,8 +125,9 @@ class Schedules:
                 example=example,
             )
         repo = ScheduleRepository(ctx.repo.session)
-        if target.isdigit():
-            found = await repo.get(int(target))
+        number = read_number(target)
+        if number is not None:
+            found = await repo.get(number)
             if found is None or found.community_id != community.id or not found.enabled:
                 raise UsageError("There is no active schedule #{id} here.", {"id": target}, example)
             stopped = [found]

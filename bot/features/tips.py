@@ -8,6 +8,7 @@ from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, Outbound, OutMessage
 from bot.core.markup import RichText, fmt, join
+from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.core.router import MAX_INPUT
 from bot.domain.tips import checked_tip, preview, search_terms
@@ -257,8 +258,8 @@ class Tips:
     async def helpful(self, ctx: Ctx, payload: str) -> None:
         """Toggles the presser's helpful vote on a tip of this community."""
         library = TipLibrary(ctx.repo.session)
-        known = payload.isdigit() and len(payload) <= 9  # payloads can be forged on some platforms
-        tip = await library.get(int(payload)) if known else None
+        tip_id = read_number(payload)  # payloads can be forged on some platforms
+        tip = await library.get(tip_id) if tip_id else None
         if tip is None:
             ctx.reply(
                 "That tip has been deleted, so it can't take votes any more. "
