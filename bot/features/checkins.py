@@ -213,10 +213,15 @@ class CheckIns:
         )
         request, helpers = await self._mentoring.open_and_route(ctx, question, tags, "/blocked …")
         entry.blocker, entry.request_id, entry.updated_at = question, request.id, ctx.now
-        ctx.reply(
-            "Noted your blocker. I opened request **#{number}** for it and told {count} "
-            "member(s) who can help.",
-            {"number": request.number, "count": len(helpers)},
+        ctx.reply_rich(
+            ctx.tn(
+                "Noted your blocker. I opened request **#{number}** for it and told {count} "
+                "member who can help.",
+                "Noted your blocker. I opened request **#{number}** for it and told {count} "
+                "members who can help.",
+                len(helpers),
+                {"number": request.number},
+            )
         )
 
     async def board(self, ctx: Ctx, args: Args) -> None:
@@ -298,14 +303,13 @@ class CheckIns:
             if result.freeze_used_this_week
             else ""
         )
-        ctx.reply(
-            "🔥 {name}: current streak **{current}** day(s), best **{best}**.{note}",
-            {
-                "name": account.display_name,
-                "current": result.current,
-                "best": result.best,
-                "note": note,
-            },
+        ctx.reply_rich(
+            ctx.tn(
+                "🔥 {name}: current streak **{count}** day, best **{best}**.{note}",
+                "🔥 {name}: current streak **{count}** days, best **{best}**.{note}",
+                result.current,
+                {"name": account.display_name, "best": result.best, "note": note},
+            )
         )
 
 
