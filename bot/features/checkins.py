@@ -8,6 +8,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
+from bot.delivery.timing import day_span
 from bot.domain.dates import local_today
 from bot.domain.matching import split_tags
 from bot.domain.streaks import streak_for
@@ -241,7 +242,7 @@ class CheckIns:
         """
         today = local_today(community.timezone, ctx.now)
         checkins = CheckInRepository(ctx.repo.session)
-        entries = await checkins.of_day(community.id, today)
+        entries = await checkins.touched_between(community.id, *day_span(community.timezone, today))
         active = await checkins.active_people(community.id, today - timedelta(days=ACTIVE_DAYS))
         done = [e for e in entries if e.done and not e.skipped]
         planned = [e for e in entries if not e.done and not e.skipped]
