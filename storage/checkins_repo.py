@@ -46,19 +46,6 @@ class CheckInRepository:
         await self.session.flush()
         return created, True
 
-    async def latest_on(self, person_id: int, day: date) -> CheckIn | None:
-        """The person's most recent check-in for that day, in any community (for DMs)."""
-        return await self.session.scalar(
-            select(CheckIn)
-            .where(
-                CheckIn.person_id == person_id,
-                CheckIn.local_date == day,
-                CheckIn.skipped.is_(False),
-            )
-            .order_by(CheckIn.updated_at.desc())
-            .limit(1)
-        )
-
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""
         rows = await self.session.scalars(

@@ -14,6 +14,7 @@ from bot.domain.matching import split_tags
 from bot.domain.streaks import streak_for
 from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle, where
+from bot.features.done_marks import CHECKIN_EXAMPLE, DONE_ACTION, done_button, done_in_dm, mark_done
 from bot.features.mentoring import Mentoring
 from storage.checkins_repo import CheckInRepository
 from storage.models import CheckIn, Community, Person
@@ -100,6 +101,7 @@ class CheckIns:
         )
         self._registry.add_button("ci", self.checkin_button)
         self._registry.add_button("skip", self.skip_button)
+        self._registry.add_button(DONE_ACTION, done_button)
         self._registry.add_reply_handler(self.reply_to_ping)
 
     async def _record(self, ctx: Ctx, plan: str) -> None:
@@ -170,34 +172,17 @@ class CheckIns:
         ctx.reply("Skipping today — no nudges. See you tomorrow!", private=True)
 
     async def done(self, ctx: Ctx, args: Args) -> None:
-        """Marks today's plan done (in a DM: the latest plan of today)."""
-        repo = CheckInRepository(ctx.repo.session)
-        today = person_today(ctx)
-        entry = (
-            await repo.on(ctx.community.id, ctx.person.id, today)
-            if ctx.community is not None
-            else await repo.latest_on(ctx.person.id, today)
+        """Marks today's plan done (in a DM: the one plan of today, or asks which)."""
+        note = str(args.get("note", "")).strip()
+        if ctx.community is None:
+            await done_in_dm(ctx, note)
+            return
+        entry = await CheckInRepository(ctx.repo.session).on(
+            ctx.community.id, ctx.person.id, person_today(ctx)
         )
         if entry is None or entry.skipped:
-            raise UsageError(
-                "No plan for today yet. Check in first.",
-                example="/checkin finish the product photos",
-            )
-        note = str(args.get("note", "")).strip()
-        was_done = entry.done
-        entry.done, entry.updated_at = True, ctx.now
-        if note:
-            entry.done_note = note
-        if was_done:
-            ctx.reply(
-                "Already marked done today{note}. Nice!",
-                {"note": ctx.t(" — note updated") if note else ""},
-            )
-        else:
-            ctx.reply(
-                "🎉 Done, {name}: “{plan}”",
-                {"name": ctx.account.display_name, "plan": entry.plan or note or "✓"},
-            )
+            raise UsageError("No plan for today yet. Check in first.", example=CHECKIN_EXAMPLE)
+        mark_done(ctx, entry, note)
 
     async def blocked(self, ctx: Ctx, args: Args) -> None:
         """Records a blocker on today's check-in and opens a help request for it."""
