@@ -8,8 +8,10 @@ from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
+from bot.domain.thanks import is_only_thanks
 from bot.domain.tips import MAX_TIP_LENGTH
 from bot.features.bridges import circle_ids, organizes
+from bot.features.helper_answer import ask_the_helper
 from bot.features.tips import tip_post
 from storage.mentoring_repo import MentoringRepository
 from storage.models import HelpRequest, RequestStatus, Tip
@@ -61,7 +63,7 @@ class SaveTip:
         await self._save(ctx, found[0], str(args.get("answer", "")).strip())
 
     async def save_button(self, ctx: Ctx, payload: str) -> None:
-        """Saves from the button under a resolution, using the thank-you note as the answer."""
+        """Saves from the button under a resolution: the note if it is an answer, else asks."""
         mentoring = MentoringRepository(ctx.repo.session)
         request = await mentoring.by_id(int(payload)) if payload.isdigit() else None
         if (
@@ -92,11 +94,19 @@ class SaveTip:
             raise UsageError(
                 "#{number} is already tip #{tip}.", {"number": request.number, "tip": existing}
             )
-        answer = answer or (request.thanks or "")
         if not answer:
-            raise UsageError(
-                "Add what solved it, so the tip is useful to the next person.", example=EXAMPLE
-            )
+            helper = request.helper.display_name if request.helper is not None else ""
+            note = request.thanks or ""
+            if not is_only_thanks(note, helper):
+                answer = note
+            elif request.helper_id is not None and request.helper_id != ctx.person.id:
+                await ask_the_helper(ctx, request)
+                return
+            else:
+                raise UsageError(
+                    "Add what solved it, so the tip is useful to the next person.",
+                    example=f"/savetip {request.number} Price at 3× material cost, then test",
+                )
         text = f"Q: {request.question}\nA: {answer}"
         if len(text) > MAX_TIP_LENGTH:
             raise UsageError(
