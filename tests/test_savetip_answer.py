@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.app import Core
-from bot.domain.thanks import is_only_thanks
+from bot.domain.thanks import THANKS_WORDS, is_only_thanks
 from storage.models import Account, OutboxMessage, Tip
 from tests.harness import ChatDriver
 
@@ -42,6 +46,29 @@ def test_notes_that_are_only_thanks(note: str) -> None:
 @pytest.mark.parametrize("note", ANSWERS)
 def test_notes_that_carry_an_answer(note: str) -> None:
     assert not is_only_thanks(note, "Mia")
+
+
+_THANKS = st.lists(st.sampled_from(sorted(THANKS_WORDS)), max_size=12)
+_OTHER = st.from_regex(r"[a-z]{2,9}[0-9]?", fullmatch=True).filter(lambda w: w not in THANKS_WORDS)
+
+
+@given(st.text(max_size=400), st.text(max_size=40))
+def test_any_note_gets_an_answer_without_raising(note: str, helper: str) -> None:
+    assert is_only_thanks(note, helper) in (True, False)
+
+
+@given(_THANKS, st.sampled_from([" ", ", ", "! ", " 🙏 "]))
+def test_thanks_words_alone_are_only_thanks(words: list[str], separator: str) -> None:
+    assert is_only_thanks(separator.join(words) + "!")
+
+
+@given(_THANKS, st.lists(_OTHER, min_size=3, max_size=8), st.randoms())
+def test_three_words_besides_thanks_are_an_answer(
+    thanks: list[str], other: list[str], shuffler: random.Random
+) -> None:
+    words = [*thanks, *other]
+    shuffler.shuffle(words)
+    assert not is_only_thanks(" ".join(words))
 
 
 async def deliver(core: Core, chat: ChatDriver) -> str:

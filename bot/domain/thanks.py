@@ -22,7 +22,7 @@ _THANKS_TEXT = """
     solved fixed sorted done yes yay yeah wow oh ok okay now finally
     mate friend buddy dear everyone guys folks you're youre are
 """
-_THANKS_WORDS = frozenset(_THANKS_TEXT.split())
+THANKS_WORDS = frozenset(_THANKS_TEXT.split())
 
 
 def is_only_thanks(note: str, helper_name: str = "") -> bool:
@@ -32,7 +32,7 @@ def is_only_thanks(note: str, helper_name: str = "") -> bool:
     `MIN_ANSWER_WORDS` other words left means there is no answer to save.
     """
     names = set(_words(helper_name))
-    content = [word for word in _words(note) if word not in _THANKS_WORDS | names]
+    content = [word for word in _words(note) if word not in THANKS_WORDS | names]
     return len(content) < MIN_ANSWER_WORDS
 
 
