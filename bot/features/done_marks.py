@@ -17,7 +17,7 @@ DONE_ACTION = "donein"
 CHECKIN_EXAMPLE = "/checkin finish the product photos"
 
 
-def plan_day(ctx: Ctx, community: Community) -> str:
+def plan_zone(ctx: Ctx, community: Community) -> str:
     """The zone whose today a plan here is for: the person's own, else the community's."""
     return ctx.person.timezone or community.timezone
 
@@ -51,7 +51,7 @@ async def plans_today(ctx: Ctx) -> list[tuple[Community, CheckIn]]:
     found: list[tuple[Community, CheckIn]] = []
     for membership in await ctx.repo.memberships_of(ctx.person.id):
         community = membership.community
-        day = local_today(plan_day(ctx, community), ctx.now)
+        day = local_today(plan_zone(ctx, community), ctx.now)
         entry = await repo.on(community.id, ctx.person.id, day)
         if entry is not None and not entry.skipped:
             found.append((community, entry))
@@ -112,7 +112,7 @@ async def done_button(ctx: Ctx, payload: str) -> None:
     community = await session.get(Community, entry.community_id)
     if community is None:
         raise UsageError("That plan is no longer there. Send `/done` again.", example="/done")
-    if entry.skipped or entry.local_date != local_today(plan_day(ctx, community), ctx.now):
+    if entry.skipped or entry.local_date != local_today(plan_zone(ctx, community), ctx.now):
         raise UsageError(
             "That plan was for another day. Send `/done` again for today's.", example="/done"
         )
