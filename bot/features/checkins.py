@@ -74,6 +74,8 @@ class CheckIns:
                             max_length=MAX_PLAN,
                         ),
                     ),
+                    details="In a DM with plans in several communities, a button per "
+                    "community asks which one is done.",
                 ),
                 CommandSpec(
                     "blocked",

@@ -50,6 +50,8 @@ class SaveTip:
                     Param("answer", ParamKind.TEXT, "What solved it", required=False),
                 ),
                 where=Where.GROUP,
+                details="Without an answer, the resolve note is used when it says what solved "
+                "it; a note that is only thanks makes me ask the helper for their answer.",
             )
         )
         self._registry.add_button(SAVE_ACTION, self.save_button)
