@@ -46,19 +46,6 @@ class CheckInRepository:
         await self.session.flush()
         return created, True
 
-    async def latest_on(self, person_id: int, day: date) -> CheckIn | None:
-        """The person's most recent check-in for that day, in any community (for DMs)."""
-        return await self.session.scalar(
-            select(CheckIn)
-            .where(
-                CheckIn.person_id == person_id,
-                CheckIn.local_date == day,
-                CheckIn.skipped.is_(False),
-            )
-            .order_by(CheckIn.updated_at.desc())
-            .limit(1)
-        )
-
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""
         rows = await self.session.scalars(
@@ -72,14 +59,26 @@ class CheckInRepository:
         )
         return list(rows.all())
 
-    async def of_day(self, community_id: int, day: date) -> Sequence[CheckIn]:
-        """All check-ins of a community for one day."""
+    async def touched_between(
+        self, community_id: int, start: datetime, end: datetime
+    ) -> Sequence[CheckIn]:
+        """A community's check-ins last touched in `[start, end)` (its local day), one per person.
+
+        A check-in belongs to the community's day on which it was last made, updated or marked
+        done, whatever the member's own zone calls that day: a member in Taipei counts on New
+        York's board, and re-checking in moves them onto the board of the day they did it.
+        """
         rows = await self.session.scalars(
             select(CheckIn)
-            .where(CheckIn.community_id == community_id, CheckIn.local_date == day)
-            .order_by(CheckIn.created_at)
+            .where(
+                CheckIn.community_id == community_id,
+                CheckIn.updated_at >= start,
+                CheckIn.updated_at < end,
+            )
+            .order_by(CheckIn.updated_at, CheckIn.id)
         )
-        return list(rows.all())
+        latest = {entry.person_id: entry for entry in rows.all()}
+        return sorted(latest.values(), key=lambda entry: (entry.created_at, entry.id))
 
     async def active_people(self, community_id: int, since: date) -> set[int]:
         """Members who checked in here at least once since a date (the ones nudges are for)."""

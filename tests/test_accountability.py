@@ -170,7 +170,7 @@ async def test_weekly_pairs_are_made_once_announced_and_shown(
     assert delivered.count("Accountability partners") == 1
     assert sorted(re.findall(r"@(\w+)", delivered)) == ["Ann", "Bob", "Cat", "Olga"]
     mine = await chat.say("ann", "g", "/partner")
-    assert "Your partner(s) for the week of Mon 30 Nov" in mine
+    assert "Your partner for the week of Mon 30 Nov" in mine
     pair_line = next(line for line in delivered.splitlines() if "@Ann" in line)
     partner = pair_line.replace("@Ann", "").strip("• +").lstrip("@")
     assert mine.rstrip().endswith(f"Mon 30 Nov: {partner}. Check in on each other!")
@@ -370,7 +370,7 @@ async def test_streak_survives_a_timezone_change_mid_streak(
     await chat.say("ann", "g", "/timezone America/Los_Angeles")
     clock.current = datetime(2026, 11, 26, 6, tzinfo=UTC)  # 22:00 on the 25th in LA
     out = await chat.say("ann", "g", "/streak")
-    assert "current streak 4 day(s), best 4" in out
+    assert "current streak 4 days, best 4" in out
     assert "freeze" not in out
 
 

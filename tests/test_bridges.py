@@ -100,7 +100,7 @@ async def test_discord_mentor_claims_a_console_request_and_gets_the_kudos(
 
     asked = await chat.say("bea", "g", "/ask How should I price candles? #pricing")
     assert "Request #1 is open" in asked
-    assert "I told 2 member(s) with matching skills" in asked
+    assert "I told 2 members with matching skills" in asked
     await deliver(core, chat, discord)
     dms = [text for kind, target, text in discord_sent(discord) if kind == "dm" and target == "max"]
     assert dms == [
@@ -235,7 +235,7 @@ async def test_leaving_releases_claims_across_and_keeps_numbers_unique(
     await discord.group("dan", "dc", "/ask Two")
     assert "You're helping" in await discord.group("max", "dc", "/claim 1")
     left = await discord.group("dora", "dc", "/settings bridge off", admin=True)
-    assert "1 request(s) claimed from the other side are open again" in left
+    assert "1 request claimed from the other side is open again" in left
     assert "#1 “One” — Bea, open" in await chat.say("bea", "g", "/requests")
     assert "Request #3 is open" in await chat.say("bea", "g", "/ask Three")
     assert "Request #3 is open" in await discord.group("dan", "dc", "/ask Three there")
@@ -275,7 +275,7 @@ async def test_tips_reach_both_sides_once_and_take_votes_from_either(
     assert "Tip #1 is marked helpful (1 so far)" in voted
 
     everywhere = await discord.group("dora", "dc", "/tip all Keep every receipt #tax", admin=True)
-    assert "on its way to 1 communities: dc" in everywhere
+    assert "on its way to 1 community: dc" in everywhere
     reached = await deliver(core, chat, discord)
     assert reached.count("Keep every receipt") == 1
     assert "Tip #2 from Dora (Discord)" in reached

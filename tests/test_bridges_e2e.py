@@ -68,7 +68,7 @@ async def test_telegram_member_asks_discord_mentor_claims_and_gets_the_kudos(
     assert "pricing" in mentor.lower()
     telegram.say(MAKERS, ALICE, "/ask How do I price <candles>? #pricing")
     opened = await telegram.wait_text(MAKERS["id"], "Request #1 is open")
-    assert "I told 1 member(s) with matching skills (pricing)" in opened.text
+    assert "I told 1 member with matching skills (pricing)" in opened.text
     # Max hears of it on Discord, his own platform, by DM.
     routed = await discord.wait_for(
         lambda: next((p for p in dm_posts(discord, d_max.user_id) if "asked for" in p), None)

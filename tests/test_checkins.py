@@ -79,7 +79,7 @@ async def test_blocked_opens_a_request_and_notifies(chat: ChatDriver, core: Core
     await chat.say("mia", "g", "/skills stripe")
     out = await chat.say("bob", "g", "/blocked payments fail #Stripe")
     assert "opened request #1" in out
-    assert "told 1 member(s)" in out
+    assert "told 1 member who can help" in out
     assert "#Stripe" in await chat.say("mia", "g", "how can I help?")
     assert "[dm mia]" in await deliver(core, chat)
     async with core.database.sessions() as session:

@@ -49,7 +49,7 @@ async def test_ask_routes_to_matching_skills_by_dm(chat: ChatDriver, core: Core)
     await setup_group(chat)
     out = await chat.say("bob", "g", "/ask How do I price candles? #prices")
     assert "Request #1 is open" in out
-    assert "I told 1 member(s) with matching skills (prices)" in out
+    assert "I told 1 member with matching skills (prices)" in out
     delivered = await deliver(core, chat)
     assert "[dm mia] mentorbot: Bob asked for help in g (#1, prices)" in delivered
     assert "ned" not in delivered
@@ -58,7 +58,7 @@ async def test_ask_routes_to_matching_skills_by_dm(chat: ChatDriver, core: Core)
 async def test_ask_without_tags_matches_known_skills(chat: ChatDriver, core: Core) -> None:
     await setup_group(chat)
     out = await chat.say("bob", "g", "/ask Any tips for Social-Media posting?")
-    assert "I told 1 member(s) with matching skills (social media)" in out
+    assert "I told 1 member with matching skills (social media)" in out
     assert "[dm ned]" in await deliver(core, chat)
 
 
@@ -307,7 +307,7 @@ async def test_savetip_from_resolution_and_bad_input(chat: ChatDriver, core: Cor
     assert "already tip #1" in await chat.say("mia", "g", "/savetip 1")
     assert "no request #9" in await chat.say("mia", "g", "/savetip 9")
     assert "Q: How to price candles?" in await chat.say("ned", "g", "/tips pricing")
-    assert "1. Mia — 1 helped, 0 kudos, 1 tips" in await chat.say("bob", "g", "/leaderboard")
+    assert "1. Mia — 1 helped, 0 kudos, 1 tip" in await chat.say("bob", "g", "/leaderboard")
 
 
 async def test_savetip_needs_an_answer_without_thanks(chat: ChatDriver) -> None:

@@ -77,7 +77,12 @@ async def test_mentoring_round_in_a_group(
     resolved = await fake.wait_text(SHOP["id"], "#1 is resolved")
     assert "#1 is resolved. Kudos to Max!" in resolved.text
     fake.press(ASKER, resolved, button(resolved, "Save as tip"))
-    await fake.wait_text(SHOP["id"], "Saved #1 as a tip")
+    await fake.wait_text(SHOP["id"], "only thanks, so I asked Max for their answer")
+    asked = await fake.wait_text(MENTOR["id"], "What solved it?")
+    assert "“How do I price <candles> & soap?”" in asked.text
+    fake.say(SHOP, MENTOR, "/savetip 1 Price at 3x material cost")
+    saved = await fake.wait_text(SHOP["id"], "Saved #1 as a tip")
+    assert "A: Price at 3x material cost" in saved.text
     await fake.wait_text(SHOP["id"], "Max earned a badge: 🤝 First help")
     async with core.database.sessions() as session:
         assert (await session.scalars(select(Kudos.note))).all() == ["Thanks!"]

@@ -96,6 +96,13 @@ class Ctx:
         """Translates a template into the reader's language and fills it safely."""
         return fmt(self.translator.gettext(self.language, template), values)
 
+    def tn(
+        self, singular: str, plural: str, count: int, values: Mapping[str, object] | None = None
+    ) -> RichText:
+        """Like `t` for a counted sentence: the language picks the form, `{count}` is filled."""
+        template = self.translator.ngettext(self.language, singular, plural, count)
+        return fmt(template, {"count": count, **(values or {})})
+
     def reply(
         self,
         template: str,

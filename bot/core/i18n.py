@@ -51,6 +51,10 @@ class Translator:
         """The translated template, or the English template itself."""
         return str(self._catalog(language).gettext(message))
 
+    def ngettext(self, language: str, singular: str, plural: str, count: int) -> str:
+        """The template for `count` in the reader's language (its own plural rules)."""
+        return str(self._catalog(language).ngettext(singular, plural, count))
+
     def has_catalog(self, language: str) -> bool:
         """Whether bot text is actually translated into this language."""
         return language.split("_")[0] == "en" or isinstance(self._catalog(language), Translations)

@@ -114,3 +114,9 @@ def last_fire_at_or_before(
 def local_date_of(moment: datetime, zone_name: str) -> date:
     """The calendar date at `moment` in that zone (for idempotency keys)."""
     return moment.astimezone(ZoneInfo(zone_name)).date()
+
+
+def day_span(zone_name: str, day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where a local day begins and where the next one begins."""
+    zone = ZoneInfo(zone_name)
+    return resolve_local(day, time(0), zone), resolve_local(day + timedelta(days=1), time(0), zone)

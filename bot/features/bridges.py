@@ -185,9 +185,10 @@ class Bridging:
             )
         released = await MentoringRepository(ctx.repo.session).release_claims_across(shared)
         note = (
-            ctx.t(
-                " {count} request(s) claimed from the other side are open again.",
-                {"count": released},
+            ctx.tn(
+                " {count} request claimed from the other side is open again.",
+                " {count} requests claimed from the other side are open again.",
+                released,
             )
             if released
             else ""

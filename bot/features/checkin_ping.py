@@ -13,7 +13,7 @@ from bot.core.markup import RichText, fmt
 from bot.core.registry import Access, Registry
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
-from bot.delivery.timing import ALL_DAYS, describe_days, parse_days, parse_hhmm
+from bot.delivery.timing import ALL_DAYS, day_span, describe_days, parse_days, parse_hhmm
 from bot.features.notify import notify
 from bot.features.schedules import Schedules, Subcommand
 from storage.checkins_repo import CheckInRepository
@@ -132,7 +132,8 @@ class CheckInPing:
         day = date.fromisoformat(firing.schedule.text or firing.local_date.isoformat())
         session = firing.session
         checkins = CheckInRepository(session)
-        responded = {entry.person_id for entry in await checkins.of_day(community.id, day)}
+        made = await checkins.touched_between(community.id, *day_span(community.timezone, day))
+        responded = {entry.person_id for entry in made}
         active = await checkins.active_people(community.id, day - timedelta(days=ACTIVE_DAYS))
         waiting = active - responded  # only they are loaded: a nudge scales with them
         reach = await MentoringRepository(session).reach(

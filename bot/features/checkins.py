@@ -8,11 +8,13 @@ from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
+from bot.delivery.timing import day_span
 from bot.domain.dates import local_today
 from bot.domain.matching import split_tags
 from bot.domain.streaks import streak_for
 from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle, where
+from bot.features.done_marks import CHECKIN_EXAMPLE, DONE_ACTION, done_button, done_in_dm, mark_done
 from bot.features.mentoring import Mentoring
 from storage.checkins_repo import CheckInRepository
 from storage.models import CheckIn, Community, Person
@@ -72,6 +74,8 @@ class CheckIns:
                             max_length=MAX_PLAN,
                         ),
                     ),
+                    details="In a DM with plans in several communities, a button per "
+                    "community asks which one is done.",
                 ),
                 CommandSpec(
                     "blocked",
@@ -99,6 +103,7 @@ class CheckIns:
         )
         self._registry.add_button("ci", self.checkin_button)
         self._registry.add_button("skip", self.skip_button)
+        self._registry.add_button(DONE_ACTION, done_button)
         self._registry.add_reply_handler(self.reply_to_ping)
 
     async def _record(self, ctx: Ctx, plan: str) -> None:
@@ -169,34 +174,17 @@ class CheckIns:
         ctx.reply("Skipping today — no nudges. See you tomorrow!", private=True)
 
     async def done(self, ctx: Ctx, args: Args) -> None:
-        """Marks today's plan done (in a DM: the latest plan of today)."""
-        repo = CheckInRepository(ctx.repo.session)
-        today = person_today(ctx)
-        entry = (
-            await repo.on(ctx.community.id, ctx.person.id, today)
-            if ctx.community is not None
-            else await repo.latest_on(ctx.person.id, today)
+        """Marks today's plan done (in a DM: the one plan of today, or asks which)."""
+        note = str(args.get("note", "")).strip()
+        if ctx.community is None:
+            await done_in_dm(ctx, note)
+            return
+        entry = await CheckInRepository(ctx.repo.session).on(
+            ctx.community.id, ctx.person.id, person_today(ctx)
         )
         if entry is None or entry.skipped:
-            raise UsageError(
-                "No plan for today yet. Check in first.",
-                example="/checkin finish the product photos",
-            )
-        note = str(args.get("note", "")).strip()
-        was_done = entry.done
-        entry.done, entry.updated_at = True, ctx.now
-        if note:
-            entry.done_note = note
-        if was_done:
-            ctx.reply(
-                "Already marked done today{note}. Nice!",
-                {"note": ctx.t(" — note updated") if note else ""},
-            )
-        else:
-            ctx.reply(
-                "🎉 Done, {name}: “{plan}”",
-                {"name": ctx.account.display_name, "plan": entry.plan or note or "✓"},
-            )
+            raise UsageError("No plan for today yet. Check in first.", example=CHECKIN_EXAMPLE)
+        mark_done(ctx, entry, note)
 
     async def blocked(self, ctx: Ctx, args: Args) -> None:
         """Records a blocker on today's check-in and opens a help request for it."""
@@ -213,10 +201,15 @@ class CheckIns:
         )
         request, helpers = await self._mentoring.open_and_route(ctx, question, tags, "/blocked …")
         entry.blocker, entry.request_id, entry.updated_at = question, request.id, ctx.now
-        ctx.reply(
-            "Noted your blocker. I opened request **#{number}** for it and told {count} "
-            "member(s) who can help.",
-            {"number": request.number, "count": len(helpers)},
+        ctx.reply_rich(
+            ctx.tn(
+                "Noted your blocker. I opened request **#{number}** for it and told {count} "
+                "member who can help.",
+                "Noted your blocker. I opened request **#{number}** for it and told {count} "
+                "members who can help.",
+                len(helpers),
+                {"number": request.number},
+            )
         )
 
     async def board(self, ctx: Ctx, args: Args) -> None:
@@ -236,7 +229,7 @@ class CheckIns:
         """
         today = local_today(community.timezone, ctx.now)
         checkins = CheckInRepository(ctx.repo.session)
-        entries = await checkins.of_day(community.id, today)
+        entries = await checkins.touched_between(community.id, *day_span(community.timezone, today))
         active = await checkins.active_people(community.id, today - timedelta(days=ACTIVE_DAYS))
         done = [e for e in entries if e.done and not e.skipped]
         planned = [e for e in entries if not e.done and not e.skipped]
@@ -298,14 +291,13 @@ class CheckIns:
             if result.freeze_used_this_week
             else ""
         )
-        ctx.reply(
-            "🔥 {name}: current streak **{current}** day(s), best **{best}**.{note}",
-            {
-                "name": account.display_name,
-                "current": result.current,
-                "best": result.best,
-                "note": note,
-            },
+        ctx.reply_rich(
+            ctx.tn(
+                "🔥 {name}: current streak **{count}** day, best **{best}**.{note}",
+                "🔥 {name}: current streak **{count}** days, best **{best}**.{note}",
+                result.current,
+                {"name": account.display_name, "best": result.best, "note": note},
+            )
         )
 
 

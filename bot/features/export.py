@@ -82,7 +82,7 @@ class Export:
         )
         for name, header, rows in files:
             ctx.reply(
-                "📄 {title}: {name} ({count} rows)",
+                "📄 {title}: {name} (rows: {count})",
                 {"title": community.title or community.chat_id, "name": name, "count": len(rows)},
                 attachment=Attachment(
                     f"{stem.replace(':', '_')}-{name}.csv",

@@ -98,14 +98,15 @@ class KudosBoard:
         for rank, (person_id, helped, kudos, tips) in enumerate(rows[:TOP], start=1):
             account = await ctx.repo.account_of(person_id, community.platform)
             lines.append(
-                ctx.t(
-                    "{rank}. {name} — {helped} helped, {kudos} kudos, {tips} tips",
+                ctx.tn(
+                    "{rank}. {name} — {helped} helped, {kudos} kudos, {count} tip",
+                    "{rank}. {name} — {helped} helped, {kudos} kudos, {count} tips",
+                    tips,
                     {
                         "rank": rank,
                         "name": account.display_name if account else "?",
                         "helped": helped,
                         "kudos": kudos,
-                        "tips": tips,
                     },
                 )
             )

@@ -121,9 +121,11 @@ class Mentoring:
             "topics": ", ".join(topic.label for topic in request.topics),
         }
         if helpers:
-            note = ctx.t(
-                "I told {count} member(s) with matching skills ({topics}).",
-                {"count": len(helpers), "topics": values["topics"]},
+            note = ctx.tn(
+                "I told {count} member with matching skills ({topics}).",
+                "I told {count} members with matching skills ({topics}).",
+                len(helpers),
+                {"topics": values["topics"]},
             )
         elif request.topics:
             note = ctx.t("Nobody here lists {topics} as a skill yet.", values)

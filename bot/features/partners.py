@@ -73,7 +73,7 @@ class Partners:
                 ),
                 CommandSpec(
                     "partner",
-                    "Your accountability partner(s) this week",
+                    "Your accountability partners this week",
                     self.partner,
                     "/partner",
                     where=Where.GROUP,
@@ -150,9 +150,13 @@ class Partners:
         for person_id in sorted(partner_ids):
             account = await ctx.repo.account_of(person_id, community.platform)
             names.append(account.display_name if account else "?")
-        ctx.reply(
-            "🤝 Your partner(s) for the week of {week}: **{names}**. Check in on each other!",
-            {"week": week.strftime("%a %d %b"), "names": ", ".join(names)},
+        ctx.reply_rich(
+            ctx.tn(
+                "🤝 Your partner for the week of {week}: **{names}**. Check in on each other!",
+                "🤝 Your partners for the week of {week}: **{names}**. Check in on each other!",
+                len(names),
+                {"week": week.strftime("%a %d %b"), "names": ", ".join(names)},
+            )
         )
 
     async def fire_pairing(self, firing: Firing) -> None:

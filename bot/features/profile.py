@@ -7,10 +7,11 @@ from datetime import timedelta
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.i18n import language_name
-from bot.core.markup import RichText, Span
+from bot.core.markup import RichText
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.dates import local_today, parse_local_date
 from bot.domain.timezones import local_time
+from bot.features import roles
 from bot.features.badges import badge_labels
 from bot.features.linking import accounts_line
 from bot.features.onboarding import language_or_refuse, timezone_or_suggest
@@ -27,7 +28,6 @@ from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, Membership, Role, TopicKind
 
 MAX_AWAY_DAYS = 366
-A_ROLE = {Role.MEMBER: "a member", Role.MENTOR: "a mentor", Role.ORGANIZER: "an organizer"}
 
 
 class Profiles:
@@ -268,34 +268,8 @@ class Profiles:
 
     async def promote(self, ctx: Ctx, args: Args) -> None:
         """Gives a member the mentor or organizer role."""
-        account, membership = await ctx.member(str(args["person"]))
-        role = Role(str(args["role"]))
-        if membership.role == role.value:
-            ctx.reply(
-                "{name} is already {role}.",
-                {"name": account.display_name, "role": ctx.t(A_ROLE[role])},
-            )
-            return
-        membership.role = role.value
-        ctx.reply(
-            "{name} is now {role} here.",
-            {"name": ctx.mention(account), "role": ctx.t(A_ROLE[role])},
-        )
+        await roles.promote(ctx, args)
 
     async def demote(self, ctx: Ctx, args: Args) -> None:
         """Makes someone a plain member again."""
-        account, membership = await ctx.member(str(args["person"]))
-        community, _ = ctx.group()
-        was = membership.role
-        membership.role = Role.MEMBER.value
-        still_admin = await ctx.messenger.is_admin(community.chat_id, account.user_id)
-        if still_admin:
-            ctx.reply(
-                "{name} is a member in my records, but stays an organizer because they "
-                "administer this chat.",
-                {"name": account.display_name},
-            )
-        elif was == Role.MEMBER.value:
-            ctx.reply("{name} is already a member.", {"name": account.display_name})
-        else:
-            ctx.reply("{name} is now a member.", {"name": Span(account.display_name)})
+        await roles.demote(ctx, args)

@@ -9,8 +9,10 @@ from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
 from bot.core.numbers import read_number
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
+from bot.domain.thanks import is_only_thanks
 from bot.domain.tips import MAX_TIP_LENGTH
 from bot.features.bridges import circle_ids, organizes
+from bot.features.helper_answer import ask_the_helper
 from bot.features.tips import tip_post
 from storage.mentoring_repo import MentoringRepository
 from storage.models import HelpRequest, RequestStatus, Tip
@@ -49,6 +51,8 @@ class SaveTip:
                     Param("answer", ParamKind.TEXT, "What solved it", required=False),
                 ),
                 where=Where.GROUP,
+                details="Without an answer, the resolve note is used when it says what solved "
+                "it; a note that is only thanks makes me ask the helper for their answer.",
             )
         )
         self._registry.add_button(SAVE_ACTION, self.save_button)
@@ -62,7 +66,7 @@ class SaveTip:
         await self._save(ctx, found[0], str(args.get("answer", "")).strip())
 
     async def save_button(self, ctx: Ctx, payload: str) -> None:
-        """Saves from the button under a resolution, using the thank-you note as the answer."""
+        """Saves from the button under a resolution: the note if it is an answer, else asks."""
         mentoring = MentoringRepository(ctx.repo.session)
         request_id = read_number(payload)
         request = await mentoring.by_id(request_id) if request_id else None
@@ -94,11 +98,19 @@ class SaveTip:
             raise UsageError(
                 "#{number} is already tip #{tip}.", {"number": request.number, "tip": existing}
             )
-        answer = answer or (request.thanks or "")
         if not answer:
-            raise UsageError(
-                "Add what solved it, so the tip is useful to the next person.", example=EXAMPLE
-            )
+            helper = request.helper.display_name if request.helper is not None else ""
+            note = request.thanks or ""
+            if not is_only_thanks(note, helper):
+                answer = note
+            elif request.helper_id is not None and request.helper_id != ctx.person.id:
+                await ask_the_helper(ctx, request)
+                return
+            else:
+                raise UsageError(
+                    "Add what solved it, so the tip is useful to the next person.",
+                    example=f"/savetip {request.number} Price at 3× material cost, then test",
+                )
         text = f"Q: {request.question}\nA: {answer}"
         if len(text) > MAX_TIP_LENGTH:
             raise UsageError(

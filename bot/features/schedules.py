@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
 from bot.delivery.timing import describe_days
+from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
 SubHandler = Callable[[Ctx, str], Awaitable[None]]
@@ -23,6 +24,21 @@ KIND_NAMES = {
     "tip": "one tip",
     "partners": "weekly partners",
 }
+"""The kinds people schedule; any other kind (a nudge after a ping) is the system's own."""
+_WHEN = "%a %d %b %H:%M"
+
+
+def is_listed(schedule: Schedule) -> bool:
+    """Whether people see (and may stop) this schedule: theirs, enabled and still to come."""
+    if not schedule.enabled or schedule.kind not in KIND_NAMES:
+        return False
+    return schedule.run_at is None or schedule.last_fired_at is None  # a one-off not yet sent
+
+
+async def listed_schedules(ctx: Ctx, community_id: int) -> Sequence[Schedule]:
+    """The community's schedules people made, without the rows the system keeps for itself."""
+    found = await ScheduleRepository(ctx.repo.session).enabled(community_id)
+    return [schedule for schedule in found if is_listed(schedule)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,35 +100,35 @@ class Schedules:
     async def show(self, ctx: Ctx, rest: str) -> None:
         """Shows every active schedule with its next local fire time."""
         community, _ = ctx.group()
-        schedules = await ScheduleRepository(ctx.repo.session).enabled(community.id)
+        schedules = await listed_schedules(ctx, community.id)
         if not schedules:
             ctx.reply(
                 "No schedules here yet. Organizers can add one, e.g. `/schedule checkin 09:00`."
             )
             return
         lines: list[RichText] = [ctx.t("**Schedules of {title}**", {"title": community.title})]
-        for schedule in schedules:
-            zone = zone_of(schedule)
-            upcoming_at = upcoming(schedule, ctx.now)
-            when = (
-                upcoming_at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")
-                if upcoming_at
-                else "—"
-            )
-            lines.append(
-                ctx.t(
-                    "#{id} {kind}: {time} {days} ({zone}) — next {when}",
-                    {
-                        "id": schedule.id,
-                        "kind": ctx.t(KIND_NAMES.get(schedule.kind, schedule.kind)),
-                        "time": schedule.local_time,
-                        "days": describe_days(schedule.days) if schedule.run_at is None else "",
-                        "zone": zone,
-                        "when": when,
-                    },
-                )
-            )
+        lines += [self._line(ctx, schedule) for schedule in schedules]
+        lines.append(ctx.t("Organizers stop one with `/schedule off <id>`."))
         ctx.reply_rich(join(lines))
+
+    @staticmethod
+    def _line(ctx: Ctx, schedule: Schedule) -> RichText:
+        """One schedule: id, kind, time, days (or the date of a one-off), zone, next run."""
+        zone = zone_of(schedule)
+        next_at = upcoming(schedule, ctx.now)
+        values = {
+            "id": schedule.id,
+            "kind": ctx.t(KIND_NAMES[schedule.kind]),
+            "time": schedule.local_time,
+            "zone": zone,
+            "when": next_at.astimezone(ZoneInfo(zone)).strftime(_WHEN) if next_at else "—",
+        }
+        if schedule.run_at is not None:
+            return ctx.t("#{id} {kind}: {time} once, on {when} ({zone})", values)
+        return ctx.t(
+            "#{id} {kind}: {time} {days} ({zone}) — next {when}",
+            {**values, "days": describe_days(schedule.days)},
+        )
 
     async def off(self, ctx: Ctx, rest: str) -> None:
         """Stops one schedule by id, or every schedule of a kind."""
@@ -128,11 +144,12 @@ class Schedules:
         number = read_number(target)
         if number is not None:
             found = await repo.get(number)
-            if found is None or found.community_id != community.id or not found.enabled:
+            if found is None or found.community_id != community.id or not is_listed(found):
                 raise UsageError("There is no active schedule #{id} here.", {"id": target}, example)
             stopped = [found]
         else:
-            stopped = list(await repo.of_kind(community.id, target))
+            kind = await repo.of_kind(community.id, target)
+            stopped = [schedule for schedule in kind if is_listed(schedule)]
             if not stopped:
                 raise UsageError(
                     "There is no active “{kind}” schedule here.", {"kind": target}, example

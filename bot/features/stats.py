@@ -73,7 +73,7 @@ async def week_report(session: AsyncSession, community: Community, now: datetime
         thanks = ", ".join([f"{await name(p)} ({n})" for p, n in helpers])
         lines.append(
             fmt(
-                "🤝 {count} request(s) resolved{thanks}",
+                "🤝 Requests resolved: {count}{thanks}",
                 {"count": resolved, "thanks": f" — thanks to {thanks}" if thanks else ""},
             )
         )

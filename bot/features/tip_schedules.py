@@ -79,7 +79,9 @@ class TipSchedules:
                 "zone": community.timezone,
                 "when": first.astimezone(ZoneInfo(community.timezone)).strftime(_LOCAL),
                 "replaced": ctx.t(" It replaces the earlier time.") if replaced else "",
-                "note": ctx.t(" The library has {count} tips.", {"count": count})
+                "note": ctx.tn(
+                    " The library has {count} tip.", " The library has {count} tips.", count
+                )
                 if count
                 else ctx.t(
                     " The library is empty for now: mentors add tips with `/tip <text> #topic`."

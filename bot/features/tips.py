@@ -173,9 +173,11 @@ class Tips:
         if latest is not None:
             await self._awarder.check(ctx, latest, ctx.person, ctx.account.display_name, "tips")
             lines.append(
-                ctx.t(
+                ctx.tn(
+                    "Your tip is on its way to {count} community: {names}.",
                     "Your tip is on its way to {count} communities: {names}.",
-                    {"count": len(posted), "names": ", ".join(posted)},
+                    len(posted),
+                    {"names": ", ".join(posted)},
                 )
             )
         if already:
