@@ -65,7 +65,7 @@ class Profiles:
                     "timezone",
                     "Your timezone, so pings and reminders come at your local time",
                     self.timezone,
-                    "/timezone Taipei",
+                    "/timezone Europe/Berlin",
                     (
                         Param(
                             "zone",
