@@ -17,6 +17,7 @@ from bot.core.markup import fmt
 from bot.domain.timezones import MAX_CHOICES, lookup_timezone
 from bot.domain.zone_abbreviations import ABBREVIATIONS, IMPLY_SUMMER_TIME
 from bot.domain.zone_places import settable_zones
+from bot.features.zone_choice import read_choice
 from storage.models import Account, Community
 from tests.harness import ChatDriver, FakeClock
 
@@ -318,6 +319,20 @@ def test_choice_payloads_fit_telegram_for_every_zone() -> None:
     for zone in settable_zones():
         for action in ("tz", "tzs"):
             callback_data(Button(f"{zone} · 12:00", action, f"{10**12}|{zone}"))
+
+
+@pytest.mark.parametrize(
+    "payload", ["", "1", "abc|Asia/Taipei", "1|Etc/GMT+8", "1|EST", "1|Mars/Base", "²|UTC"]
+)
+def test_a_forged_or_stale_choice_payload_is_not_a_choice(payload: str) -> None:
+    assert read_choice(payload) is None
+
+
+def test_a_choice_payload_round_trips() -> None:
+    assert read_choice("42|America/Argentina/Buenos_Aires") == (
+        42,
+        "America/Argentina/Buenos_Aires",
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -64,15 +64,16 @@ class ZoneLookup:
 
 def lookup_timezone(text: str, now: datetime) -> ZoneLookup:
     """Reads a timezone from what a person typed; never raises on any text."""
-    cleaned = " ".join(unicodedata.normalize("NFKC", text).split())
-    if not cleaned:
-        return _refuse("Say which timezone: a city, a country, an Area/City name or an offset.")
-    if len(cleaned) > MAX_INPUT:
+    cleaned = " ".join(text.split()) if len(text) <= 10 * MAX_INPUT else text
+    if len(cleaned) > MAX_INPUT:  # before any other work, so a long paste costs nothing
         return _refuse(
             "That is too long for a timezone ({length} characters; the limit is {limit}).",
             length=len(cleaned),
             limit=MAX_INPUT,
         )
+    cleaned = " ".join(unicodedata.normalize("NFKC", cleaned).split())
+    if not cleaned:
+        return _refuse("Say which timezone: a city, a country, an Area/City name or an offset.")
     key = fold(cleaned)
     if key in UTC_WORDS:
         return ZoneLookup(Understood.NAME, zone="UTC")
