@@ -168,6 +168,11 @@ def _rules(files: resources.abc.Traversable, zone: str) -> bytes:
         return zone.encode()  # not in tzdata: matches nothing else
 
 
+def atlas_loaded() -> bool:
+    """Whether the city data is already in memory (the first look-up reads it)."""
+    return atlas.cache_info().currsize > 0
+
+
 @lru_cache(maxsize=1)
 def atlas() -> Atlas:
     """Loads the city and country data and builds every index (once per process)."""

@@ -231,7 +231,7 @@ class Onboarding:
             example = "/settings timezone Europe/Berlin"
             if not value:
                 raise UsageError("Which timezone?", example=example)
-            chosen = zone_or_choices(ctx, value, COMMUNITY_ZONE_ACTION, community.id, example)
+            chosen = await zone_or_choices(ctx, value, COMMUNITY_ZONE_ACTION, community.id, example)
             if chosen is not None:
                 self._set_zone(ctx, chosen)
             return

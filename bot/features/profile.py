@@ -242,7 +242,7 @@ class Profiles:
                 {"tz": zone, "time": local_time(zone, ctx.now)},
             )
             return
-        chosen = zone_or_choices(
+        chosen = await zone_or_choices(
             ctx, str(args["zone"]), ZONE_ACTION, ctx.person.id, "/timezone Taipei"
         )
         if chosen is not None:

@@ -7,12 +7,14 @@ the handler can check who pressed it.
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Button
 from bot.core.markup import RichText
 from bot.domain.timezones import Understood, ZoneLookup, local_time, lookup_timezone
-from bot.domain.zone_places import is_settable
+from bot.domain.zone_places import atlas, atlas_loaded, is_settable
 
 _INTRO = {
     Understood.NAME: "“{text}” matches more than one timezone. Which one is yours?",
@@ -30,8 +32,10 @@ _INTRO = {
 _SEPARATOR = "|"
 
 
-def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example: str) -> str | None:
+async def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example: str) -> str | None:
     """The zone to set now; or None after replying with choice buttons; else a UsageError."""
+    if not atlas_loaded():  # the first look-up reads the city data: off the event loop
+        await asyncio.to_thread(atlas)
     found = lookup_timezone(text, ctx.now)
     if found.refusal is not None:
         raise UsageError(found.refusal.template, found.refusal.values, example)
