@@ -130,6 +130,8 @@ CHOICES = [
     ("UTC+0800", ["Asia/Shanghai"]),
     ("utc 8", ["Asia/Shanghai"]),
     ("UTC+8h", ["Asia/Shanghai"]),
+    ("UTC+\u0668", ["Asia/Shanghai"]),  # an Arabic-Indic eight
+    ("\uff35\uff34\uff23\uff0b\uff18", ["Asia/Shanghai"]),  # full-width UTC+8
     ("GMT-5", ["America/New_York"]),
     ("UTC-5", ["America/New_York"]),
     ("-5", ["America/New_York"]),

@@ -80,9 +80,9 @@ def lookup_timezone(text: str, now: datetime) -> ZoneLookup:
     offset = _offset_minutes(cleaned.casefold())
     if offset is not None:
         return _by_offset(offset, now)
-    if key in ABBREVIATIONS:
-        zones = [zone for zone in ABBREVIATIONS[key] if is_settable(zone)]
-        return ZoneLookup(Understood.ABBREVIATION, choices=tuple(zones[:MAX_CHOICES]))
+    abbreviated = [zone for zone in ABBREVIATIONS.get(key, ()) if is_settable(zone)]
+    if abbreviated:
+        return ZoneLookup(Understood.ABBREVIATION, choices=tuple(abbreviated[:MAX_CHOICES]))
     if not key:
         return _unknown(cleaned)
     if key.startswith("etc/"):
