@@ -10,8 +10,9 @@ from bot.core.events import ChatKind
 from bot.core.i18n import language_name, normalize_language
 from bot.core.markup import RichText, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
-from bot.domain.timezones import local_time, resolve_timezone, suggest_timezones
+from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
+from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.schedule_repo import ScheduleRepository
 
 WHO = {
@@ -20,24 +21,8 @@ WHO = {
     Access.MENTOR: "mentors and organizers",
     Access.ORGANIZER: "organizers",
 }
+COMMUNITY_ZONE_ACTION = "tzs"
 WHERE = {Where.ANY: "groups and DMs", Where.GROUP: "groups only", Where.DM: "DMs only"}
-
-
-def timezone_or_suggest(text: str, example: str) -> str:
-    """The canonical timezone for `text`, or a UsageError listing the closest names."""
-    zone = resolve_timezone(text)
-    if zone is not None:
-        return zone
-    suggestions = suggest_timezones(text)
-    if suggestions:
-        raise UsageError(
-            "I don't know the timezone “{zone}”. Did you mean: {names}?",
-            {"zone": text, "names": ", ".join(suggestions)},
-            example,
-        )
-    raise UsageError(
-        "I don't know the timezone “{zone}”. Use an Area/City name.", {"zone": text}, example
-    )
 
 
 def language_or_refuse(text: str, example: str) -> str:
@@ -61,6 +46,7 @@ class Onboarding:
 
     def register(self) -> None:
         """Declares this feature's commands."""
+        self._registry.add_button(COMMUNITY_ZONE_ACTION, self.timezone_chosen)
         self._registry.extend(
             [
                 CommandSpec(
@@ -102,7 +88,7 @@ class Onboarding:
                         ),
                         Param(
                             "value",
-                            ParamKind.WORD,
+                            ParamKind.TEXT,
                             "The new value (for bridge: a code, or off)",
                             required=False,
                         ),
@@ -110,7 +96,8 @@ class Onboarding:
                     access=Access.ANYONE,
                     where=Where.GROUP,
                     usage_override=(
-                        "/settings [timezone <Area/City> | language <code> | bridge [code|off]]"
+                        "/settings [timezone <city or Area/City> | language <code> | "
+                        "bridge [code|off]]"
                     ),
                     details=(
                         "`/settings bridge` (organizers) gives a one-time code privately; an "
@@ -244,12 +231,9 @@ class Onboarding:
             example = "/settings timezone Europe/Berlin"
             if not value:
                 raise UsageError("Which timezone?", example=example)
-            community.timezone = timezone_or_suggest(value, example)
-            ctx.replan_after_commit(community.id)  # schedules follow the new local time
-            ctx.reply(
-                "This community's timezone is now **{tz}** (local time {time}).",
-                {"tz": community.timezone, "time": local_time(community.timezone, ctx.now)},
-            )
+            chosen = await zone_or_choices(ctx, value, COMMUNITY_ZONE_ACTION, community.id, example)
+            if chosen is not None:
+                self._set_zone(ctx, chosen)
             return
         example = "/settings language es"
         if not value:
@@ -263,4 +247,24 @@ class Onboarding:
                 if ctx.translator.has_catalog(community.language)
                 else ctx.t(" My messages stay in English until a translation is available."),
             },
+        )
+
+    async def timezone_chosen(self, ctx: Ctx, payload: str) -> None:
+        """Sets the community's zone an organizer picked from `/settings timezone` choices."""
+        community, _ = ctx.group()
+        choice = read_choice(payload)
+        if choice is None or choice[0] != community.id:
+            raise UsageError(
+                "That button no longer works.", example="/settings timezone Europe/Berlin"
+            )
+        await ctx.require(Access.ORGANIZER, "settings")
+        self._set_zone(ctx, choice[1])
+
+    def _set_zone(self, ctx: Ctx, zone: str) -> None:
+        community, _ = ctx.group()
+        community.timezone = zone
+        ctx.replan_after_commit(community.id)  # schedules follow the new local time
+        ctx.reply(
+            "This community's timezone is now **{tz}** (local time {time}).{note}",
+            {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )

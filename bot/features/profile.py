@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.context import Ctx
-from bot.core.errors import UsageError
+from bot.core.errors import PermissionDenied, UsageError
 from bot.core.i18n import language_name
 from bot.core.markup import RichText
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.dates import local_today, parse_local_date
-from bot.domain.timezones import local_time
+from bot.domain.timezones import MAX_INPUT, local_time
 from bot.features import roles
 from bot.features.badges import badge_labels
 from bot.features.linking import accounts_line
-from bot.features.onboarding import language_or_refuse, timezone_or_suggest
+from bot.features.onboarding import language_or_refuse
 from bot.features.topic_lists import (
     LIST_INPUT,
     LIST_PARAM,
@@ -23,11 +23,13 @@ from bot.features.topic_lists import (
     other_reading_pressed,
     show_or_replace,
 )
+from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, Membership, Role, TopicKind
 
 MAX_AWAY_DAYS = 366
+ZONE_ACTION = "tz"
 
 
 class Profiles:
@@ -39,6 +41,7 @@ class Profiles:
     def register(self) -> None:
         """Declares this feature's commands and buttons."""
         person = Param("person", ParamKind.PERSON, "Who")
+        self._registry.add_button(ZONE_ACTION, self.timezone_chosen)
         self._registry.extend(
             [
                 CommandSpec(
@@ -88,10 +91,17 @@ class Profiles:
                     (
                         Param(
                             "zone",
-                            ParamKind.WORD,
-                            "An IANA name like America/New_York",
-                            max_length=64,
+                            ParamKind.TEXT,
+                            "A city, country, Area/City name or UTC offset",
+                            required=False,
+                            max_length=MAX_INPUT,
                         ),
+                    ),
+                    details=(
+                        "Understood: a city (`Taipei`, `São Paulo`), a country (`Taiwan`), "
+                        "an IANA name (`America/New_York`, `new york`), an offset (`UTC+8`, "
+                        "`+05:30`) or an abbreviation (`EST`, `CET`). When several zones fit, "
+                        "pick yours with a button. `/timezone` alone shows yours."
                     ),
                 ),
                 CommandSpec(
@@ -206,12 +216,46 @@ class Profiles:
         await show_or_replace(ctx, args.get("interests"), TopicKind.INTEREST)
 
     async def timezone(self, ctx: Ctx, args: Args) -> None:
-        """Sets the person's own timezone."""
-        zone = timezone_or_suggest(str(args["zone"]), "/timezone Europe/Berlin")
+        """Shows the person's timezone, sets it, or offers choices when several fit."""
+        if "zone" not in args:
+            if ctx.person.timezone is None:
+                zone = ctx.community.timezone if ctx.community else "UTC"
+                ctx.reply(
+                    "You have not set a timezone; I use **{tz}** (local time {time}). "
+                    "Set yours with `/timezone <your city>`.",
+                    {"tz": zone, "time": local_time(zone, ctx.now)},
+                )
+                return
+            zone = ctx.person.timezone
+            ctx.reply(
+                "Your timezone is **{tz}** (your local time: {time}).",
+                {"tz": zone, "time": local_time(zone, ctx.now)},
+            )
+            return
+        chosen = await zone_or_choices(
+            ctx, str(args["zone"]), ZONE_ACTION, ctx.person.id, "/timezone Taipei"
+        )
+        if chosen is not None:
+            self._set_zone(ctx, chosen)
+
+    async def timezone_chosen(self, ctx: Ctx, payload: str) -> None:
+        """Sets the zone the person picked; someone else's button changes nothing."""
+        choice = read_choice(payload)
+        if choice is None:
+            raise UsageError("That button no longer works.", example="/timezone Taipei")
+        owner, zone = choice
+        if owner != ctx.person.id:
+            raise PermissionDenied(
+                "That choice belongs to someone else; nothing changed. "
+                "Set your own with `/timezone <your city>`."
+            )
+        self._set_zone(ctx, zone)
+
+    def _set_zone(self, ctx: Ctx, zone: str) -> None:
         ctx.person.timezone = zone
         ctx.reply(
-            "Your timezone is now **{tz}** (your local time: {time}).",
-            {"tz": zone, "time": local_time(zone, ctx.now)},
+            "Your timezone is now **{tz}** (your local time: {time}).{note}",
+            {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )
 
     async def language(self, ctx: Ctx, args: Args) -> None:
