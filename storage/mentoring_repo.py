@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -147,22 +147,27 @@ class MentoringRepository:
         statuses: Sequence[RequestStatus] | None,
         person_id: int | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> Sequence[HelpRequest]:
         """Requests of these communities, newest first; `person_id` keeps asked-or-helping."""
         query = (
-            select(HelpRequest)
+            _listed(community_ids, statuses, person_id)
             .options(*self._loaded())
-            .where(HelpRequest.community_id.in_(community_ids))
             .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .offset(offset)
             .limit(limit)
         )
-        if statuses is not None:
-            query = query.where(HelpRequest.status.in_([s.value for s in statuses]))
-        if person_id is not None:
-            query = query.where(
-                or_(HelpRequest.asker_id == person_id, HelpRequest.helper_id == person_id)
-            )
         return list((await self.session.scalars(query)).all())
+
+    async def count_listed(
+        self,
+        community_ids: Sequence[int],
+        statuses: Sequence[RequestStatus] | None,
+        person_id: int | None = None,
+    ) -> int:
+        """How many requests `listing` would show in all, for its pages."""
+        listed = _listed(community_ids, statuses, person_id).subquery()
+        return int(await self.session.scalar(select(func.count()).select_from(listed)) or 0)
 
     async def try_claim(self, request_id: int, helper_id: int, now: datetime) -> bool:
         """Claims an open request; exactly one of two racing claims wins."""
@@ -359,5 +364,22 @@ class MentoringRepository:
 
 
 _ID_BATCH = 500
+
+
+def _listed(
+    community_ids: Sequence[int],
+    statuses: Sequence[RequestStatus] | None,
+    person_id: int | None,
+) -> Select[HelpRequest]:
+    """The requests a listing shows, unordered."""
+    query = select(HelpRequest).where(HelpRequest.community_id.in_(community_ids))
+    if statuses is not None:
+        query = query.where(HelpRequest.status.in_([s.value for s in statuses]))
+    if person_id is not None:
+        query = query.where(
+            or_(HelpRequest.asker_id == person_id, HelpRequest.helper_id == person_id)
+        )
+    return query
+
 
 MENTOR_ROLES = (Role.MENTOR.value, Role.ORGANIZER.value)

@@ -21,13 +21,13 @@ from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle_ids, organizes, where
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
-from bot.features.requests_view import preview
 from bot.features.savetip import save_button
 from storage.bridge_repo import BridgeRepository
 from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, HelpRequest, Person, RequestStatus
 from storage.outbox_repo import Delivery
+from storage.request_history_repo import RequestHistory, RequestStep
 
 MAX_ACTIVE_CLAIMS = 3
 MAX_THANKS = 500
@@ -38,6 +38,11 @@ _OPEN_NUMBER = replace(_NUMBER, suggest=Suggest.OPEN_REQUEST)
 def _spec(name: str, summary: str, handler: Handler, example: str, *extra: Param) -> CommandSpec:
     number = _OPEN_NUMBER if name == "claim" else _NUMBER
     return CommandSpec(name, summary, handler, example, (number, *extra), where=Where.GROUP)
+
+
+async def _record(ctx: Ctx, request: HelpRequest, step: RequestStep) -> None:
+    """Notes the step in the request's history, in the same transaction."""
+    await RequestHistory(ctx.repo.session).record(request.id, step, ctx.person.id, ctx.now)
 
 
 class Helping:
@@ -140,6 +145,7 @@ class Helping:
             if fresh is not None:
                 await self._taken(ctx, fresh)
             raise UsageError("#{number} can't be claimed right now.", values)
+        await _record(ctx, request, RequestStep.CLAIMED)
         await self._introduce(ctx, request)
 
     async def _taken(self, ctx: Ctx, request: HelpRequest) -> None:
@@ -163,7 +169,7 @@ class Helping:
             "helper": mention_of(helper_there) if helper_there else helper_name,
             "asker": mention_of(asker) if asker else asker_name,
             "number": request.number,
-            "question": preview(request.question),
+            "question": request.question,
         }
         intro = ctx.t("🤝 {helper} will help {asker} with #{number}: “{question}”", values)
         if ctx.community is not None and ctx.community.id == community.id:
@@ -219,6 +225,7 @@ class Helping:
         request.status = RequestStatus.OPEN.value
         request.helper_id = None
         request.claimed_at = None
+        await _record(ctx, request, RequestStep.UNCLAIMED)
         ctx.reply("#{number} is open again. Anyone can offer help.", {"number": request.number})
 
     async def _owner_or_organizer(self, ctx: Ctx, request: HelpRequest, command: str) -> None:
@@ -241,6 +248,7 @@ class Helping:
         request.status = RequestStatus.RESOLVED.value
         request.resolved_at = ctx.now
         request.thanks = thanks or None
+        await _record(ctx, request, RequestStep.RESOLVED)
         if request.helper_id is None:
             ctx.reply("#{number} is resolved. Glad it worked out!", {"number": request.number})
             return
@@ -313,6 +321,7 @@ class Helping:
                 "#{number} is resolved; `/reopen {number}` first.", {"number": request.number}
             )
         request.status = RequestStatus.CLOSED.value
+        await _record(ctx, request, RequestStep.CLOSED)
         ctx.reply("#{number} is closed.", {"number": request.number})
 
     async def reopen(self, ctx: Ctx, args: Args) -> None:
@@ -326,4 +335,5 @@ class Helping:
         request.helper_id = None
         request.claimed_at = request.resolved_at = request.escalated_at = None
         request.thanks = None
+        await _record(ctx, request, RequestStep.REOPENED)
         ctx.reply("#{number} is open again.", {"number": request.number})
