@@ -239,7 +239,7 @@ class Mentoring:
             )
         skills = [topic.label for topic in await ctx.repo.topics(ctx.person.id, TopicKind.SKILL)]
         candidates.sort(
-            key=lambda r: (not overlap(skills, [t.label for t in r.topics]), r.created_at)
+            key=lambda r: (not overlap(skills, [t.label for t in r.topics]), r.created_at, r.id)
         )
         shown = candidates[offset : offset + limit]
         heading = ctx.t(
