@@ -96,26 +96,40 @@ class Pager:
 
     async def press(self, ctx: Ctx, payload: str) -> None:
         """A **Previous** / **Next** press: shows that page of the list as it is now."""
-        name, _, rest = payload.partition(_SEPARATOR)
-        number, _, query = rest.partition(_SEPARATOR)
-        paged = self._lists.get(name)
-        valid = number.isascii() and number.isdigit() and len(number) <= _MAX_PAGE_DIGITS
-        if paged is None or not valid:
+        parsed = parse_payload(payload)
+        if parsed is None or parsed[0] not in self._lists:
             ctx.reply("That button no longer works. Send the command again.", private=True)
             return
+        name, page, query = parsed
         if query.startswith(_STORED):
             found = await PagedQueries(ctx.repo.session).find(query[len(_STORED) :])
             if found is None:
                 ctx.reply("That list is no longer known. Send the command again.", private=True)
                 return
             query = found
-        await self.show(ctx, name, query, int(number))
+        await self.show(ctx, name, query, page)
 
     async def _payload(self, ctx: Ctx, name: str, page: int, query: str) -> str:
         """`name|page|query`, or `name|page|~hash` when the query would not fit."""
-        inline = _SEPARATOR.join((name, str(page), query))
-        fits = len(f"{PAGE_ACTION}:{inline}".encode()) <= PAYLOAD_BYTES
-        if fits and not query.startswith(_STORED):
+        inline = inline_payload(name, page, query)
+        if inline is not None:
             return inline
         key = await PagedQueries(ctx.repo.session).keep(query, ctx.now)
         return _SEPARATOR.join((name, str(page), _STORED + key))
+
+
+def inline_payload(name: str, page: int, query: str) -> str | None:
+    """`name|page|query` when it fits a button (and the query can't be taken for a key)."""
+    payload = _SEPARATOR.join((name, str(page), query))
+    if query.startswith(_STORED) or len(f"{PAGE_ACTION}:{payload}".encode()) > PAYLOAD_BYTES:
+        return None
+    return payload
+
+
+def parse_payload(payload: str) -> tuple[str, int, str] | None:
+    """(list name, page, query or `~key`) from a page button, or None when it is malformed."""
+    name, _, rest = payload.partition(_SEPARATOR)
+    number, _, query = rest.partition(_SEPARATOR)
+    if not (number.isascii() and number.isdigit() and len(number) <= _MAX_PAGE_DIGITS):
+        return None
+    return name, int(number), query
