@@ -122,3 +122,22 @@ async def test_tip_numbers_are_shown_where_tips_are_listed(chat: ChatDriver) -> 
     await setup_library(chat)
     assert "#1 Raise prices every January" in await chat.say("bob", "g", "/tips")
     assert "Tip #3 from Hana" in await chat.say("hana", "h", "/tip Drink water #health")
+
+
+async def test_a_long_tip_is_shortened_in_lists_and_whole_by_number(
+    chat: ChatDriver, core: Core
+) -> None:
+    await setup_library(chat)
+    long_tip = "Write down every price you quote. " * 30 + "#pricing"
+    await chat.say("mia", "g", f"/tip {long_tip}")
+    out = await chat.say("bob", "g", "/tips quote")
+    assert "…" in out
+    assert long_tip not in out
+    assert "/tips #N shows one whole" in out
+    out = await chat.say("bob", "g", "/tips #3")
+    assert "Tip #3 from Mia" in out
+    assert long_tip.strip() in out
+    assert "/tips #N" not in await chat.say("bob", "g", "/tips january")
+    out = await chat.say("bob", "g", "/tips #2")  # Hana's tip lives in h
+    assert "There is no tip #2 in this library" in out
+    assert "Batch your email" not in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from bot.core.context import Ctx
@@ -26,6 +27,7 @@ EXAMPLE = "/tip Send the invoice the day the work is done #invoicing"
 EXAMPLE_ALL = "/tip all Price by value, not by hours #pricing"
 HELPFUL_ACTION = "tip-helpful"
 TIPS_LIST = "tips"
+_ONE_TIP = re.compile(r"^#(\d{1,9})$")
 RESULTS = 5
 Fill = Callable[[str, Mapping[str, object] | None], RichText]
 TIP_HEADING = "💡 **Tip #{id} from {author}**"
@@ -91,7 +93,11 @@ class Tips:
                         ),
                     ),
                     where=Where.GROUP,
-                    usage_override="/tips [words | #topic]",
+                    details=(
+                        "Results come a page at a time with Previous / Next buttons. Each tip "
+                        "shows its number; `/tips #N` shows tip #N whole."
+                    ),
+                    usage_override="/tips [words | #topic | #N]",
                 ),
             ]
         )
@@ -222,10 +228,25 @@ class Tips:
     async def tips(self, ctx: Ctx, args: Args) -> None:
         """Searches the library (a bridge's is shared): best matches first, then helpful."""
         query = str(args.get("query", "")).strip()
+        one = _ONE_TIP.match(query)
+        if one is not None:
+            await self._one(ctx, int(one.group(1)))
+            return
         words, keys = search_terms(query)
         if query and not words and not keys:
             raise UsageError("Search with words or a #topic.", example="/tips pricing")
         await self._pager.show(ctx, TIPS_LIST, query)
+
+    async def _one(self, ctx: Ctx, number: int) -> None:
+        """`/tips #N`: one tip of this library in full, where lists show a preview."""
+        tip = await TipLibrary(ctx.repo.session).get(number)
+        if tip is None or tip.community_id not in await circle_ids(ctx):
+            raise UsageError(
+                "There is no tip #{number} in this library. `/tips` lists them with their numbers.",
+                {"number": number},
+                "/tips #12",
+            )
+        ctx.outbound.append(Outbound(tip_post(tip, tip.author.display_name, t=ctx.t)))
 
     async def tips_page(self, ctx: Ctx, query: str, offset: int, limit: int) -> Page:
         """One page of a search (or of the most helpful tips), each with its number."""
@@ -273,6 +294,8 @@ class Tips:
             )
             for hit in result.hits
         )
+        if any(preview(hit.tip.text) != hit.tip.text for hit in result.hits):
+            heading = join([heading, ctx.t("Long tips are shortened; `/tips #N` shows one whole.")])
         buttons = tuple(helpful_button(hit.tip, f"Helpful #{hit.tip.id}") for hit in result.hits)
         return Page(result.total, heading, items, buttons)
 
