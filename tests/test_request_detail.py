@@ -166,7 +166,9 @@ async def test_a_3000_character_question_reaches_helpers_whole(
         assert question.replace(" ", "") in "".join(
             part.content.replace("\n", "").replace(" ", "") for part in parts
         )
-    await chat.say("mia", "g", "/claim 1")
+    intro = await chat.say("mia", "g", "/claim 1")
+    assert "🤝 @Mia will help @Bob with #1: “word0 word1" in intro
+    assert question not in intro  # the group read it already: a preview there
     claimed = await deliver(core, chat)
     assert f"You're helping Bob with #1: “{question}”" in claimed
     await chat.say("mia", "g", "/unclaim 1")

@@ -21,6 +21,7 @@ from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle_ids, organizes, where
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
+from bot.features.requests_view import preview
 from bot.features.savetip import save_button
 from storage.bridge_repo import BridgeRepository
 from storage.link_repo import LinkRepository
@@ -169,7 +170,7 @@ class Helping:
             "helper": mention_of(helper_there) if helper_there else helper_name,
             "asker": mention_of(asker) if asker else asker_name,
             "number": request.number,
-            "question": request.question,
+            "question": preview(request.question),  # the group read it; the claimer gets it whole
         }
         intro = ctx.t("🤝 {helper} will help {asker} with #{number}: “{question}”", values)
         if ctx.community is not None and ctx.community.id == community.id:
@@ -188,6 +189,7 @@ class Helping:
                     {
                         **values,
                         "asker": f"{asker_name} ({platform_name(community.platform)})",
+                        "question": request.question,
                         "there": where(community),
                     },
                 )
@@ -196,12 +198,17 @@ class Helping:
         if community.platform != ctx.platform:
             asker_name = f"{asker_name} ({platform_name(community.platform)})"
         plain_values = {**values, "helper": helper_name, "asker": asker_name}
-        for account, template in (
-            (asker, "{helper} will help you with #{number}: “{question}”. Say hello!"),
+        for account, template, question in (
+            (
+                asker,
+                "{helper} will help you with #{number}: “{question}”. Say hello!",
+                values["question"],
+            ),
             (
                 ctx.account,
                 "You're helping {asker} with #{number}: “{question}”. When it's solved, "
                 "they can `/resolve {number}`.",
+                request.question,
             ),
         ):
             if account is not None and can_dm(account):
@@ -213,7 +220,7 @@ class Helping:
                         person_id=account.person_id,
                         community_id=community.id,
                     ),
-                    OutMessage(ctx.t(template, plain_values)),
+                    OutMessage(ctx.t(template, {**plain_values, "question": question})),
                     due_at=ctx.now,
                 )
 
