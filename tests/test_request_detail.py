@@ -183,7 +183,7 @@ async def test_the_asker_edits_an_open_request_and_those_told_get_it(
     await setup_group(chat)
     await chat.say("bob", "g", "/ask How to price candels? #pricing")
     await deliver(core, chat)
-    out = await chat.say("bob", "g", "/request edit 1 How should I price scented candles?")
+    out = await chat.say("bob", "g", "/request edit 1\nHow should I price scented candles?")
     assert "#1 is updated. 2 member(s) who were told about it get the new text." in out
     delivered = await deliver(core, chat)
     for helper in ("mia", "ned"):

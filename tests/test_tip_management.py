@@ -60,7 +60,8 @@ async def test_the_author_edits_a_tip_and_search_follows(chat: ChatDriver, core:
     out = await chat.say("bob", "g", "/tips #sales")
     assert "#1 Raise prices every September" in out
     # in a DM the author can still name their own tip
-    assert "Tip #1 now reads" in await chat.say("mia", None, "/tip edit 1 Raise prices in May")
+    assert "Tip #1 now reads" in await chat.say("mia", None, "/tip edit #1\nRaise prices in May")
+    assert await tip_text(core, 1) == "Raise prices in May"
 
 
 async def test_the_author_deletes_a_tip_and_it_is_gone_everywhere(

@@ -147,7 +147,7 @@ class RequestDetail:
 
     async def edit(self, ctx: Ctx, raw: str) -> None:
         """The asker corrects an open request; those told about it get the new text."""
-        token, _, text = raw.partition(" ")
+        token, text = ([*raw.split(maxsplit=1), "", ""])[:2]
         if not token:
             raise UsageError(
                 "Which request? Write its number, then the corrected question.",

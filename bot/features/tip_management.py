@@ -26,7 +26,7 @@ def _number_spec(example: str) -> CommandSpec:
 
 def _split_number(raw: str, example: str) -> tuple[int, str]:
     """`12 rest of text` → (12, `rest of text`), with the same number rules as `/claim`."""
-    token, _, rest = raw.strip().partition(" ")
+    token, rest = ([*raw.split(maxsplit=1), "", ""])[:2]
     if not token:
         raise UsageError("Which tip? Give its number (shown as #N in `/tips`).", example=example)
     number = int(coerce_args(_number_spec(example), {"number": token})["number"])
