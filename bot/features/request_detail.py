@@ -9,8 +9,9 @@ from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
 from bot.core.markup import RichText, join
-from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, coerce_args
+from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.features.bridges import circle_ids, circles_of_person, where
+from bot.features.numbered import read_number
 from bot.features.requests_view import STATUS_TEXT, topics_text
 from storage.mentoring_repo import MentoringRepository
 from storage.models import HelpRequest, RequestEvent, RequestStatus
@@ -28,19 +29,6 @@ _STEP_TEXT = {
     RequestStep.REOPENED.value: "{when} — reopened by {who}",
     RequestStep.EDITED.value: "{when} — edited by {who}",
 }
-
-
-async def _never_called(ctx: Ctx, args: Args) -> None:
-    """The number spec below is only read, never run."""
-
-
-_NUMBER = Param("number", ParamKind.INT, "The request number, like 12")
-
-
-def _number(token: str, example: str) -> int:
-    """A request number read by the same rules as every other command's numbers."""
-    spec = CommandSpec("request", "", _never_called, example, (_NUMBER,))
-    return int(coerce_args(spec, {"number": token})["number"])
 
 
 def moment(ctx: Ctx, at: datetime, fallback_zone: str) -> str:
@@ -100,7 +88,7 @@ class RequestDetail:
                 "`/request edit <N> <text>`.",
                 example=EXAMPLE,
             )
-        request = await self._find(ctx, _number(first, EXAMPLE), EXAMPLE)
+        request = await self._find(ctx, read_number(first, "request", EXAMPLE), EXAMPLE)
         ctx.reply_rich(await self._full(ctx, request))
 
     async def _full(self, ctx: Ctx, request: HelpRequest) -> RichText:
@@ -153,7 +141,7 @@ class RequestDetail:
                 "Which request? Write its number, then the corrected question.",
                 example=EDIT_EXAMPLE,
             )
-        request = await self._find(ctx, _number(token, EDIT_EXAMPLE), EDIT_EXAMPLE)
+        request = await self._find(ctx, read_number(token, "request", EDIT_EXAMPLE), EDIT_EXAMPLE)
         values = {"number": request.number}
         if request.asker_id != ctx.person.id:
             raise PermissionDenied("Only the person who asked #{number} can edit it.", values)

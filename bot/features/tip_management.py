@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
-from bot.core.registry import CommandSpec, Param, ParamKind, coerce_args
 from bot.domain.tips import checked_tip, preview
 from bot.features.bridges import organizes
+from bot.features.numbered import read_number
 from storage.bridge_repo import BridgeRepository
 from storage.models import Tip
 from storage.tips_repo import TipLibrary
@@ -15,21 +15,12 @@ EDIT_EXAMPLE = "/tip edit 12 Send the invoice the day the work is done #invoicin
 DELETE_EXAMPLE = "/tip delete 12"
 
 
-async def _no_handler(ctx: Ctx, args: object) -> None:
-    """Never called: the spec below only reads a tip number the way every command does."""
-
-
-def _number_spec(example: str) -> CommandSpec:
-    number = Param("number", ParamKind.INT, "The tip number, like 12")
-    return CommandSpec("tip", "", _no_handler, example, (number,))
-
-
 def _split_number(raw: str, example: str) -> tuple[int, str]:
     """`12 rest of text` → (12, `rest of text`), with the same number rules as `/claim`."""
     token, rest = ([*raw.split(maxsplit=1), "", ""])[:2]
     if not token:
         raise UsageError("Which tip? Give its number (shown as #N in `/tips`).", example=example)
-    number = int(coerce_args(_number_spec(example), {"number": token})["number"])
+    number = read_number(token, "tip", example)
     return number, rest.strip()
 
 
