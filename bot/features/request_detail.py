@@ -11,6 +11,7 @@ from bot.core.events import OutMessage
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.features.bridges import circle_ids, circles_of_person, where
+from bot.features.mentoring import MAX_QUESTION
 from bot.features.numbered import read_number
 from bot.features.requests_view import STATUS_TEXT, topics_text
 from storage.mentoring_repo import MentoringRepository
@@ -20,7 +21,6 @@ from storage.request_history_repo import RequestHistory, RequestStep
 
 EXAMPLE = "/request 12"
 EDIT_EXAMPLE = "/request edit 12 How should I price handmade candles for a market stall?"
-MAX_QUESTION = 4000
 _STEP_TEXT = {
     RequestStep.CLAIMED.value: "{when} — claimed by {who}",
     RequestStep.UNCLAIMED.value: "{when} — given back by {who}",
@@ -92,6 +92,7 @@ class RequestDetail:
         ctx.reply_rich(await self._full(ctx, request))
 
     async def _full(self, ctx: Ctx, request: HelpRequest) -> RichText:
+        """The whole request and its history, times in the reader's zone."""
         zone = request.community.timezone
         status = ctx.t(STATUS_TEXT[request.status])
         lines = [
