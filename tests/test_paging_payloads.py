@@ -5,6 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.discord.render import custom_id, parse_custom_id
+from adapters.telegram.render import callback_data, parse_callback_data
+from bot.core.events import Button
 from bot.core.paging import PAGE_ACTION, PAYLOAD_BYTES, inline_payload, parse_payload
 
 _NAMES = st.sampled_from(["tips", "requests", "canhelp", "reminders", "pairs"])
@@ -27,3 +30,11 @@ def test_inline_payloads_fit_telegram_and_read_back(name: str, page: int, query:
         return
     assert len(f"{PAGE_ACTION}:{payload}".encode()) <= PAYLOAD_BYTES
     assert parse_payload(payload) == (name, page, query)
+
+
+@given(_NAMES, st.integers(min_value=1, max_value=999_999), st.text(max_size=80))
+def test_page_buttons_cross_both_platforms_intact(name: str, page: int, query: str) -> None:
+    payload = inline_payload(name, page, query) or f"{name}|{page}|~{'0' * 20}"
+    button = Button("Next ▶", PAGE_ACTION, payload)
+    assert parse_callback_data(callback_data(button)) == (PAGE_ACTION, payload)
+    assert parse_custom_id(custom_id(button)) == (PAGE_ACTION, payload)
