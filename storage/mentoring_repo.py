@@ -25,6 +25,7 @@ from storage.models import (
     Tip,
     TopicKind,
 )
+from storage.request_history_repo import RequestHistory, RequestStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +80,13 @@ class MentoringRepository:
         )
         return int(number or 1)
 
-    async def release_claims_across(self, community_ids: Sequence[int]) -> int:
+    async def release_claims_across(
+        self, community_ids: Sequence[int], at: datetime | None = None
+    ) -> int:
         """Reopens claims whose helper is not a member of the request's community.
 
-        Run when a bridge ends: such a helper could no longer reach the request.
+        Run when a bridge ends: such a helper could no longer reach the request. With `at`,
+        each request's history notes it.
         """
         member = (
             select(Membership.id)
@@ -103,7 +107,12 @@ class MentoringRepository:
             .returning(HelpRequest.id)
             .execution_options(synchronize_session=False)
         )
-        return len(released.all())
+        ids = list(released.scalars())
+        if at is not None:
+            history = RequestHistory(self.session)
+            for request_id in ids:
+                await history.record(request_id, RequestStep.RELEASED, None, at)
+        return len(ids)
 
     def _loaded(self) -> tuple[ExecutableOption, ...]:
         return (

@@ -34,6 +34,8 @@ class RequestStep(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     EDITED = "edited"
+    RELEASED = "released"
+    """Open again because the bridge to its helper's community ended (no actor)."""
 
 
 class RequestHistory:

@@ -246,3 +246,17 @@ async def test_forgetme_of_an_actor_keeps_the_history_without_them(
     out = await chat.say("bob", "g", "/request 1")
     assert "claimed by a former member" in out
     assert "Ned" not in out
+
+
+async def test_a_claim_released_when_the_bridge_ends_is_in_the_history(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await chat.say("bea", "g", "/ask One")
+    await discord.group("max", "dc", "/claim 1")
+    await discord.group("dora", "dc", "/settings bridge off", admin=True)
+    out = await chat.say("bea", "g", "/request 1")
+    assert "open" in out.splitlines()[0]
+    assert "— claimed by Max" in out
+    assert "— open again: the bridge to its helper's community ended" in out

@@ -28,6 +28,7 @@ _STEP_TEXT = {
     RequestStep.CLOSED.value: "{when} — closed by {who}",
     RequestStep.REOPENED.value: "{when} — reopened by {who}",
     RequestStep.EDITED.value: "{when} — edited by {who}",
+    RequestStep.RELEASED.value: "{when} — open again: the bridge to its helper's community ended",
 }
 
 
