@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.i18n import Translator
 from bot.core.messenger import Messenger
+from bot.core.paging import Pager
 from bot.core.registry import Registry
 from bot.core.router import Router
 from bot.delivery.outbox import Dispatcher
@@ -27,6 +28,7 @@ from bot.features.onboarding import Onboarding
 from bot.features.partners import Partners
 from bot.features.profile import Profiles
 from bot.features.reminders import Reminders
+from bot.features.request_detail import RequestDetail
 from bot.features.savetip import SaveTip
 from bot.features.schedules import Schedules
 from bot.features.stats import Stats
@@ -49,13 +51,15 @@ def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     schedules.register()
     Reminders(registry).register()
     awarder = BadgeAwarder()
-    mentoring = Mentoring(registry)
+    pager = Pager(registry)
+    mentoring = Mentoring(registry, pager)
     mentoring.register()
+    RequestDetail(registry).register()
     Helping(registry, awarder).register()
     CheckIns(registry, mentoring, awarder).register()
     CheckInPing(registry, engine, schedules, translator).register()
     KudosBoard(registry).register()
-    Tips(registry, awarder).register()
+    Tips(registry, awarder, pager).register()
     TipSchedules(schedules).register()
     SaveTip(registry).register()
     Partners(registry, engine).register()

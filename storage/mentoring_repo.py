@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -25,6 +25,7 @@ from storage.models import (
     Tip,
     TopicKind,
 )
+from storage.request_history_repo import RequestHistory, RequestStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +80,13 @@ class MentoringRepository:
         )
         return int(number or 1)
 
-    async def release_claims_across(self, community_ids: Sequence[int]) -> int:
+    async def release_claims_across(
+        self, community_ids: Sequence[int], at: datetime | None = None
+    ) -> int:
         """Reopens claims whose helper is not a member of the request's community.
 
-        Run when a bridge ends: such a helper could no longer reach the request.
+        Run when a bridge ends: such a helper could no longer reach the request. With `at`,
+        each request's history notes it.
         """
         member = (
             select(Membership.id)
@@ -103,7 +107,12 @@ class MentoringRepository:
             .returning(HelpRequest.id)
             .execution_options(synchronize_session=False)
         )
-        return len(released.all())
+        ids = list(released.scalars())
+        if at is not None:
+            history = RequestHistory(self.session)
+            for request_id in ids:
+                await history.record(request_id, RequestStep.RELEASED, None, at)
+        return len(ids)
 
     def _loaded(self) -> tuple[ExecutableOption, ...]:
         return (
@@ -147,22 +156,27 @@ class MentoringRepository:
         statuses: Sequence[RequestStatus] | None,
         person_id: int | None = None,
         limit: int = 20,
+        offset: int = 0,
     ) -> Sequence[HelpRequest]:
         """Requests of these communities, newest first; `person_id` keeps asked-or-helping."""
         query = (
-            select(HelpRequest)
+            _listed(community_ids, statuses, person_id)
             .options(*self._loaded())
-            .where(HelpRequest.community_id.in_(community_ids))
             .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .offset(offset)
             .limit(limit)
         )
-        if statuses is not None:
-            query = query.where(HelpRequest.status.in_([s.value for s in statuses]))
-        if person_id is not None:
-            query = query.where(
-                or_(HelpRequest.asker_id == person_id, HelpRequest.helper_id == person_id)
-            )
         return list((await self.session.scalars(query)).all())
+
+    async def count_listed(
+        self,
+        community_ids: Sequence[int],
+        statuses: Sequence[RequestStatus] | None,
+        person_id: int | None = None,
+    ) -> int:
+        """How many requests `listing` would show in all, for its pages."""
+        listed = _listed(community_ids, statuses, person_id).subquery()
+        return int(await self.session.scalar(select(func.count()).select_from(listed)) or 0)
 
     async def try_claim(self, request_id: int, helper_id: int, now: datetime) -> bool:
         """Claims an open request; exactly one of two racing claims wins."""
@@ -359,5 +373,22 @@ class MentoringRepository:
 
 
 _ID_BATCH = 500
+
+
+def _listed(
+    community_ids: Sequence[int],
+    statuses: Sequence[RequestStatus] | None,
+    person_id: int | None,
+) -> Select[HelpRequest]:
+    """The requests a listing shows, unordered."""
+    query = select(HelpRequest).where(HelpRequest.community_id.in_(community_ids))
+    if statuses is not None:
+        query = query.where(HelpRequest.status.in_([s.value for s in statuses]))
+    if person_id is not None:
+        query = query.where(
+            or_(HelpRequest.asker_id == person_id, HelpRequest.helper_id == person_id)
+        )
+    return query
+
 
 MENTOR_ROLES = (Role.MENTOR.value, Role.ORGANIZER.value)

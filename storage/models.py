@@ -517,3 +517,36 @@ class BridgeCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class RequestEvent(Base):
+    """One step in a request's life (claimed, unclaimed, resolved, closed, reopened, edited).
+
+    Opening and escalation are read from the request's own columns; `actor_id` empties when
+    the actor uses `/forgetme`.
+    """
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    at: Mapped[datetime]
+
+    actor: Mapped[Person | None] = relationship()
+
+
+class PagedQuery(Base):
+    """A list's query too long for a button's payload, kept under its hash so pages survive
+    restarts."""
+
+    __tablename__ = "paged_queries"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

@@ -19,7 +19,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from storage.models import Schedule, Tip, TipPost, TipTopic, TipVote
+from storage.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Schedule,
+    Tip,
+    TipPost,
+    TipTopic,
+    TipVote,
+)
 
 SCHEDULED_TIP_KIND = "tip"
 _SEARCH_CONFIG: ColumnElement[str] = literal_column(
@@ -137,6 +145,7 @@ class TipLibrary:
         words: Sequence[str],
         topic_keys: Sequence[str],
         limit: int,
+        offset: int = 0,
     ) -> SearchResult:
         """These communities' tips matching any word and every topic: best match, then helpful.
 
@@ -170,9 +179,30 @@ class TipLibrary:
         order += [helpful.desc(), Tip.id.desc()]
         total = await self.session.scalar(select(func.count()).select_from(query.subquery()))
         rows = await self.session.execute(
-            query.options(selectinload(Tip.author)).order_by(*order).limit(limit)
+            query.options(selectinload(Tip.author)).order_by(*order).offset(offset).limit(limit)
         )
         return SearchResult([TipHit(tip, int(count)) for tip, count in rows.all()], int(total or 0))
+
+    async def edit(self, tip: Tip, text: str, topics: Sequence[tuple[str, str]]) -> None:
+        """Replaces a tip's text and topics; the search index follows (FTS5 triggers on
+        SQLite, an expression index on PostgreSQL)."""
+        await self.session.execute(delete(TipTopic).where(TipTopic.tip_id == tip.id))
+        tip.text = text
+        for key, label in topics:
+            self.session.add(TipTopic(tip_id=tip.id, key=key[:64], label=label[:64]))
+        await self.session.flush()
+        await self.session.refresh(tip, ["topics"])
+
+    async def remove(self, tip_id: int) -> None:
+        """Deletes a tip with its topics, votes and posts (they cascade), and its posts still
+        waiting in the outbox."""
+        await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.key.startswith(f"tip:{tip_id}:", autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+        )
+        await self.session.execute(delete(Tip).where(Tip.id == tip_id))
 
     async def helpful_count(self, tip_id: int) -> int:
         """How many people found the tip helpful."""

@@ -86,6 +86,8 @@ def test_readme_demo_script_runs(tmp_path: Path) -> None:
     assert "[dm carol] mentorbot: Bob asked for help" in out
     assert out.index("Open requests") < out.index("🤝 @Carol will help @Bob with #1")
     assert "#1 is resolved. Kudos to @Carol!" in out
+    assert "Request #1 in the console · makers — resolved" in out
+    assert "(America/New_York) — claimed by Carol" in out
     assert "1. Carol — 1 helped, 1 kudos" in out
     assert "I'll remind you on **" not in out
     assert "(America/New_York) by DM" in out

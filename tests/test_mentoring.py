@@ -82,7 +82,7 @@ async def test_away_members_are_not_notified(chat: ChatDriver, core: Core) -> No
     [
         ("/ask", "needs <question>"),
         ("/ask #pricing #etsy", "not only #topics"),
-        ("/ask " + "x" * 1600, "too long (1600 characters; the limit is 1500)"),
+        ("/ask " + "x" * 4050, "too long (4050 characters; the limit is 4000)"),
         ("/ask " + "y" * 5000, "the limit is 4096"),
     ],
 )

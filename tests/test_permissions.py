@@ -71,6 +71,7 @@ TABLE: tuple[Row, ...] = (
     Row("close", "{n}", Who.ASKER_OR_ORGANIZER, Where.GROUP),
     Row("reopen", "{n}", Who.ASKER_OR_ORGANIZER, Where.GROUP),
     Row("requests", "open", Who.MEMBER, Where.GROUP),
+    Row("request", "{n}", Who.MEMBER, Where.ANY),
     Row("kudos", "@asker for the pricing sheet", Who.MEMBER, Where.GROUP),
     Row("leaderboard", "", Who.MEMBER, Where.GROUP),
     Row("tip", "Invoice the day the work is done #invoicing", Who.MENTOR, Where.GROUP),

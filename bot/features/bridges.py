@@ -183,7 +183,9 @@ class Bridging:
                 "This community isn't bridged. `/settings bridge` gives a code to bridge it.",
                 example="/settings bridge",
             )
-        released = await MentoringRepository(ctx.repo.session).release_claims_across(shared)
+        released = await MentoringRepository(ctx.repo.session).release_claims_across(
+            shared, ctx.now
+        )
         note = (
             ctx.tn(
                 " {count} request claimed from the other side is open again.",

@@ -15,7 +15,7 @@ from bot.core.messenger import Messenger
 from bot.delivery.outbox import enqueue
 from bot.features.bridges import where
 from bot.features.notify import Enqueue, notify
-from bot.features.requests_view import help_button, preview
+from bot.features.requests_view import help_button
 from storage.bridge_repo import BridgeRepository
 from storage.mentoring_repo import MENTOR_ROLES, MemberReach, MentoringRepository
 from storage.models import Community, HelpRequest
@@ -126,7 +126,7 @@ class Escalation:
         community = request.community
         values = {
             "number": request.number,
-            "question": preview(request.question),
+            "question": request.question,
             "hours": community.escalation_hours,
             "title": community.title if home else where(community),
         }

@@ -29,6 +29,7 @@ from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, HelpRequest, Person, RequestStatus
 from storage.outbox_repo import Delivery
+from storage.request_history_repo import RequestHistory, RequestStep
 
 MAX_ACTIVE_CLAIMS = 3
 MAX_THANKS = 500
@@ -39,6 +40,11 @@ _OPEN_NUMBER = replace(_NUMBER, suggest=Suggest.OPEN_REQUEST)
 def _spec(name: str, summary: str, handler: Handler, example: str, *extra: Param) -> CommandSpec:
     number = _OPEN_NUMBER if name == "claim" else _NUMBER
     return CommandSpec(name, summary, handler, example, (number, *extra), where=Where.GROUP)
+
+
+async def _record(ctx: Ctx, request: HelpRequest, step: RequestStep) -> None:
+    """Notes the step in the request's history, in the same transaction."""
+    await RequestHistory(ctx.repo.session).record(request.id, step, ctx.person.id, ctx.now)
 
 
 class Helping:
@@ -140,6 +146,7 @@ class Helping:
             if fresh is not None:
                 await self._taken(ctx, fresh)
             raise UsageError("#{number} can't be claimed right now.", values)
+        await _record(ctx, request, RequestStep.CLAIMED)
         await self._introduce(ctx, request)
 
     async def _taken(self, ctx: Ctx, request: HelpRequest) -> None:
@@ -163,7 +170,7 @@ class Helping:
             "helper": mention_of(helper_there) if helper_there else helper_name,
             "asker": mention_of(asker) if asker else asker_name,
             "number": request.number,
-            "question": preview(request.question),
+            "question": preview(request.question),  # the group read it; the claimer gets it whole
         }
         intro = ctx.t("🤝 {helper} will help {asker} with #{number}: “{question}”", values)
         if ctx.community is not None and ctx.community.id == community.id:
@@ -182,6 +189,7 @@ class Helping:
                     {
                         **values,
                         "asker": f"{asker_name} ({platform_name(community.platform)})",
+                        "question": request.question,
                         "there": where(community),
                     },
                 )
@@ -190,12 +198,17 @@ class Helping:
         if community.platform != ctx.platform:
             asker_name = f"{asker_name} ({platform_name(community.platform)})"
         plain_values = {**values, "helper": helper_name, "asker": asker_name}
-        for account, template in (
-            (asker, "{helper} will help you with #{number}: “{question}”. Say hello!"),
+        for account, template, question in (
+            (
+                asker,
+                "{helper} will help you with #{number}: “{question}”. Say hello!",
+                values["question"],
+            ),
             (
                 ctx.account,
                 "You're helping {asker} with #{number}: “{question}”. When it's solved, "
                 "they can `/resolve {number}`.",
+                request.question,
             ),
         ):
             if account is not None and can_dm(account):
@@ -207,7 +220,7 @@ class Helping:
                         person_id=account.person_id,
                         community_id=community.id,
                     ),
-                    OutMessage(ctx.t(template, plain_values)),
+                    OutMessage(ctx.t(template, {**plain_values, "question": question})),
                     due_at=ctx.now,
                 )
 
@@ -219,6 +232,7 @@ class Helping:
         request.status = RequestStatus.OPEN.value
         request.helper_id = None
         request.claimed_at = None
+        await _record(ctx, request, RequestStep.UNCLAIMED)
         ctx.reply("#{number} is open again. Anyone can offer help.", {"number": request.number})
 
     async def _owner_or_organizer(self, ctx: Ctx, request: HelpRequest, command: str) -> None:
@@ -241,6 +255,7 @@ class Helping:
         request.status = RequestStatus.RESOLVED.value
         request.resolved_at = ctx.now
         request.thanks = thanks or None
+        await _record(ctx, request, RequestStep.RESOLVED)
         if request.helper_id is None:
             ctx.reply("#{number} is resolved. Glad it worked out!", {"number": request.number})
             return
@@ -313,6 +328,7 @@ class Helping:
                 "#{number} is resolved; `/reopen {number}` first.", {"number": request.number}
             )
         request.status = RequestStatus.CLOSED.value
+        await _record(ctx, request, RequestStep.CLOSED)
         ctx.reply("#{number} is closed.", {"number": request.number})
 
     async def reopen(self, ctx: Ctx, args: Args) -> None:
@@ -326,4 +342,5 @@ class Helping:
         request.helper_id = None
         request.claimed_at = request.resolved_at = request.escalated_at = None
         request.thanks = None
+        await _record(ctx, request, RequestStep.REOPENED)
         ctx.reply("#{number} is open again.", {"number": request.number})

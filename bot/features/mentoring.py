@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
-from bot.core.events import Outbound, OutMessage
-from bot.core.markup import RichText, join
+from bot.core.events import OutMessage
+from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import (
     Access,
     Args,
@@ -31,8 +31,13 @@ from storage.models import HelpRequest, RequestStatus, TopicKind
 from storage.outbox_repo import Delivery
 
 ASK_EXAMPLE = "/ask How should I price handmade candles? #pricing"
-MAX_QUESTION = 1500
+MAX_QUESTION = 4000
+"""Helpers get the whole question, split over several messages where a platform needs it."""
 MAX_LISTED = 10
+MAX_OPEN = 10_000
+"""Open requests sorted for "how can I help?" in one go (matching is fuzzy, so in Python)."""
+REQUESTS_LIST = "requests"
+CAN_HELP_LIST = "canhelp"
 _CAN_HELP = re.compile(
     r"^\s*(how\s+(can|may|could)\s+i\s+help(\s+out)?|can\s+i\s+help|what\s+can\s+i\s+help\s+with"
     r"|who\s+needs\s+help|(does\s+)?any\s*one\s+needs?\s+help)\s*[?!.…]*\s*$",
@@ -59,8 +64,9 @@ def matching_helpers(
 class Mentoring:
     """Opens requests and routes them; lists what is open."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, pager: Pager) -> None:
         self._registry = registry
+        self._pager = pager
 
     def register(self) -> None:
         """Declares /ask, /canhelp, /requests and the "how can I help?" trigger."""
@@ -108,6 +114,8 @@ class Mentoring:
             ]
         )
         self._registry.add_trigger(TextTrigger("how can I help", is_can_help, self.can_help))
+        self._pager.add(PagedList(REQUESTS_LIST, self.requests_page, MAX_LISTED))
+        self._pager.add(PagedList(CAN_HELP_LIST, self.can_help_page, MAX_LISTED))
 
     async def ask(self, ctx: Ctx, args: Args) -> None:
         """Opens request #N and notifies the members whose skills match."""
@@ -181,7 +189,7 @@ class Mentoring:
                 else f"{ctx.account.display_name} ({platform_name(ctx.platform)})",
                 "title": community.title if home else where(community),
                 "number": request.number,
-                "question": preview(question),
+                "question": question,
                 "topics": ", ".join(labels),
             }
             await notify(
@@ -208,51 +216,71 @@ class Mentoring:
 
     async def can_help(self, ctx: Ctx, args: Args) -> None:
         """Lists open requests, the ones matching the speaker's skills first, with buttons."""
+        await self._pager.show(ctx, CAN_HELP_LIST)
+
+    async def can_help_page(self, ctx: Ctx, query: str, offset: int, limit: int) -> Page:
+        """One page of the open requests others asked, matching the reader's skills first."""
         mentoring = MentoringRepository(ctx.repo.session)
         if ctx.community is not None:
             community_ids = await circle_ids(ctx)
         else:
             community_ids = await circles_of_person(ctx)
         found = (
-            await mentoring.listing(community_ids, [RequestStatus.OPEN], limit=200)
+            await mentoring.listing(community_ids, [RequestStatus.OPEN], limit=MAX_OPEN)
             if community_ids
             else []
         )
         candidates = [request for request in found if request.asker_id != ctx.person.id]
         if not candidates:
-            ctx.reply(
-                "Nothing is open right now. Thank you for offering! Keep your `/skills` up to "
-                "date so I can route requests to you."
+            return Page(
+                0,
+                ctx.t(
+                    "Nothing is open right now. Thank you for offering! Keep your `/skills` up "
+                    "to date so I can route requests to you."
+                ),
             )
-            return
         skills = [topic.label for topic in await ctx.repo.topics(ctx.person.id, TopicKind.SKILL)]
         candidates.sort(
-            key=lambda r: (not overlap(skills, [t.label for t in r.topics]), r.created_at)
+            key=lambda r: (not overlap(skills, [t.label for t in r.topics]), r.created_at, r.id)
         )
-        shown = candidates[:MAX_LISTED]
-        lines: list[RichText] = [ctx.t("**Open requests** (matching your skills first):")]
-        lines += [line(ctx, request) for request in shown]
-        if len(candidates) > MAX_LISTED:
-            lines.append(ctx.t("…and {more} more.", {"more": len(candidates) - MAX_LISTED}))
+        shown = candidates[offset : offset + limit]
+        heading = ctx.t(
+            "**Open requests** (matching your skills first; `/request N` shows one in full):"
+        )
         buttons = tuple((help_button(request),) for request in shown)
-        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
+        return Page(len(candidates), heading, tuple(line(ctx, r) for r in shown), buttons)
 
     async def requests(self, ctx: Ctx, args: Args) -> None:
         """Lists this community's requests (and those of communities bridged with it)."""
-        which = str(args.get("which", "open"))
-        statuses = {"open": [RequestStatus.OPEN, RequestStatus.CLAIMED], "mine": None, "all": None}[
-            which
-        ]
-        found = await MentoringRepository(ctx.repo.session).listing(
-            await circle_ids(ctx), statuses, ctx.person.id if which == "mine" else None
-        )
-        if not found:
-            ctx.reply(
-                "No {which} requests here. Ask with `/ask <question> #topic`.",
-                {"which": ctx.t(which)},
+        await self._pager.show(ctx, REQUESTS_LIST, str(args.get("which", "open")))
+
+    async def requests_page(self, ctx: Ctx, which: str, offset: int, limit: int) -> Page:
+        """One page of `/requests open|mine|all`, newest first."""
+        if which not in _WHICH:
+            which = "open"
+        statuses, title = _WHICH[which]
+        mentoring = MentoringRepository(ctx.repo.session)
+        shared = await circle_ids(ctx)
+        person_id = ctx.person.id if which == "mine" else None
+        total = await mentoring.count_listed(shared, statuses, person_id)
+        if not total:
+            return Page(
+                0,
+                ctx.t(
+                    "No {which} requests here. Ask with `/ask <question> #topic`.",
+                    {"which": ctx.t(which)},
+                ),
             )
-            return
-        title = {"open": "Open requests", "mine": "Your requests", "all": "All requests"}[which]
-        ctx.reply_rich(
-            join([ctx.t("**{title}**", {"title": ctx.t(title)}), *(line(ctx, r) for r in found)])
+        found = await mentoring.listing(shared, statuses, person_id, limit, offset)
+        heading = ctx.t(
+            "**{title}** ({total}; `/request N` shows one in full)",
+            {"title": ctx.t(title), "total": total},
         )
+        return Page(total, heading, tuple(line(ctx, r) for r in found))
+
+
+_WHICH: dict[str, tuple[list[RequestStatus] | None, str]] = {
+    "open": ([RequestStatus.OPEN, RequestStatus.CLAIMED], "Open requests"),
+    "mine": (None, "Your requests"),
+    "all": (None, "All requests"),
+}

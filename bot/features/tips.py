@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from bot.core.context import Ctx
@@ -9,6 +10,7 @@ from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, Outbound, OutMessage
 from bot.core.markup import RichText, fmt, join
 from bot.core.numbers import read_number
+from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.core.router import MAX_INPUT
 from bot.domain.tips import checked_tip, preview, search_terms
@@ -16,6 +18,7 @@ from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle_ids
 from bot.features.limits import check_tip_limit
 from bot.features.linking import platform_name
+from bot.features.tip_management import TipManagement
 from storage.bridge_repo import BridgeRepository
 from storage.models import Community, Membership, Role, Tip
 from storage.outbox_repo import Delivery
@@ -24,6 +27,8 @@ from storage.tips_repo import TipLibrary
 EXAMPLE = "/tip Send the invoice the day the work is done #invoicing"
 EXAMPLE_ALL = "/tip all Price by value, not by hours #pricing"
 HELPFUL_ACTION = "tip-helpful"
+TIPS_LIST = "tips"
+_ONE_TIP = re.compile(r"^#(\d{1,9})$")
 RESULTS = 5
 Fill = Callable[[str, Mapping[str, object] | None], RichText]
 TIP_HEADING = "💡 **Tip #{id} from {author}**"
@@ -44,9 +49,11 @@ def tip_post(tip: Tip, author: str, heading: str = TIP_HEADING, t: Fill = fmt) -
 class Tips:
     """`/tip`, `/tip all`, `/tips` and the **Helpful** button."""
 
-    def __init__(self, registry: Registry, awarder: BadgeAwarder) -> None:
+    def __init__(self, registry: Registry, awarder: BadgeAwarder, pager: Pager) -> None:
         self._registry = registry
         self._awarder = awarder
+        self._pager = pager
+        self._managing = TipManagement()
 
     def register(self) -> None:
         """Declares this feature's commands and button."""
@@ -61,9 +68,15 @@ class Tips:
                     details=(
                         "Mentors and organizers post; anyone else is told how to become a mentor. "
                         "`/tip all <text>` posts it to every community where you are a mentor "
-                        "or organizer. To start a tip with the word “all”, write “All”."
+                        "or organizer. `/tip edit <N> <text>` corrects your tip #N and "
+                        "`/tip delete <N>` removes it; organizers may delete any tip of their "
+                        "community. To start a tip with the word “all”, “edit” or “delete”, "
+                        "write it with a capital letter."
                     ),
-                    usage_override="/tip <text> [#topic …] | /tip all <text>",
+                    usage_override=(
+                        "/tip <text> [#topic …] | /tip all <text> | /tip edit <N> <text> | "
+                        "/tip delete <N>"
+                    ),
                 ),
                 CommandSpec(
                     "tips",
@@ -81,11 +94,16 @@ class Tips:
                         ),
                     ),
                     where=Where.GROUP,
-                    usage_override="/tips [words | #topic]",
+                    details=(
+                        "Results come a page at a time with Previous / Next buttons. Each tip "
+                        "shows its number; `/tips #N` shows tip #N whole."
+                    ),
+                    usage_override="/tips [words | #topic | #N]",
                 ),
             ]
         )
         self._registry.add_button(HELPFUL_ACTION, self.helpful)
+        self._pager.add(PagedList(TIPS_LIST, self.tips_page, RESULTS))
 
     async def tip(self, ctx: Ctx, args: Args) -> None:
         """Posts a tip here, or with `all` first, everywhere the person mentors."""
@@ -93,6 +111,12 @@ class Tips:
         first, *rest = raw.split(maxsplit=1)
         if first == "all":
             await self._tip_all(ctx, rest[0] if rest else "")
+            return
+        if first == "edit":
+            await self._managing.edit(ctx, rest[0] if rest else "")
+            return
+        if first == "delete":
+            await self._managing.delete(ctx, rest[0] if rest else "")
             return
         if not ctx.in_group:
             raise UsageError(
@@ -207,20 +231,40 @@ class Tips:
     async def tips(self, ctx: Ctx, args: Args) -> None:
         """Searches the library (a bridge's is shared): best matches first, then helpful."""
         query = str(args.get("query", "")).strip()
+        one = _ONE_TIP.match(query)
+        if one is not None:
+            await self._one(ctx, int(one.group(1)))
+            return
         words, keys = search_terms(query)
-        library = TipLibrary(ctx.repo.session)
         if query and not words and not keys:
             raise UsageError("Search with words or a #topic.", example="/tips pricing")
+        await self._pager.show(ctx, TIPS_LIST, query)
+
+    async def _one(self, ctx: Ctx, number: int) -> None:
+        """`/tips #N`: one tip of this library in full, where lists show a preview."""
+        tip = await TipLibrary(ctx.repo.session).get(number)
+        if tip is None or tip.community_id not in await circle_ids(ctx):
+            raise UsageError(
+                "There is no tip #{number} in this library. `/tips` lists them with their numbers.",
+                {"number": number},
+                "/tips #12",
+            )
+        ctx.outbound.append(Outbound(tip_post(tip, tip.author.display_name, t=ctx.t)))
+
+    async def tips_page(self, ctx: Ctx, query: str, offset: int, limit: int) -> Page:
+        """One page of a search (or of the most helpful tips), each with its number."""
+        words, keys = search_terms(query)
+        library = TipLibrary(ctx.repo.session)
         shared = await circle_ids(ctx)
-        result = await library.search(shared, words, keys, RESULTS)
-        if not result.hits:
+        result = await library.search(shared, words, keys, limit, offset)
+        if not result.total:
             if await library.count(shared) == 0:
-                ctx.reply(
+                empty = ctx.t(
                     "The tip library is empty so far. Mentors add tips with `/tip <text> #topic`."
                 )
-                return
+                return Page(0, empty)
             topics = await library.popular_topics(shared)
-            ctx.reply(
+            nothing = ctx.t(
                 "No tips match “{query}”. Topics in this library: {topics}. "
                 "Try `/tips #{first}` or other words.",
                 {
@@ -229,33 +273,34 @@ class Tips:
                     "first": topics[0] if topics else "pricing",
                 },
             )
-            return
+            return Page(0, nothing)
         if query:
             heading = ctx.t(
-                "**Tips for “{query}”** ({shown} of {total}, best first)",
-                {"query": query, "shown": len(result.hits), "total": result.total},
+                "**Tips for “{query}”** ({total} found, best first)",
+                {"query": query, "total": result.total},
             )
         else:
             heading = ctx.t(
-                "**Most helpful tips** ({shown} of {total}). Search with `/tips <words>` "
+                "**Most helpful tips** ({total} in all). Search with `/tips <words>` "
                 "or `/tips #topic`.",
-                {"shown": len(result.hits), "total": result.total},
+                {"total": result.total},
             )
-        lines = [heading]
-        for hit in result.hits:
-            lines.append(
-                ctx.t(
-                    "**#{id}** {text} — {author} · 👍 {helpful}",
-                    {
-                        "id": hit.tip.id,
-                        "text": preview(hit.tip.text),
-                        "author": hit.tip.author.display_name,
-                        "helpful": hit.helpful,
-                    },
-                )
+        items = tuple(
+            ctx.t(
+                "**#{id}** {text} — {author} · 👍 {helpful}",
+                {
+                    "id": hit.tip.id,
+                    "text": preview(hit.tip.text),
+                    "author": hit.tip.author.display_name,
+                    "helpful": hit.helpful,
+                },
             )
+            for hit in result.hits
+        )
+        if any(preview(hit.tip.text) != hit.tip.text for hit in result.hits):
+            heading = join([heading, ctx.t("Long tips are shortened; `/tips #N` shows one whole.")])
         buttons = tuple(helpful_button(hit.tip, f"Helpful #{hit.tip.id}") for hit in result.hits)
-        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
+        return Page(result.total, heading, items, buttons)
 
     async def helpful(self, ctx: Ctx, payload: str) -> None:
         """Toggles the presser's helpful vote on a tip of this community."""

@@ -1,0 +1,93 @@
+"""`/tip edit <N> <text>` and `/tip delete <N>`: authors manage their tips, organizers moderate."""
+
+from __future__ import annotations
+
+from bot.core.context import Ctx
+from bot.core.errors import PermissionDenied, UsageError
+from bot.domain.tips import checked_tip, preview
+from bot.features.bridges import organizes
+from bot.features.numbered import read_number
+from storage.bridge_repo import BridgeRepository
+from storage.models import Tip
+from storage.tips_repo import TipLibrary
+
+EDIT_EXAMPLE = "/tip edit 12 Send the invoice the day the work is done #invoicing"
+DELETE_EXAMPLE = "/tip delete 12"
+
+
+def _split_number(raw: str, example: str) -> tuple[int, str]:
+    """`12 rest of text` → (12, `rest of text`), with the same number rules as `/claim`."""
+    token, rest = ([*raw.split(maxsplit=1), "", ""])[:2]
+    if not token:
+        raise UsageError("Which tip? Give its number (shown as #N in `/tips`).", example=example)
+    number = read_number(token, "tip", example)
+    return number, rest.strip()
+
+
+class TipManagement:
+    """Edits and deletes library tips, with who may do what checked here."""
+
+    async def edit(self, ctx: Ctx, raw: str) -> None:
+        """The author replaces the text (and topics) of their tip #N."""
+        number, text = _split_number(raw, EDIT_EXAMPLE)
+        tip = await self._find(ctx, number, EDIT_EXAMPLE)
+        if tip.author_id != ctx.person.id:
+            raise PermissionDenied(
+                "Tip #{number} is by {author}; only its author can edit it.",
+                {"number": number, "author": tip.author.display_name},
+            )
+        if not text:
+            raise UsageError(
+                "Write the new text of tip #{number} after its number.",
+                {"number": number},
+                EDIT_EXAMPLE,
+            )
+        new_text, topics = checked_tip(text, EDIT_EXAMPLE)
+        await TipLibrary(ctx.repo.session).edit(tip, new_text, topics)
+        ctx.reply(
+            "✏️ Tip #{number} now reads: “{text}”", {"number": number, "text": preview(new_text)}
+        )
+
+    async def delete(self, ctx: Ctx, raw: str) -> None:
+        """The author, or an organizer of the tip's community, removes tip #N."""
+        number, extra = _split_number(raw, DELETE_EXAMPLE)
+        if extra:
+            raise UsageError("`/tip delete` takes only the tip's number.", example=DELETE_EXAMPLE)
+        tip = await self._find(ctx, number, DELETE_EXAMPLE)
+        if tip.author_id != ctx.person.id and not await self._moderates(ctx, tip):
+            raise PermissionDenied(
+                "Tip #{number} is by {author}; only its author or an organizer of its "
+                "community can delete it.",
+                {"number": number, "author": tip.author.display_name},
+            )
+        await TipLibrary(ctx.repo.session).remove(tip.id)
+        ctx.reply("🗑️ Tip #{number} is deleted from the library.", {"number": number})
+
+    @staticmethod
+    async def _moderates(ctx: Ctx, tip: Tip) -> bool:
+        """An organizer of the tip's community, asking in that community or one bridged to it."""
+        if ctx.community is None:
+            return False
+        shared = await BridgeRepository(ctx.repo.session).circle_ids(ctx.community.id)
+        return tip.community_id in shared and await organizes(ctx, tip.community_id)
+
+    @staticmethod
+    async def _find(ctx: Ctx, number: int, example: str) -> Tip:
+        """Tip #N as its author sees it anywhere, and others only in its own library."""
+        tip = await TipLibrary(ctx.repo.session).get(number)
+        if tip is not None and tip.author_id == ctx.person.id:
+            return tip
+        if tip is not None and ctx.community is not None:
+            shared = await BridgeRepository(ctx.repo.session).circle_ids(ctx.community.id)
+            if tip.community_id in shared:
+                return tip
+            raise PermissionDenied(
+                "Tip #{number} belongs to another community's library, so it can't be changed "
+                "from here.",
+                {"number": number},
+            )
+        raise UsageError(
+            "There is no tip #{number} in this library. `/tips` shows each tip's number.",
+            {"number": number},
+            example,
+        )
