@@ -53,11 +53,13 @@ class Day:
 
 
 NOT_A_TIME = Refusal(
+    "unreadable",
     "I couldn't find when. Start with a time like `in 2h`, `tomorrow 9am`, `friday 18:00` "
-    "or `2026-12-01 18:00`."
+    "or `2026-12-01 18:00`.",
 )
 NOT_A_DAY = Refusal(
-    "I can't read “{text}” as a date. Write it like `dec 5`, `friday` or `2026-12-05`."
+    "unreadable",
+    "I can't read “{text}” as a date. Write it like `dec 5`, `friday` or `2026-12-05`.",
 )
 
 
@@ -85,15 +87,16 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
         spans = spans[1:]
     shown = text.strip()
     if not spans or len(spans) > MAX_WORDS:
-        return Refusal(NOT_A_DAY.template, {"text": shown})
+        return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     today = now.astimezone(ZoneInfo(zone)).date()
     reading = read(_words(spans), vocabulary(language), today)
     if reading is None:
-        return Refusal(NOT_A_DAY.template, {"text": shown})
+        return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     if isinstance(reading, Refusal):
         return reading
     if reading.clock is not None or reading.minutes:
         return Refusal(
+            "has_time",
             "“{text}” has a time of day, but I need a date here, like `dec 5`, `friday` "
             "or `2026-12-05`.",
             {"text": shown},
@@ -114,11 +117,12 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
         return picked
     if picked < today:
         return Refusal(
+            "past",
             "{date} is in the past. Give a date from today on.",
             {"date": format_day(picked, zone, language)},
         )
     if picked > today + MAX_AHEAD:
-        return Refusal("That is more than a year away. Give a date within a year.")
+        return Refusal("far", "That is more than a year away. Give a date within a year.")
     return Day(picked)
 
 
@@ -160,6 +164,7 @@ def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refus
         return found
     if found <= now:
         return Refusal(
+            "past",
             "{when} is in the past. Give a time from now on, like `in 2h` or `tomorrow 9am`.",
             {"when": format_moment(found, str(home))},
         )
@@ -169,7 +174,7 @@ def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refus
 
 
 def _too_far() -> Refusal:
-    return Refusal("That is more than a year away. Give a time within a year.")
+    return Refusal("far", "That is more than a year away. Give a time within a year.")
 
 
 def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | Refusal:
@@ -188,6 +193,7 @@ def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | R
         return moment + timedelta(minutes=reading.minutes)
     if reading.clock is None and reading.part in ("afternoon", "evening"):
         return Refusal(
+            "needs_time",
             "Say what time, like `tonight 8pm` or `tomorrow afternoon at 3`.",
         )
     hour, minute = reading.clock or DEFAULT_CLOCK
@@ -220,6 +226,7 @@ def _pick_day(reading: Reading, today: date, ahead: Callable[[date], bool]) -> d
             return bad_date(f"{month:02d}-{day_number:02d}") if not valid else date.max
         if reading.weekday is not None and day.weekday() != reading.weekday:
             return Refusal(
+                "weekday",
                 "{date} is a {actual}, not a {typed}. Check the date.",
                 {
                     "date": day.isoformat(),

@@ -17,6 +17,7 @@ MAX_NUMBER = 10**6
 class Refusal:
     """Why a phrase names no moment we may take, as a template with its values."""
 
+    kind: str  # now, past, far, ambiguous, bad_time, bad_date, needs_time, weekday, zone …
     template: str
     values: dict[str, object] = field(default_factory=dict)
 
@@ -86,8 +87,8 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
 _CJK = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号號]$")
 _ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _YEAR = re.compile(r"^\d{4}$")
-_NUMBER = re.compile(r"^\d{1,7}(?:\.\d{1,2})?$")
-_COMPACT = re.compile(r"^(\d{1,7}(?:\.\d{1,2})?)([a-z]+)$")
+_NUMBER = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
+_COMPACT = re.compile(r"^(\d{1,12}(?:\.\d{1,2})?)([a-z]+)$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,4})h(\d{1,2})(?:m|min)?$")
 _OFFSET = re.compile(r"^(?:utc|gmt)([+-])(\d{1,2})(?::?(\d{2}))?$")
 _PAREN_ZONE = re.compile(r"^\(([^(),\s]+)\)$")
@@ -103,6 +104,7 @@ def _zones() -> dict[str, str]:
 def bad_time(text: str) -> Refusal:
     """A clock time that no clock shows."""
     return Refusal(
+        "bad_time",
         "“{text}” is not a time of day: hours go from 00 to 23 and minutes from 00 to 59, "
         "like `18:30` or `6:30pm`.",
         {"text": text},
@@ -112,6 +114,7 @@ def bad_time(text: str) -> Refusal:
 def bad_date(text: str) -> Refusal:
     """A date that no calendar has."""
     return Refusal(
+        "bad_date",
         "“{text}” is not a date in the calendar. Write a date like `2026-12-05` or `dec 5`.",
         {"text": text},
     )
@@ -123,7 +126,7 @@ def read(words: list[str], vocab: Vocabulary, today: date) -> Reading | Refusal 
         return None
     if " ".join(words) in vocab.now or words == ["right", "now"]:
         return Refusal(
-            "“now” is not a time I can wait for. Say when, like `in 5 minutes` or `in 2h`."
+            "now", "“now” is not a time I can wait for. Say when, like `in 5 minutes` or `in 2h`."
         )
     duration = _duration(words, vocab)
     if duration is not None:
@@ -135,8 +138,6 @@ def read(words: list[str], vocab: Vocabulary, today: date) -> Reading | Refusal 
         if step is None or isinstance(step, Refusal):
             return step
         index = step
-    if reading.zone is not None and reading.clock is None:
-        return None  # a zone word without a time is more likely text
     return reading
 
 
@@ -269,6 +270,7 @@ def _date(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
         year = int(match.group(3)) if match.group(3) else None
         if first <= 12 and second <= 12 and first != second:
             return Refusal(
+                "ambiguous",
                 "“{text}” could be read two ways. Write the date as `YYYY-MM-DD`, "
                 "like `{one}` or `{other}`.",
                 {
@@ -369,9 +371,9 @@ def _clock(
 
 def _zone(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | Refusal | None:
     """A zone after the time: `CET`, `UTC+8`, `Asia/Taipei`, `(Asia/Taipei)`."""
-    if reading.zone is not None or reading.clock is None:
-        return None
     word = words[i]
+    if reading.zone is not None or (reading.clock is None and not word.startswith("(")):
+        return None  # a bare zone word without a time is more likely text
     if (match := _PAREN_ZONE_OPEN.match(word)) is not None and i + 1 < len(words):
         offset = _PAREN_OFFSET.match(words[i + 1])
         zone = _zones().get(match.group(1))
@@ -385,6 +387,7 @@ def _zone(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
         word = match.group(1)
     if word in AMBIGUOUS_ZONES:
         return Refusal(
+            "zone",
             "“{zone}” names more than one timezone. Use a zone name instead, like "
             "`9am America/Chicago` or `9am Asia/Shanghai`.",
             {"zone": word.upper()},
