@@ -69,7 +69,11 @@ class Vocabulary:
 
 @lru_cache(maxsize=8)
 def vocabulary(language: str) -> Vocabulary:
-    """The vocabulary of a language; English where dateparser has no such locale yet."""
+    """The vocabulary of a language; English until a language's catalog ships.
+
+    English forms stay understood for everyone, so another language will add to these words.
+    """
+    language = "en"
     try:
         info = default_loader.get_locale(language).info
     except (KeyError, ValueError):
