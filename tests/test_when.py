@@ -456,3 +456,25 @@ def test_no_day_input_raises_and_every_accepted_day_round_trips(
         return
     again = parse_day(format_day(found.day, zone), zone, "en", now)
     assert again == found
+
+
+# Ordinary words after a time stay the text's words.
+KEPT_AS_TEXT = [
+    ("9am sun lotion", "2026-11-24 09:00", "sun lotion"),
+    ("9am sat exam review", "2026-11-24 09:00", "sat exam review"),
+    ("7pm evening walk", "2026-11-23 19:00", "evening walk"),
+    ("5pm west wing meeting", "2026-11-23 17:00", "west wing meeting"),
+    ("in 2h and then call", "2026-11-23 14:00", "and then call"),
+    ("tomorrow at home", "2026-11-24 09:00", "at home"),
+    ("tomorrow may call", "2026-11-24 09:00", "may call"),
+    ("friday 2 calls", "2026-11-27 09:00", "2 calls"),
+    ("6pm on sun", "2026-11-29 18:00", ""),
+    ("sun 6pm", "2026-11-29 18:00", ""),
+    ("next sat", "2026-11-28 09:00", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "rest"), KEPT_AS_TEXT)
+def test_ordinary_words_after_the_time_are_text(text: str, expected: str, rest: str) -> None:
+    found = moment_of(text, "UTC", local("UTC", "2026-11-23 12:00"))
+    assert (shown(found.at, "UTC"), found.rest) == (expected, rest)

@@ -61,8 +61,6 @@ ZONE_WORDS = {
     "pdt": "America/Los_Angeles",
     "cet": "Europe/Berlin",
     "cest": "Europe/Berlin",
-    "wet": "Europe/Lisbon",
-    "west": "Europe/Lisbon",
     "eet": "Europe/Athens",
     "eest": "Europe/Athens",
     "bst": "Europe/London",
@@ -175,7 +173,7 @@ def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
     found = False
     while i < len(parts):
         word = parts[i]
-        if found and vocab.has("and", word):
+        if found and vocab.has("and", word) and i + 1 < len(parts):
             i += 1
             continue
         amount: str | None = None
@@ -248,6 +246,9 @@ def _day(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int |
             word = words[i]
             break
     if word in vocab.weekdays:
+        # `sun`, `sat`, `wed` are words too: short forms only open a phrase or follow `on`
+        if len(word) <= 4 and rule == "this" and i > 0 and not vocab.has("on", words[i - 1]):
+            return None
         reading.weekday, reading.weekday_rule = vocab.weekdays[word], rule
         # `Tue 2026-12-01`: a weekday may come with its date, which must then agree
         dated = _date(words, i + 1, reading, vocab) if i + 1 < len(words) else None
@@ -323,8 +324,8 @@ def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
         reading.day_offset = 0
         i += 1
         word = words[i]
-    if word not in vocab.parts or reading.part is not None:
-        return None
+    if word not in vocab.parts or reading.part is not None or reading.clock is not None:
+        return None  # after the time (`7pm evening walk`) it is the text's word
     reading.part = vocab.parts[word]
     return i + 1
 
