@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, OutboxStatus, Reminder, ReminderStatus
 
+_IN_QUEUE = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
 
 class ReminderRepository:
     """Every read and write of the reminders table."""
@@ -56,9 +58,9 @@ class ReminderRepository:
         )
         waiting: list[Reminder] = []
         for reminder, outbox_status in rows.all():
-            if outbox_status == OutboxStatus.PENDING.value:
+            if outbox_status in _IN_QUEUE:  # a send in flight may still be retried later
                 waiting.append(reminder)
-            else:  # sent, being sent, failed, skipped or gone: no longer pending
+            else:  # sent, failed, skipped or gone: no longer pending
                 reminder.status = ReminderStatus.DONE.value
         return waiting
 
@@ -72,10 +74,10 @@ class ReminderRepository:
         """A reminder by its row id (what a Cancel button carries)."""
         return await self.session.get(Reminder, reminder_id)
 
-    async def cancel(self, reminder: Reminder) -> bool:
-        """Cancels a reminder whose DM has not gone out; False when it already has."""
+    async def cancel(self, reminder: Reminder) -> str:
+        """Cancels a reminder whose DM has not gone out: `cancelled`, `sending` or `sent`."""
         if reminder.status != ReminderStatus.PENDING.value:
-            return False
+            return "sent"
         skipped = await self.session.execute(
             update(OutboxMessage)
             .where(
@@ -85,8 +87,13 @@ class ReminderRepository:
             .values(status=OutboxStatus.SKIPPED.value, last_error="reminder cancelled")
             .returning(OutboxMessage.id)
         )
-        if not skipped.all():
-            reminder.status = ReminderStatus.DONE.value
-            return False
-        reminder.status = ReminderStatus.CANCELLED.value
-        return True
+        if skipped.all():
+            reminder.status = ReminderStatus.CANCELLED.value
+            return "cancelled"
+        now_status = await self.session.scalar(
+            select(OutboxMessage.status).where(OutboxMessage.key == reminder.outbox_key)
+        )
+        if now_status == OutboxStatus.SENDING.value:
+            return "sending"
+        reminder.status = ReminderStatus.DONE.value
+        return "sent"

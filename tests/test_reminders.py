@@ -140,6 +140,20 @@ async def test_a_fired_reminder_is_no_longer_pending(
         assert await session.scalar(select(Reminder.status)) == "done"
 
 
+async def test_a_reminder_being_sent_stays_listed_and_is_not_cancelled(
+    chat: ChatDriver, core: Core
+) -> None:
+    await chat.say("bob", None, "/remind in 2h call mom")
+    async with core.database.sessions() as session, session.begin():
+        await session.execute(update(OutboxMessage).values(status="sending"))
+    assert "call mom" in await chat.say("bob", None, "/reminders")
+    assert "being sent right now" in await chat.say("bob", None, "/remind off 1")
+    async with core.database.sessions() as session, session.begin():
+        # the send failed for now and goes back to the queue: it can still be cancelled
+        await session.execute(update(OutboxMessage).values(status="pending"))
+    assert "Reminder #1 is cancelled." in await chat.say("bob", None, "/remind off 1")
+
+
 async def test_numbers_are_per_person_and_never_reused(chat: ChatDriver) -> None:
     assert "#1 set" in await chat.say("bob", None, "/remind friday a")
     assert "#1 set" in await chat.say("ann", None, "/remind friday b")

@@ -204,11 +204,18 @@ class Reminders:
                 {"number": number if number is not None else "?"},
                 EXAMPLE_OFF,
             )
-        if not await repo.cancel(reminder):
+        outcome = await repo.cancel(reminder)
+        if outcome == "sending":
+            ctx.reply(
+                "Reminder #{number} is being sent right now, so it can't be cancelled.",
+                {"number": reminder.number},
+                private=True,
+            )
+        elif outcome == "sent":
             ctx.reply(
                 "Reminder #{number} has already been sent, so there is nothing to cancel.",
                 {"number": reminder.number},
                 private=True,
             )
-            return
-        ctx.reply("Reminder #{number} is cancelled.", {"number": reminder.number}, private=True)
+        else:
+            ctx.reply("Reminder #{number} is cancelled.", {"number": reminder.number}, private=True)
