@@ -70,6 +70,10 @@ MONDAY_NOON = [
     ("in 2h call mom", "2026-11-23 14:00", "call mom"),
     ("In 2H Call Mom", "2026-11-23 14:00", "Call Mom"),
     ("in 3 days 10 pushups", "2026-11-26 12:00", "10 pushups"),
+    ("in 2 days at 5pm", "2026-11-25 17:00", ""),
+    ("in 3 days 9am call", "2026-11-26 09:00", "call"),
+    ("in 1 week at 18:00 review", "2026-11-30 18:00", "review"),
+    ("in 2 days at 9 tonight", "2026-11-25 09:00", "tonight"),
     # a day with a time
     ("tomorrow 9am", "2026-11-24 09:00", ""),
     ("tomorrow 9am 5 pushups", "2026-11-24 09:00", "5 pushups"),

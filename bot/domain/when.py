@@ -180,7 +180,7 @@ def _too_far() -> Refusal:
 def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | Refusal:
     """The UTC moment of a reading, in the zone it is read in."""
     start = now.astimezone(zone).replace(second=0, microsecond=0)
-    if reading.relative:
+    if reading.relative and reading.clock is None:
         span = timedelta(days=reading.days, minutes=reading.minutes)
         if span > MAX_AHEAD + timedelta(days=1):
             return _too_far()
@@ -204,6 +204,10 @@ def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | R
     def at(day: date) -> datetime:
         return _to_utc(datetime.combine(day, clock), zone, reading.offset)
 
+    if reading.relative:  # `in 2 days at 5pm`
+        if reading.days > MAX_AHEAD.days + 1:
+            return _too_far()
+        return at(start.date() + timedelta(days=reading.days))
     picked = _pick_day(reading, start.date(), lambda day: at(day) > now)
     return picked if isinstance(picked, Refusal) else at(picked)
 

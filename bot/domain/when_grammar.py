@@ -129,7 +129,21 @@ def read(words: list[str], vocab: Vocabulary, today: date) -> Reading | Refusal 
     duration = _duration(words, vocab)
     if duration is not None:
         return duration
-    reading = Reading(today=today)
+    for cut in range(len(words) - 1, 0, -1):  # `in 2 days at 5pm`: whole days, then a time
+        days = _duration(words[:cut], vocab)
+        if isinstance(days, Reading) and days.days and not days.minutes and not days.ago:
+            clock = _parts(words[cut:], Reading(today=today), vocab)
+            if isinstance(clock, Reading) and clock.clock is not None and not clock.has_day:
+                days.clock, days.bare_hour, days.part = clock.clock, clock.bare_hour, clock.part
+                days.zone, days.offset = clock.zone, clock.offset
+                return days
+            if isinstance(clock, Refusal):
+                return clock
+    return _parts(words, Reading(today=today), vocab)
+
+
+def _parts(words: list[str], reading: Reading, vocab: Vocabulary) -> Reading | Refusal | None:
+    """Reads days, parts of the day, a time and a zone, each at most once, in any order."""
     index = 0
     while index < len(words):
         step = _step(words, index, reading, vocab)
