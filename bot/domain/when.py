@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from bot.domain.when_grammar import Reading, Refusal, bad_date, read
+from bot.domain.when_grammar import read
+from bot.domain.when_reading import Reading, Refusal, bad_date
 from bot.domain.when_words import vocabulary
 
 __all__ = [

@@ -3,78 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import date
 
+from bot.domain.when_reading import Reading, Refusal, bad_date, bad_time
 from bot.domain.when_words import Vocabulary
+from bot.domain.when_zones import read_zone
 
 MAX_NUMBER = 10**6
 
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why a phrase names no moment we may take, as a template with its values."""
-
-    kind: str  # now, past, far, ambiguous, bad_time, bad_date, needs_time, weekday, zone …
-    template: str
-    values: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Reading:
-    """What one phrase said: a day, a time of day, a part of the day, a zone, or a duration."""
-
-    day_offset: int | None = None  # today 0, tomorrow 1, yesterday -1
-    weekday: int | None = None
-    weekday_rule: str = "this"  # this (today included), next (never today), last (past)
-    ymd: tuple[int | None, int, int] | None = None  # (year or None, month, day)
-    clock: tuple[int, int] | None = None
-    bare_hour: bool = False  # typed without am/pm: the evening words move it past noon
-    part: str | None = None
-    zone: tzinfo | None = None
-    offset: timedelta | None = None  # `(Zone, UTC-05:00)`: which of two equal wall times
-    days: int = 0
-    minutes: int = 0
-    relative: bool = False
-    ago: bool = False
-    today: date = date.min  # the local date the phrase is read on, for examples
-
-    @property
-    def has_day(self) -> bool:
-        """Whether a day was named at all."""
-        return self.day_offset is not None or self.weekday is not None or self.ymd is not None
-
-
-AMBIGUOUS_ZONES = frozenset({"cst", "ast"})
-# Region clocks people name by abbreviation; the confirmation names the real zone.
-ZONE_WORDS = {
-    "utc": "UTC",
-    "gmt": "UTC",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "cdt": "America/Chicago",
-    "mst": "America/Denver",
-    "mdt": "America/Denver",
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "cet": "Europe/Berlin",
-    "cest": "Europe/Berlin",
-    "eet": "Europe/Athens",
-    "eest": "Europe/Athens",
-    "bst": "Europe/London",
-    "ist": "Asia/Kolkata",
-    "hkt": "Asia/Hong_Kong",
-    "sgt": "Asia/Singapore",
-    "jst": "Asia/Tokyo",
-    "kst": "Asia/Seoul",
-    "aest": "Australia/Sydney",
-    "aedt": "Australia/Sydney",
-    "awst": "Australia/Perth",
-    "nzst": "Pacific/Auckland",
-    "nzdt": "Pacific/Auckland",
-}
 
 _HM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _HM_ANY = re.compile(r"^\d+:\d+$")
@@ -88,34 +24,6 @@ _YEAR = re.compile(r"^\d{4}$")
 _NUMBER = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
 _COMPACT = re.compile(r"^(\d{1,12}(?:\.\d{1,2})?)([a-z]+)$")
 _HOURS_MINUTES = re.compile(r"^(\d{1,4})h(\d{1,2})(?:m|min)?$")
-_OFFSET = re.compile(r"^(?:utc|gmt)([+-])(\d{1,2})(?::?(\d{2}))?$")
-_PAREN_ZONE = re.compile(r"^\(([^(),\s]+)\)$")
-_PAREN_ZONE_OPEN = re.compile(r"^\(([^(),\s]+),$")
-_PAREN_OFFSET = re.compile(r"^utc([+-])(\d{2}):(\d{2})\)$")
-
-
-@lru_cache(maxsize=1)
-def _zones() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
-def bad_time(text: str) -> Refusal:
-    """A clock time that no clock shows."""
-    return Refusal(
-        "bad_time",
-        "“{text}” is not a time of day: hours go from 00 to 23 and minutes from 00 to 59, "
-        "like `18:30` or `6:30pm`.",
-        {"text": text},
-    )
-
-
-def bad_date(text: str) -> Refusal:
-    """A date that no calendar has."""
-    return Refusal(
-        "bad_date",
-        "“{text}” is not a date in the calendar. Write a date like `2026-12-05` or `dec 5`.",
-        {"text": text},
-    )
 
 
 def read(words: list[str], vocab: Vocabulary, today: date) -> Reading | Refusal | None:
@@ -161,11 +69,11 @@ def _step(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
         return found
     if vocab.has("at", word) and i + 1 < len(words) and reading.clock is None:
         return _clock(words, i + 1, reading, vocab, after_at=True)
-    for piece in (_day, _part, _clock, _zone):
+    for piece in (_day, _part, _clock):
         found = piece(words, i, reading, vocab)
         if found is not None:
             return found
-    return None
+    return read_zone(words, i, reading)
 
 
 def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
@@ -382,42 +290,3 @@ def _clock(
     reading.clock = (hour, minute)
     reading.bare_hour = ampm is None
     return nxt
-
-
-def _zone(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | Refusal | None:
-    """A zone after the time: `CET`, `UTC+8`, `Asia/Taipei`, `(Asia/Taipei)`."""
-    word = words[i]
-    if reading.zone is not None or (reading.clock is None and not word.startswith("(")):
-        return None  # a bare zone word without a time is more likely text
-    if (match := _PAREN_ZONE_OPEN.match(word)) is not None and i + 1 < len(words):
-        offset = _PAREN_OFFSET.match(words[i + 1])
-        zone = _zones().get(match.group(1))
-        if offset is None or zone is None:
-            return None
-        sign = -1 if offset.group(1) == "-" else 1
-        reading.zone = ZoneInfo(zone)
-        reading.offset = sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3)))
-        return i + 2
-    if (match := _PAREN_ZONE.match(word)) is not None:
-        word = match.group(1)
-    if word in AMBIGUOUS_ZONES:
-        return Refusal(
-            "zone",
-            "“{zone}” names more than one timezone. Use a zone name instead, like "
-            "`9am America/Chicago` or `9am Asia/Shanghai`.",
-            {"zone": word.upper()},
-        )
-    if word in ZONE_WORDS:
-        reading.zone = ZoneInfo(ZONE_WORDS[word])
-        return i + 1
-    if (match := _OFFSET.match(word)) is not None:
-        hours, minutes = int(match.group(2)), int(match.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            return None
-        sign = -1 if match.group(1) == "-" else 1
-        reading.zone = timezone(sign * timedelta(hours=hours, minutes=minutes))
-        return i + 1
-    if "/" in word and word in _zones():
-        reading.zone = ZoneInfo(_zones()[word])
-        return i + 1
-    return None
