@@ -549,4 +549,33 @@ class PagedQuery(Base):
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     query: Mapped[str] = mapped_column(Text)
+
+
+class ReminderStatus(StrEnum):
+    """A personal reminder's life: pending until its DM goes out (done) or it is cancelled."""
+
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Base):
+    """A personal reminder; `number` is the person's own #N in `/reminders` and `/remind off`.
+
+    The DM itself waits in the outbox under `outbox_key`; this row is what people manage.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("person_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING.value)
+    outbox_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]

@@ -90,7 +90,9 @@ def test_readme_demo_script_runs(tmp_path: Path) -> None:
     assert "(America/New_York) — claimed by Carol" in out
     assert "1. Carol — 1 helped, 1 kudos" in out
     assert "I'll remind you on **" not in out
-    assert "(America/New_York) by DM" in out
+    assert "(America/New_York). I'll DM you then." in out
+    assert "update the price list" not in out.split("I'll DM you then.")[0].splitlines()[-1]
+    assert "⏰ Your pending reminders:" in out
     assert "is now a mentor here" in out
 
 

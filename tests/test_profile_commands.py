@@ -81,7 +81,7 @@ async def test_language_known_unknown(chat: ChatDriver) -> None:
 
 async def test_away_dates(chat: ChatDriver, clock: FakeClock) -> None:
     out = await chat.say("alice", "group-a", "/away 2026-12-24")
-    assert "away until Thu 24 Dec 2026" in out
+    assert "away until the end of Thu 2026-12-24 (UTC)" in out
     out = await chat.say("alice", "group-a", "/away 2020-01-01")
     assert "in the past" in out
     out = await chat.say("alice", "group-a", "/away someday maybe")

@@ -252,8 +252,10 @@ async def test_remind_in_person_timezone_and_delivery(
 ) -> None:
     await chat.say("alice", "group-a", "/timezone Asia/Kolkata")  # server and community are UTC
     out = await chat.say("alice", "group-a", "/remind tomorrow 9am send the invoice")
-    assert "Tue 24 Nov 09:00 (Asia/Kolkata)" in out
-    assert "“send the invoice”" in out
+    assert out == (
+        "[group-a] mentorbot: ⏰ Reminder #1 set for Tue 2026-11-24 09:00 (Asia/Kolkata). "
+        "I'll DM you then."
+    )  # the text is private: never in the group, not even in the confirmation
     async with core.database.sessions() as session:
         row = await session.scalar(select(OutboxMessage))
         assert row is not None
@@ -267,7 +269,9 @@ async def test_remind_in_person_timezone_and_delivery(
 
 
 async def test_remind_relative_and_bad_input(chat: ChatDriver, core: Core) -> None:
-    assert "Mon 23 Nov 14:00 (UTC)" in await chat.say("bob", None, "/remind in 2h call mom")
+    assert await chat.say("bob", None, "/remind in 2h call mom") == (
+        "[dm bob] mentorbot: ⏰ Reminder #1 set for Mon 2026-11-23 14:00 (UTC): “call mom”"
+    )
     assert "couldn't find when" in await chat.say("bob", None, "/remind banana bread")
     assert "What should I remind you of" in await chat.say("bob", None, "/remind tomorrow")
     assert "in the past" in await chat.say("bob", None, "/remind 2020-01-01 10:00 old news")

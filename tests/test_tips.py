@@ -421,7 +421,7 @@ async def test_schedule_one_tip_for_later(chat: ChatDriver, core: Core, clock: F
     out = await chat.say(
         "alice", "group-a", "/schedule tip tomorrow 9am Stretch every hour #health"
     )
-    assert "on Tue 24 Nov 09:00 (UTC)" in out
+    assert "on Tue 2026-11-24 09:00 (UTC) as #" in out
     assert await count(core, Tip) == 0  # stored when it is posted
     assert "one tip: 09:00" in await chat.say("bob", "group-a", "/schedule list")
     sid = await schedule_id(core, "tip")

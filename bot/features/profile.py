@@ -9,8 +9,9 @@ from bot.core.errors import PermissionDenied, UsageError
 from bot.core.i18n import language_name
 from bot.core.markup import RichText
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
-from bot.domain.dates import local_today, parse_local_date
+from bot.domain.dates import local_today
 from bot.domain.timezones import MAX_INPUT, local_time
+from bot.domain.when import Day, format_day, parse_day
 from bot.features import roles
 from bot.features.badges import badge_labels
 from bot.features.linking import accounts_line
@@ -28,7 +29,6 @@ from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, Membership, Role, TopicKind
 
-MAX_AWAY_DAYS = 366
 ZONE_ACTION = "tz"
 
 
@@ -285,29 +285,15 @@ class Profiles:
             ctx.reply("Welcome back! Pings and streaks are on again.")
             return
         zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
-        today = local_today(zone, ctx.now)
-        until = parse_local_date(text, zone, ctx.now)
-        example = "/away 2026-12-31"
-        if until is None:
-            raise UsageError("I can't read “{text}” as a date.", {"text": text}, example)
-        if until < today:
-            raise UsageError(
-                "{date} is in the past. Give a date from today on.",
-                {"date": until.isoformat()},
-                example,
-            )
-        if until > today + timedelta(days=MAX_AWAY_DAYS):
-            raise UsageError(
-                "That is more than a year away; pick a date within {days} days.",
-                {"days": MAX_AWAY_DAYS},
-                example,
-            )
-        ctx.person.away_until = until
-        ctx.person.away_since = today
+        found = parse_day(text, zone, ctx.language, ctx.now)
+        if not isinstance(found, Day):
+            raise UsageError(found.template, found.values, "/away dec 24")
+        ctx.person.away_until = found.day
+        ctx.person.away_since = local_today(zone, ctx.now)
         ctx.reply(
-            "You're away until **{date}**: no pings, and your streak is frozen until then. "
-            "`/away off` ends it early.",
-            {"date": until.strftime("%a %d %b %Y")},
+            "You're away until the end of {date}: no pings, and your streak is frozen until "
+            "then. `/away off` ends it early.",
+            {"date": format_day(found.day, zone, ctx.language)},
         )
 
     async def promote(self, ctx: Ctx, args: Args) -> None:

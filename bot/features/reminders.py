@@ -1,76 +1,92 @@
-"""`/remind <when> <text>`: a personal reminder by DM, at a time read in the person's zone."""
+"""`/remind <when> <text>`, `/reminders`, `/remind off <N>`: personal reminders by DM."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-import dateparser
-
 from bot.core.context import Ctx
-from bot.core.errors import UsageError
-from bot.core.events import OutMessage
+from bot.core.errors import PermissionDenied, UsageError
+from bot.core.events import Button, OutMessage
+from bot.core.markup import RichText, join, plain
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
-from bot.delivery.timing import resolve_local
+from bot.domain.when import Moment, format_moment, parse_moment
+from bot.features.notify import DM_NEEDS_OPT_IN, can_dm
+from storage.models import Reminder, ReminderStatus
 from storage.outbox_repo import Delivery
+from storage.reminders_repo import ReminderRepository
 
 EXAMPLE = "/remind tomorrow 9am send the invoice"
-MAX_AHEAD = timedelta(days=366)
-MAX_WHEN_WORDS = 6
+EXAMPLE_OFF = "/remind off 1"
+CANCEL_ACTION = "rem-cancel"
+# Pending reminders one person may have: `/reminders` always fits one message with its buttons.
+MAX_PENDING = 25
+PREVIEW = 80
+_OFF_WORDS = ("off", "cancel", "delete")
 
 
-def split_when(text: str, zone: str, now: datetime) -> tuple[datetime, str] | None:
-    """Finds the longest leading phrase that reads as a time; returns it (UTC) and the rest."""
-    words = text.split()
-    local_now = now.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
-    settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": local_now, "DATE_ORDER": "DMY"}
-    for size in range(min(MAX_WHEN_WORDS, len(words) - 1), 0, -1):
-        parsed = dateparser.parse(" ".join(words[:size]), settings=settings)
-        if parsed is not None:
-            naive = parsed.replace(tzinfo=None, second=0, microsecond=0)
-            moment = resolve_local(naive.date(), naive.time(), ZoneInfo(zone))
-            return moment, " ".join(words[size:])
-    return None
+def person_zone(ctx: Ctx) -> str:
+    """The zone a person's times are read in: theirs, else the community's, else UTC."""
+    return ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
 
 
 class Reminders:
-    """Personal reminders, delivered through the outbox."""
+    """Personal reminders: rows people can list and cancel, each delivered through the outbox."""
 
     def __init__(self, registry: Registry) -> None:
         self._registry = registry
 
     def register(self) -> None:
-        """Declares /remind."""
-        self._registry.add_command(
-            CommandSpec(
-                "remind",
-                "A personal reminder by DM (in 2h, tomorrow 9am, 2026-12-01 18:00)",
-                self.remind,
-                EXAMPLE,
-                (Param("reminder", ParamKind.TEXT, "When, then what", max_length=1000),),
-                usage_override="/remind <when> <text>",
-            )
+        """Declares /remind, /reminders and the Cancel button."""
+        self._registry.extend(
+            [
+                CommandSpec(
+                    "remind",
+                    "A personal reminder by DM (in 2h, tomorrow 9am, friday 18:00, dec 5)",
+                    self.remind,
+                    EXAMPLE,
+                    (Param("reminder", ParamKind.TEXT, "When, then what", max_length=1000),),
+                    details=(
+                        f"`/remind off <N>` cancels reminder #N; `/reminders` lists yours. "
+                        f"At most {MAX_PENDING} pending reminders per person."
+                    ),
+                    usage_override="/remind <when> <text> | /remind off <N>",
+                ),
+                CommandSpec(
+                    "reminders",
+                    "Your pending reminders, each with a Cancel button (sent privately)",
+                    self.list_reminders,
+                    "/reminders",
+                ),
+            ]
         )
+        self._registry.add_button(CANCEL_ACTION, self.cancel_pressed)
 
     async def remind(self, ctx: Ctx, args: Args) -> None:
-        """Reads the time in the person's zone and queues the DM."""
-        zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
-        found = split_when(str(args["reminder"]), zone, ctx.now)
-        if found is None and split_when(f"{args['reminder']} .", zone, ctx.now) is not None:
+        """Reads the time in the person's zone, stores the reminder and queues its DM."""
+        text = str(args["reminder"])
+        first, _, rest = text.strip().partition(" ")
+        if first.lower() in _OFF_WORDS:
+            await self._cancel_numbered(ctx, rest.strip())
+            return
+        zone = person_zone(ctx)
+        found = parse_moment(text, zone, ctx.language, ctx.now)
+        if not isinstance(found, Moment):
+            raise UsageError(found.template, found.values, EXAMPLE)
+        if not found.rest:
             raise UsageError("What should I remind you of? Put it after the time.", example=EXAMPLE)
-        if found is None:
+        repo = ReminderRepository(ctx.repo.session)
+        if await repo.count_pending(ctx.person.id) >= MAX_PENDING:
             raise UsageError(
-                "I couldn't find when. Start with a time like `in 2h`, `tomorrow 9am` or "
-                "`2026-12-01 18:00`, then the text.",
-                example=EXAMPLE,
+                "You already have {limit} pending reminders, the most I keep. Cancel one with "
+                "`/remind off <N>` first; `/reminders` lists them.",
+                {"limit": MAX_PENDING},
+                EXAMPLE_OFF,
             )
-        due, text = found
-        if due <= ctx.now:
-            raise UsageError("That time is in the past. Give a time from now on.", example=EXAMPLE)
-        if due - ctx.now > MAX_AHEAD:
-            raise UsageError("That is more than a year away.", example=EXAMPLE)
-        message = OutMessage(ctx.t("⏰ Reminder: {text}", {"text": text}))
+        reminder = await repo.add(
+            ctx.person.id,
+            ctx.community.id if ctx.community else None,
+            found.rest,
+            found.at,
+            ctx.now,
+        )
         delivery = Delivery(
             ctx.platform,
             user_id=ctx.account.user_id,
@@ -78,11 +94,128 @@ class Reminders:
             person_id=ctx.person.id,
             community_id=ctx.community.id if ctx.community else None,
         )
-        await ctx.enqueue(
-            f"remind:{ctx.person.id}:{uuid.uuid4().hex}", delivery, message, due_at=due
+        message = OutMessage(ctx.t("⏰ Reminder: {text}", {"text": found.rest}))
+        await ctx.enqueue(reminder.outbox_key, delivery, message, due_at=found.at)
+        values = {"number": reminder.number, "when": format_moment(found.at, zone, ctx.language)}
+        if ctx.in_group:  # the text is private: the group sees only that a reminder was set
+            ctx.reply("⏰ Reminder #{number} set for {when}. I'll DM you then.", values)
+        else:
+            ctx.reply(
+                "⏰ Reminder #{number} set for {when}: “{text}”", {**values, "text": found.rest}
+            )
+        if not can_dm(ctx.account):
+            self._say_dm_is_closed(ctx)
+
+    def _say_dm_is_closed(self, ctx: Ctx) -> None:
+        """Tells at once that the reminder cannot arrive yet, and how to fix that."""
+        if ctx.platform in DM_NEEDS_OPT_IN:
+            ctx.reply(
+                "I can't send you direct messages yet, so this reminder could not reach you. "
+                "Open a private chat with me and send /start; the reminder stays set."
+            )
+        else:
+            ctx.reply(
+                "I can't send you direct messages at the moment, so this reminder could not "
+                "reach you. Allow direct messages from this server's members; the reminder "
+                "stays set."
+            )
+
+    async def list_reminders(self, ctx: Ctx, args: Args) -> None:
+        """Lists the person's pending reminders, privately, each with a Cancel button."""
+        waiting = await ReminderRepository(ctx.repo.session).pending(ctx.person.id)
+        if not waiting:
+            ctx.reply(
+                "You have no pending reminders. Set one like this: `{example}`",
+                {"example": EXAMPLE},
+                private=True,
+            )
+            return
+        zone = person_zone(ctx)
+        lines: list[RichText] = [self._line(ctx, reminder, zone) for reminder in waiting]
+        buttons = tuple(
+            (
+                Button(
+                    plain(ctx.t("Cancel #{number}", {"number": reminder.number})),
+                    CANCEL_ACTION,
+                    str(reminder.id),
+                ),
+            )
+            for reminder in waiting
         )
-        local = due.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")
         ctx.reply(
-            "Got it. I'll remind you on **{when}** ({zone}) by DM: “{text}”",
-            {"when": local, "zone": zone, "text": text},
+            "⏰ Your pending reminders:\n{lines}\n`/remind off <N>` cancels one.",
+            {"lines": join(lines)},
+            buttons=buttons,
+            private=True,
         )
+
+    def _line(self, ctx: Ctx, reminder: Reminder, zone: str) -> RichText:
+        """`#3 · Tue 2026-12-01 18:00 (Asia/Taipei) · “pay rent”`."""
+        text = reminder.text
+        if len(text) > PREVIEW:
+            text = text[: PREVIEW - 1] + "…"
+        return ctx.t(
+            "#{number} · {when} · “{text}”",
+            {
+                "number": reminder.number,
+                "when": format_moment(reminder.due_at, zone, ctx.language),
+                "text": text,
+            },
+        )
+
+    async def _cancel_numbered(self, ctx: Ctx, raw: str) -> None:
+        """`/remind off 3`: cancels the person's own reminder #3."""
+        cleaned = raw.removeprefix("#")
+        if not raw:
+            raise UsageError(
+                "Say which reminder to cancel, by its number in `/reminders`.",
+                example=EXAMPLE_OFF,
+            )
+        if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 9):
+            raise UsageError(
+                "“{text}” is not a reminder number. Use the number `/reminders` shows.",
+                {"text": raw},
+                EXAMPLE_OFF,
+            )
+        repo = ReminderRepository(ctx.repo.session)
+        reminder = await repo.numbered(ctx.person.id, int(cleaned))
+        await self._cancel(ctx, repo, reminder, int(cleaned))
+
+    async def cancel_pressed(self, ctx: Ctx, payload: str) -> None:
+        """The Cancel button under `/reminders`: only the reminder's owner may press it."""
+        repo = ReminderRepository(ctx.repo.session)
+        known = payload.isascii() and payload.isdigit() and len(payload) <= 9
+        reminder = await repo.get(int(payload)) if known else None
+        if reminder is not None and reminder.person_id != ctx.person.id:
+            raise PermissionDenied("That reminder belongs to someone else.")
+        await self._cancel(ctx, repo, reminder, reminder.number if reminder else None)
+
+    async def _cancel(
+        self,
+        ctx: Ctx,
+        repo: ReminderRepository,
+        reminder: Reminder | None,
+        number: int | None,
+    ) -> None:
+        """Cancels one of the person's reminders, or says why it can't."""
+        if reminder is None or reminder.status == ReminderStatus.CANCELLED.value:
+            raise UsageError(
+                "You have no pending reminder #{number}. `/reminders` lists yours.",
+                {"number": number if number is not None else "?"},
+                EXAMPLE_OFF,
+            )
+        outcome = await repo.cancel(reminder)
+        if outcome == "sending":
+            ctx.reply(
+                "Reminder #{number} is being sent right now, so it can't be cancelled.",
+                {"number": reminder.number},
+                private=True,
+            )
+        elif outcome == "sent":
+            ctx.reply(
+                "Reminder #{number} has already been sent, so there is nothing to cancel.",
+                {"number": reminder.number},
+                private=True,
+            )
+        else:
+            ctx.reply("Reminder #{number} is cancelled.", {"number": reminder.number}, private=True)

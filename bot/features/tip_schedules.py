@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
@@ -15,8 +14,8 @@ from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
 from bot.delivery.timing import ALL_DAYS, describe_days, next_fire, parse_days, parse_hhmm
 from bot.domain.tips import checked_tip, hashtags
+from bot.domain.when import Moment, format_moment, parse_moment
 from bot.features.bridges import circle_ids
-from bot.features.reminders import split_when
 from bot.features.schedules import Schedules, Subcommand
 from bot.features.tips import DAILY_HEADING, TIP_HEADING, tip_post
 from storage.bridge_repo import BridgeRepository
@@ -30,7 +29,6 @@ log = logging.getLogger(__name__)
 DAILY_KIND = "tips"
 EXAMPLE_DAILY = "/schedule tips 09:00 weekdays"
 EXAMPLE_ONE = "/schedule tip tomorrow 9am Follow up within a day #sales"
-MAX_AHEAD = timedelta(days=366)
 _LOCAL = "%a %d %b %H:%M"
 
 
@@ -93,24 +91,13 @@ class TipSchedules:
         """Schedules one tip to be posted (and stored) at a later local time."""
         community, _ = ctx.group()
         zone = ctx.person.timezone or community.timezone
-        found = split_when(rest, zone, ctx.now) if rest.strip() else None
-        padded = split_when(f"{rest} .", zone, ctx.now) if rest.strip() else None
-        if padded is not None and padded[1] == ".":  # all of it reads as a time
+        found = parse_moment(rest, zone, ctx.language, ctx.now)
+        if not isinstance(found, Moment):
+            raise UsageError(found.template, found.values, EXAMPLE_ONE)
+        if not found.rest:
             raise UsageError("What's the tip? Write it after the time.", example=EXAMPLE_ONE)
-        if found is None:
-            raise UsageError(
-                "I couldn't find when. Start with a time like `in 2h`, `tomorrow 9am` or "
-                "`2026-12-01 18:00`, then the tip.",
-                example=EXAMPLE_ONE,
-            )
-        due, raw = found
-        if due <= ctx.now:
-            raise UsageError(
-                "That time is in the past. Give a time from now on.", example=EXAMPLE_ONE
-            )
-        if due - ctx.now > MAX_AHEAD:
-            raise UsageError("That is more than a year away.", example=EXAMPLE_ONE)
-        text, _ = checked_tip(raw, EXAMPLE_ONE)
+        text, _ = checked_tip(found.rest, EXAMPLE_ONE)
+        due = found.at
         local = due.astimezone(ZoneInfo(zone))
         schedule = await ScheduleRepository(ctx.repo.session).add(
             community.id,
@@ -125,9 +112,9 @@ class TipSchedules:
         schedule.timezone = zone
         ctx.replan_after_commit(community.id)
         ctx.reply(
-            "Scheduled: your tip goes to this group on **{when}** ({zone}) as #{id} in "
-            "`/schedule list`; `/schedule off {id}` cancels it.",
-            {"when": local.strftime(_LOCAL), "zone": zone, "id": schedule.id},
+            "Scheduled: your tip goes to this group on {when} as #{id} in `/schedule list`; "
+            "`/schedule off {id}` cancels it.",
+            {"when": format_moment(due, zone, ctx.language), "id": schedule.id},
         )
 
     async def fire_daily(self, firing: Firing) -> None:

@@ -7,7 +7,7 @@ button's payload (Telegram allows 64 bytes), stored under its hash.
 Self-contained (two new tables), so it can be re-chained when branches merge.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-29 09:00:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import storage.models
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,274 @@
+"""The one time parser: what people type (`tomorrow 9am`, `in 2h`, `dec 5`) → one exact moment.
+
+Pure: text, the person's IANA zone, their language and `now` in; a moment (or a day) and the
+rest of the text exactly as typed out, or a refusal whose template says why with examples.
+The phrase is the longest run of leading words that reads as a time, tried from the longest
+down; nothing that could mean two moments is guessed into one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from bot.domain.when_grammar import read
+from bot.domain.when_reading import Reading, Refusal, bad_date
+from bot.domain.when_words import vocabulary
+
+__all__ = [
+    "Day",
+    "Moment",
+    "Refusal",
+    "format_day",
+    "format_moment",
+    "parse_day",
+    "parse_moment",
+]
+
+MAX_WORDS = 10
+MAX_AHEAD = timedelta(days=366)
+DEFAULT_CLOCK = (9, 0)
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WORD = re.compile(r"\S+")
+_UNTIL_WORDS = ("until", "till", "til", "through")
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """An accepted moment (UTC, whole minute) and the text typed after it, verbatim."""
+
+    at: datetime
+    rest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """An accepted calendar day in the person's zone (for `/away`: until its end)."""
+
+    day: date
+
+
+NOT_A_TIME = Refusal(
+    "unreadable",
+    "I couldn't find when. Start with a time like `in 2h`, `tomorrow 9am`, `friday 18:00` "
+    "or `2026-12-01 18:00`.",
+)
+NOT_A_DAY = Refusal(
+    "unreadable",
+    "I can't read “{text}” as a date. Write it like `dec 5`, `friday` or `2026-12-05`.",
+)
+
+
+def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment | Refusal:
+    """The moment the text starts with, read in `zone`, and the text after it."""
+    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 1))
+    vocab = vocabulary(language)
+    today = now.astimezone(ZoneInfo(zone)).date()
+    for size in range(min(MAX_WORDS, len(spans)), 0, -1):
+        reading = read(_words(spans[:size]), vocab, today)
+        if reading is None:
+            continue
+        if isinstance(reading, Refusal):
+            return reading
+        rest = text[spans[size].start() :] if size < len(spans) else ""
+        found = _moment(reading, ZoneInfo(zone), now)
+        return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
+    return NOT_A_TIME
+
+
+def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refusal:
+    """The calendar day all of the text names (`dec 5`, `until friday`); no time of day."""
+    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 2))
+    if spans and spans[0].group().lower() in _UNTIL_WORDS:
+        spans = spans[1:]
+    shown = text.strip()
+    if not spans or len(spans) > MAX_WORDS:
+        return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
+    today = now.astimezone(ZoneInfo(zone)).date()
+    reading = read(_words(spans), vocabulary(language), today)
+    if reading is None:
+        return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
+    if isinstance(reading, Refusal):
+        return reading
+    if reading.clock is not None or reading.minutes:
+        return Refusal(
+            "has_time",
+            "“{text}” has a time of day, but I need a date here, like `dec 5`, `friday` "
+            "or `2026-12-05`.",
+            {"text": shown},
+        )
+    try:
+        if reading.relative:
+            if reading.ago or reading.days > MAX_AHEAD.days:
+                picked: date | Refusal = (
+                    today - timedelta(days=reading.days) if reading.ago else date.max
+                )
+            else:
+                picked = today + timedelta(days=reading.days)
+        else:
+            picked = _pick_day(reading, today, lambda day: day >= today)
+    except (OverflowError, ValueError):
+        picked = date.max
+    if isinstance(picked, Refusal):
+        return picked
+    if picked < today:
+        return Refusal(
+            "past",
+            "{date} is in the past. Give a date from today on.",
+            {"date": format_day(picked, zone, language)},
+        )
+    if picked > today + MAX_AHEAD:
+        return Refusal("far", "That is more than a year away. Give a date within a year.")
+    return Day(picked)
+
+
+def format_moment(at: datetime, zone: str, language: str = "en") -> str:
+    """`Tue 2026-12-01 18:00 (Asia/Taipei)`; a wall time that occurs twice also names its offset."""
+    local = at.astimezone(ZoneInfo(zone))
+    shown = f"{WEEKDAY_NAMES[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+    offset = local.utcoffset()
+    if offset is not None and local.replace(fold=1 - local.fold).utcoffset() != offset:
+        return f"{shown} ({zone}, UTC{_offset(offset)})"
+    return f"{shown} ({zone})"
+
+
+def format_day(day: date, zone: str, language: str = "en") -> str:
+    """`Sat 2026-12-05 (Asia/Taipei)`."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day:%Y-%m-%d} ({zone})"
+
+
+def _words(spans: list[re.Match[str]]) -> list[str]:
+    """Lower-case words; commas and a closing colon are punctuation, not part of a word."""
+    words = []
+    for index, span in enumerate(spans):
+        word = span.group().lower()
+        if not word.startswith("("):
+            word = word.rstrip(",")
+        if index == len(spans) - 1 and not word.startswith("("):
+            word = word.rstrip(",;:!")
+        words.append(word)
+    return words
+
+
+def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refusal:
+    """Puts a reading on the clock and checks it is ahead and within a year."""
+    try:
+        found = _on_the_clock(reading, reading.zone or home, now)
+    except (OverflowError, ValueError):
+        return _too_far()
+    if isinstance(found, Refusal):
+        return found
+    if found <= now:
+        return Refusal(
+            "past",
+            "{when} is in the past. Give a time from now on, like `in 2h` or `tomorrow 9am`.",
+            {"when": format_moment(found, str(home))},
+        )
+    if found - now > MAX_AHEAD:
+        return _too_far()
+    return found
+
+
+def _too_far() -> Refusal:
+    return Refusal("far", "That is more than a year away. Give a time within a year.")
+
+
+def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | Refusal:
+    """The UTC moment of a reading, in the zone it is read in."""
+    start = now.astimezone(zone).replace(second=0, microsecond=0)
+    if reading.relative and reading.clock is None:
+        span = timedelta(days=reading.days, minutes=reading.minutes)
+        if span > MAX_AHEAD + timedelta(days=1):
+            return _too_far()
+        if reading.ago:
+            return now.replace(second=0, microsecond=0) - span
+        moment = start.astimezone(UTC)
+        if reading.days:
+            wall = start.replace(tzinfo=None) + timedelta(days=reading.days)
+            moment = _to_utc(wall, zone, None)
+        return moment + timedelta(minutes=reading.minutes)
+    if reading.clock is None and reading.part in ("afternoon", "evening"):
+        return Refusal(
+            "needs_time",
+            "Say what time, like `tonight 8pm` or `tomorrow afternoon at 3`.",
+        )
+    hour, minute = reading.clock or DEFAULT_CLOCK
+    if reading.bare_hour and reading.part in ("afternoon", "evening") and 1 <= hour <= 11:
+        hour += 12
+    clock = time(hour, minute)
+
+    def at(day: date) -> datetime:
+        return _to_utc(datetime.combine(day, clock), zone, reading.offset)
+
+    if reading.relative:  # `in 2 days at 5pm`
+        if reading.days > MAX_AHEAD.days + 1:
+            return _too_far()
+        return at(start.date() + timedelta(days=reading.days))
+    picked = _pick_day(reading, start.date(), lambda day: at(day) > now)
+    return picked if isinstance(picked, Refusal) else at(picked)
+
+
+def _pick_day(reading: Reading, today: date, ahead: Callable[[date], bool]) -> date | Refusal:
+    """The calendar day a reading names: the first one still `ahead` where it allows a choice."""
+    if reading.ymd is not None:
+        year, month, day_number = reading.ymd
+        years = [year] if year is not None else [today.year + step for step in range(9)]
+        valid = False
+        for candidate_year in years:
+            try:
+                day = date(candidate_year, month, day_number)
+            except ValueError:
+                continue
+            valid = True
+            if year is not None or ahead(day):
+                break
+        else:
+            return bad_date(f"{month:02d}-{day_number:02d}") if not valid else date.max
+        if reading.weekday is not None and day.weekday() != reading.weekday:
+            return Refusal(
+                "weekday",
+                "{date} is a {actual}, not a {typed}. Check the date.",
+                {
+                    "date": day.isoformat(),
+                    "actual": _FULL_WEEKDAYS[day.weekday()],
+                    "typed": _FULL_WEEKDAYS[reading.weekday],
+                },
+            )
+        return day
+    if reading.weekday is not None:
+        if reading.weekday_rule == "last":
+            return today - timedelta(days=(today.weekday() - reading.weekday) % 7 or 7)
+        first = today + timedelta(days=1 if reading.weekday_rule == "next" else 0)
+        day = first + timedelta(days=(reading.weekday - first.weekday()) % 7)
+        return day if ahead(day) else day + timedelta(days=7)
+    if reading.day_offset is not None:
+        return today + timedelta(days=reading.day_offset)
+    return today if ahead(today) else today + timedelta(days=1)
+
+
+def _to_utc(wall: datetime, zone: tzinfo, offset: timedelta | None) -> datetime:
+    """A local wall time in UTC: a skipped time moves to the next valid minute; a repeated
+    one is its first occurrence unless `offset` names the second."""
+    if offset is not None:
+        for fold in (0, 1):
+            aware = wall.replace(tzinfo=zone, fold=fold)
+            if aware.utcoffset() == offset:
+                return aware.astimezone(UTC)
+    for minutes in range(24 * 60):
+        candidate = wall + timedelta(minutes=minutes)
+        aware = candidate.replace(tzinfo=zone, fold=0)
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == candidate:
+            return aware.astimezone(UTC)
+    raise ValueError(f"no valid local time after {wall}")
+
+
+def _offset(offset: timedelta) -> str:
+    """`+08:00`, `-05:00`."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

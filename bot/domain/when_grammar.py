@@ -1,0 +1,292 @@
+"""The small grammar of a time phrase: words in, the parts that were typed out (no clock yet)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.domain.when_reading import Reading, Refusal, bad_date, bad_time
+from bot.domain.when_words import Vocabulary
+from bot.domain.when_zones import read_zone
+
+MAX_NUMBER = 10**6
+
+
+_HM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_HM_ANY = re.compile(r"^\d+:\d+$")
+_AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.?|p\.m\.?)$")
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})?$")
+_CJK = re.compile(r"^(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号號]$")
+_ORDINAL = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_YEAR = re.compile(r"^\d{4}$")
+_NUMBER = re.compile(r"^\d{1,12}(?:\.\d{1,2})?$")
+_COMPACT = re.compile(r"^(\d{1,12}(?:\.\d{1,2})?)([a-z]+)$")
+_HOURS_MINUTES = re.compile(r"^(\d{1,4})h(\d{1,2})(?:m|min)?$")
+
+
+def read(words: list[str], vocab: Vocabulary, today: date) -> Reading | Refusal | None:
+    """Reads all of `words` as one time phrase; None when they are not one."""
+    if not words:
+        return None
+    if " ".join(words) in vocab.now or words == ["right", "now"]:
+        return Refusal(
+            "now", "“now” is not a time I can wait for. Say when, like `in 5 minutes` or `in 2h`."
+        )
+    duration = _duration(words, vocab)
+    if duration is not None:
+        return duration
+    for cut in range(len(words) - 1, 0, -1):  # `in 2 days at 5pm`: whole days, then a time
+        days = _duration(words[:cut], vocab)
+        if isinstance(days, Reading) and days.days and not days.minutes and not days.ago:
+            clock = _parts(words[cut:], Reading(today=today), vocab)
+            if isinstance(clock, Reading) and clock.clock is not None and not clock.has_day:
+                days.clock, days.bare_hour, days.part = clock.clock, clock.bare_hour, clock.part
+                days.zone, days.offset = clock.zone, clock.offset
+                return days
+            if isinstance(clock, Refusal):
+                return clock
+    return _parts(words, Reading(today=today), vocab)
+
+
+def _parts(words: list[str], reading: Reading, vocab: Vocabulary) -> Reading | Refusal | None:
+    """Reads days, parts of the day, a time and a zone, each at most once, in any order."""
+    index = 0
+    while index < len(words):
+        step = _step(words, index, reading, vocab)
+        if step is None or isinstance(step, Refusal):
+            return step
+        index = step
+    return reading
+
+
+def _step(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | Refusal | None:
+    """Reads one part at `words[i]`; the index after it, a refusal, or None."""
+    word = words[i]
+    if vocab.has("on", word) and i + 1 < len(words) and not reading.has_day:
+        found = _day(words, i + 1, reading, vocab)
+        return found
+    if vocab.has("at", word) and i + 1 < len(words) and reading.clock is None:
+        return _clock(words, i + 1, reading, vocab, after_at=True)
+    for piece in (_day, _part, _clock):
+        found = piece(words, i, reading, vocab)
+        if found is not None:
+            return found
+    return read_zone(words, i, reading)
+
+
+def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
+    """`in 2h`, `in 1h30`, `in 90 minutes`, `in 3 days`, `2 hours ago`."""
+    reading = Reading(relative=True)
+    start = 1 if words[0] in ("in", "within") else 0
+    end = len(words)
+    if end - start >= 2 and " ".join(words[-2:]) in vocab.words.get("from_now", ()):
+        end -= 2
+    elif end - start >= 1 and words[-1] == "ago":
+        reading.ago = True
+        end -= 1
+    if start and reading.ago:
+        return None
+    parts = words[start:end]
+    if not parts:
+        return None
+    i = 0
+    found = False
+    while i < len(parts):
+        word = parts[i]
+        if found and vocab.has("and", word) and i + 1 < len(parts):
+            i += 1
+            continue
+        amount: str | None = None
+        unit: str | None = None
+        if (match := _HOURS_MINUTES.match(word)) is not None:
+            if int(match.group(2)) > 59:
+                return None
+            reading.minutes += int(match.group(1)) * 60 + int(match.group(2))
+            found, i = True, i + 1
+            continue
+        if (match := _COMPACT.match(word)) is not None and match.group(2) in vocab.units:
+            amount, unit, i = match.group(1), vocab.units[match.group(2)], i + 1
+        elif i + 1 < len(parts) and parts[i + 1] in vocab.units:
+            if _NUMBER.match(word):
+                amount = word
+            elif vocab.has("an", word):
+                amount = "1"
+            else:
+                return None
+            unit, i = vocab.units[parts[i + 1]], i + 2
+        else:
+            return None
+        if not _add(reading, amount, unit):
+            return None
+        found = True
+    return reading if found else None
+
+
+def _add(reading: Reading, amount: str, unit: str) -> bool:
+    """Adds `amount unit` to a duration; fractions only where they make whole minutes."""
+    value = float(amount)
+    if value > MAX_NUMBER:
+        reading.days += MAX_NUMBER  # refused later as more than a year away
+        return True
+    if unit in ("minute", "hour"):
+        minutes = value * (60 if unit == "hour" else 1)
+        if minutes != int(minutes):
+            return False
+        reading.minutes += int(minutes)
+        return True
+    if value != int(value):
+        return False
+    reading.days += int(value) * (7 if unit == "week" else 1)
+    return True
+
+
+def _day(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | Refusal | None:
+    """today, tomorrow, tonight, (next) friday, or a date."""
+    if reading.has_day:
+        return None
+    word = words[i]
+    if word in vocab.today:
+        reading.day_offset = 0
+        return i + 1
+    if word in vocab.tomorrow:
+        reading.day_offset = 1
+        return i + 1
+    if word in vocab.yesterday:
+        reading.day_offset = -1
+        return i + 1
+    if word in vocab.tonight:
+        if reading.part is not None:
+            return None
+        reading.day_offset, reading.part = 0, "evening"
+        return i + 1
+    rule = "this"
+    for kind in ("next", "last", "this"):
+        if vocab.has(kind, word) and i + 1 < len(words) and words[i + 1] in vocab.weekdays:
+            rule, i = kind, i + 1
+            word = words[i]
+            break
+    if word in vocab.weekdays:
+        # `sun`, `sat`, `wed` are words too: short forms only open a phrase or follow `on`
+        if len(word) <= 4 and rule == "this" and i > 0 and not vocab.has("on", words[i - 1]):
+            return None
+        reading.weekday, reading.weekday_rule = vocab.weekdays[word], rule
+        # `Tue 2026-12-01`: a weekday may come with its date, which must then agree
+        dated = _date(words, i + 1, reading, vocab) if i + 1 < len(words) else None
+        return i + 1 if dated is None else dated
+    return _date(words, i, reading, vocab)
+
+
+def _date(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | Refusal | None:
+    """2026-12-01, 13/05, 5 dec, dec 5th, December 5 2027, 12月5日."""
+    word = words[i]
+    if (match := _ISO.match(word)) is not None:
+        reading.ymd = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return i + 1
+    if (match := _CJK.match(word)) is not None:
+        year = int(match.group(1)) if match.group(1) else None
+        reading.ymd = (year, int(match.group(2)), int(match.group(3)))
+        return i + 1
+    if (match := _NUMERIC.match(word) or _DOTTED.match(word)) is not None:
+        first, second = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else None
+        if first <= 12 and second <= 12 and first != second:
+            return Refusal(
+                "ambiguous",
+                "“{text}” could be read two ways. Write the date as `YYYY-MM-DD`, "
+                "like `{one}` or `{other}`.",
+                {
+                    "text": word,
+                    "one": _iso(year, second, first, reading.today),
+                    "other": _iso(year, first, second, reading.today),
+                },
+            )
+        if first > 12 and second > 12:
+            return bad_date(word)
+        reading.ymd = (year, second, first) if first > 12 else (year, first, second)
+        return i + 1
+    month: int | None = None
+    day: int | None = None
+    nxt = i
+    if word.rstrip(".") in vocab.months:  # dec 5, December 5th
+        if i + 1 < len(words) and (match := _ORDINAL.match(words[i + 1])) is not None:
+            month, day, nxt = vocab.months[word.rstrip(".")], int(match.group(1)), i + 2
+    elif (match := _ORDINAL.match(word)) is not None and i + 1 < len(words):  # 5 dec, 5th of dec
+        follow = i + 1
+        if words[follow] == "of":
+            follow += 1
+        name = words[follow].rstrip(".") if follow < len(words) else ""
+        if name in vocab.months:
+            month, day, nxt = vocab.months[name], int(match.group(1)), follow + 1
+    elif vocab.has("the", word) and i + 1 < len(words):
+        return _date(words, i + 1, reading, vocab)
+    if month is None or day is None:
+        return None
+    year = None
+    if nxt < len(words) and _YEAR.match(words[nxt]):
+        year, nxt = int(words[nxt]), nxt + 1
+    reading.ymd = (year, month, day)
+    return nxt
+
+
+def _iso(year: int | None, month: int, day: int, today: date) -> str:
+    """One reading of a numeric date as `YYYY-MM-DD`, in the year it would fall in."""
+    if year is None:
+        year = today.year + (1 if (month, day) < (today.month, today.day) else 0)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | None:
+    """morning, afternoon, evening, night, optionally after `this`."""
+    word = words[i]
+    if vocab.has("this", word) and i + 1 < len(words) and words[i + 1] in vocab.parts:
+        if reading.has_day:
+            return None
+        reading.day_offset = 0
+        i += 1
+        word = words[i]
+    if word not in vocab.parts or reading.part is not None or reading.clock is not None:
+        return None  # after the time (`7pm evening walk`) it is the text's word
+    reading.part = vocab.parts[word]
+    return i + 1
+
+
+def _clock(
+    words: list[str], i: int, reading: Reading, vocab: Vocabulary, *, after_at: bool = False
+) -> int | Refusal | None:
+    """9am, 9 pm, 6:30pm, 18:00, `at 9`, noon."""
+    if reading.clock is not None:
+        return None
+    word = words[i]
+    if word in vocab.words.get("noon", ()):
+        reading.clock = (12, 0)
+        return i + 1
+    ampm: str | None = None
+    if (match := _AMPM.match(word)) is not None:
+        hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+        nxt = i + 1
+    elif i + 1 < len(words) and (words[i + 1] in vocab.am or words[i + 1] in vocab.pm):
+        match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
+        if match is None:
+            return None
+        hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), words[i + 1]
+        nxt = i + 2
+    elif (match := _HM.match(word)) is not None:
+        hour, minute, nxt = int(match.group(1)), int(match.group(2)), i + 1
+    elif _HM_ANY.match(word):
+        return bad_time(word)
+    elif after_at and re.match(r"^\d{1,2}$", word):
+        hour, minute, nxt = int(word), 0, i + 1
+    else:
+        return None
+    if ampm is not None:
+        if not 1 <= hour <= 12 or minute > 59:
+            return bad_time(" ".join(words[i:nxt]))
+        is_pm = ampm in vocab.pm or ampm.startswith("p")
+        hour = hour % 12 + (12 if is_pm else 0)
+    elif hour > 23 or minute > 59:
+        return bad_time(word)
+    reading.clock = (hour, minute)
+    reading.bare_hour = ampm is None
+    return nxt
