@@ -9,8 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Core
-from storage.models import Account, Community, Membership, Person
-from tests.harness import ChatDriver, DiscordSpeaker
+from bot.core.events import OutMessage
+from bot.core.markup import fmt, plain
+from bot.delivery.outbox import Dispatcher, enqueue
+from bot.delivery.pacing import Pacer
+from storage.models import Account, Community, Membership, OutboxMessage, Person
+from storage.outbox_repo import KEY_LENGTH, Delivery
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock, RecordingMessenger
 
 
 async def count(core: Core, model: type[object]) -> int:
@@ -60,3 +65,35 @@ async def test_a_failing_after_commit_step_keeps_the_reply_and_the_change(
     async with core.database.sessions() as session:
         zone = await session.scalar(select(Community.timezone).where(Community.chat_id == "g"))
     assert zone == "Asia/Taipei"
+
+
+async def test_long_idempotency_keys_are_never_truncated_into_one(
+    core: Core, clock: FakeClock
+) -> None:
+    shared = "tip:" + "x" * 196  # the first 200 characters of both keys
+    first, second = shared + ":group-a", shared + ":group-b"
+    target = Delivery("telegram", chat_id="g1")
+
+    async def queue(key: str) -> bool:
+        async with core.database.sessions() as session, session.begin():
+            message = OutMessage(fmt("{key}", {"key": key[-7:]}))
+            return await enqueue(session, key, target, message, due_at=clock.now(), now=clock.now())
+
+    assert await queue(first)
+    assert await queue(second)
+    assert not await queue(first)  # the same long key is still sent once
+    assert await queue("short:1")
+    async with core.database.sessions() as session:
+        keys = sorted((await session.scalars(select(OutboxMessage.key))).all())
+    assert len(keys) == 3
+    assert "short:1" in keys
+    assert all(len(key) <= KEY_LENGTH for key in keys)
+    assert all(key.startswith("tip:xxx") for key in keys if key != "short:1")
+    messenger = RecordingMessenger()
+    dispatcher = Dispatcher(core.database.sessions, {"telegram": messenger}, clock, Pacer({}))
+    assert await dispatcher.drain_once() == 3
+    assert sorted(plain(sent[2].text) for sent in messenger.sent) == [
+        "group-a",
+        "group-b",
+        "short:1",
+    ]
