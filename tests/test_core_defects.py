@@ -8,6 +8,7 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
+from adapters.console import ConsoleMessenger
 from bot.app import Core
 from bot.core.events import OutMessage
 from bot.core.markup import fmt, plain
@@ -97,3 +98,44 @@ async def test_long_idempotency_keys_are_never_truncated_into_one(
         "group-b",
         "short:1",
     ]
+
+
+async def deliver(core: Core, chat: ChatDriver) -> str:
+    start = len(chat.output)
+    await core.dispatcher.drain_due()
+    return "\n".join(chat.output[start:])
+
+
+async def test_escalation_handles_each_request_alone_and_asks_platforms_outside_transactions(
+    chat: ChatDriver, core: Core, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for group in ("good", "bad"):
+        chat.make_admin("olga", group)
+        await chat.say("olga", group, "/join")
+        await chat.say("bob", group, f"/ask Who knows bookkeeping in {group}?")
+    core.attach(chat.console.messenger)
+    await deliver(core, chat)
+    asked: list[str] = []
+    real_is_admin = ConsoleMessenger.is_admin
+
+    async def is_admin(self: ConsoleMessenger, chat_id: str, user_id: str) -> bool:
+        asked.append(chat_id)
+        # No transaction may be open while the platform is asked: on SQLite the one pooled
+        # connection would still be held and this read could not start.
+        async with core.database.sessions() as session:
+            await asyncio.wait_for(session.execute(select(1)), timeout=5)
+        if chat_id == "bad":
+            raise RuntimeError("platform down")
+        return await real_is_admin(self, chat_id, user_id)
+
+    monkeypatch.setattr(ConsoleMessenger, "is_admin", is_admin)
+    clock.advance(hours=24)
+    assert await core.escalation.sweep() == 1  # "bad" failed, "good" went on
+    assert set(asked) == {"good", "bad"}
+    delivered = await deliver(core, chat)
+    assert "[dm olga] mentorbot: Still waiting for a helper in good after 24 h" in delivered
+    assert "in bad after" not in delivered
+    monkeypatch.setattr(ConsoleMessenger, "is_admin", real_is_admin)
+    assert await core.escalation.sweep() == 1  # the failed one is retried
+    assert "Still waiting for a helper in bad after 24 h" in await deliver(core, chat)
+    assert await core.escalation.sweep() == 0
