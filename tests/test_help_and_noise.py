@@ -127,6 +127,7 @@ def test_readme_states_every_limit_from_the_constants() -> None:
         ("g", "/zzzz", False),  # another bot's command, in a group
         ("g", "/weather berlin", False),
         ("g", "/zzzz@otherbot", False),
+        ("g", "/skills@otherbot pricing", False),  # a command of ours, for another bot
         ("g", "/zzzz@mentorbot", True),
         ("g", "/ZZZZ@MentorBot now", True),
         ("g", "/skils@mentorbot a", True),

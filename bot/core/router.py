@@ -74,6 +74,8 @@ class ParsedCommand:
     name: str
     raw: str
     options: dict[str, str] | None
+    bot: str | None = None
+    """The bot named in `/name@bot`, if any."""
 
 
 def parse_command(event: Message) -> ParsedCommand | None:
@@ -84,7 +86,9 @@ def parse_command(event: Message) -> ParsedCommand | None:
     match = _COMMAND.match(event.text.strip())
     if match is None:
         return None
-    return ParsedCommand(match.group(1).lower(), (match.group(3) or "").strip(), None)
+    return ParsedCommand(
+        match.group(1).lower(), (match.group(3) or "").strip(), None, match.group(2)
+    )
 
 
 class Router:
@@ -172,12 +176,11 @@ class Router:
             ]
 
     def _ours(self, event: Message, parsed: ParsedCommand) -> bool:
-        """Our commands always; unknown ones only in a DM or when addressed to this bot."""
-        return (
-            parsed.name in self._registry.commands
-            or event.chat_kind is ChatKind.DM
-            or event.addressed_to_bot
-        )
+        """Our commands unless they name another bot; unknown ones only in a DM or when
+        addressed to this bot."""
+        if event.addressed_to_bot or event.chat_kind is ChatKind.DM:
+            return True
+        return parsed.bot is None and parsed.name in self._registry.commands
 
     async def _command(
         self, event: Message, parsed: ParsedCommand, messenger: Messenger
