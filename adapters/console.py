@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from bot.core.router import Router
 
 PLATFORM = "console"
 BOT_NAME = "mentorbot"
+_ADDRESSED = re.compile(rf"^/\w+@{BOT_NAME}(?:\s|$)", re.IGNORECASE)
 
 HELP = """Console commands (everything else goes to the bot):
   /as NAME     speak as NAME (people are created as they speak)
@@ -203,6 +205,7 @@ class ConsoleChat:
             sender=self._sender(self.chat),
             text=text,
             chat_title=self.chat or "",
+            addressed_to_bot=_ADDRESSED.match(text) is not None,
         )
 
     async def _dispatch(self, event: Event) -> None:

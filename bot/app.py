@@ -20,6 +20,7 @@ from bot.features.checkins import CheckIns
 from bot.features.escalation import Escalation
 from bot.features.export import Export
 from bot.features.forgetting import Forgetting
+from bot.features.help import Help
 from bot.features.helping import Helping
 from bot.features.kudos import KudosBoard
 from bot.features.linking import Linking
@@ -44,6 +45,7 @@ def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     """Every feature declares its commands, buttons, triggers and schedule kinds here, once."""
     registry = Registry()
     Onboarding(registry, Bridging()).register()
+    Help(registry).register()
     Profiles(registry).register()
     Forgetting(registry).register()
     Linking(registry).register()

@@ -61,11 +61,8 @@ async def run(settings: Settings, *, script: str | None = None) -> int:
         await core.start_delivery()
         if script is None:
             await run_interactive(chat)
-        elif script == "-":
-            await run_script(chat, sys.stdin.read().splitlines())
         else:
-            lines = Path(script).read_text(encoding="utf-8").splitlines()  # noqa: ASYNC240
-            await run_script(chat, lines, core.dispatcher.drain_due)
+            await run_script(chat, _script_lines(script), core.dispatcher.drain_due)
     finally:
         await core.stop()
     return 0
@@ -105,6 +102,13 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
         except Exception:
             log.exception("adapter %s failed to stop cleanly", type(adapter).__name__)
     return 0
+
+
+def _script_lines(script: str) -> list[str]:
+    """The lines of a script file, or of stdin for `-`: both then take the same path."""
+    if script == "-":
+        return sys.stdin.read().splitlines()
+    return Path(script).read_text(encoding="utf-8").splitlines()
 
 
 def _print(line: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, OutboxMessage, OutboxStatus
+
+KEY_LENGTH = 200
+"""The width of `outbox.key`."""
+_DIGEST = 64
+
+
+def storable_key(key: str) -> str:
+    """The key as stored: unchanged when it fits, else its start and a hash of all of it.
+
+    Cutting a long key would make two different messages share one key (and one of them
+    would never be sent); the hash keeps them apart, the start keeps prefix queries working.
+    """
+    if len(key) <= KEY_LENGTH:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{key[: KEY_LENGTH - _DIGEST - 1]}~{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +61,7 @@ class OutboxRepository:
     ) -> bool:
         """Adds a row unless the key exists; True when this call created it."""
         values = {
-            "key": key[:200],
+            "key": storable_key(key),
             "platform": delivery.platform,
             "chat_id": delivery.chat_id,
             "user_id": delivery.user_id,

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 
 from storage.models import (
     Account,
     Badge,
+    Base,
     Community,
     Membership,
     OutboxMessage,
@@ -70,17 +73,19 @@ class Repository:
             if title and found.title != title:
                 found.title = title[:256]
             return found, False
-        created = Community(
-            platform=platform,
-            chat_id=chat_id,
-            title=title[:256],
-            timezone=defaults.timezone,
-            language=defaults.language,
-            created_at=now,
-        )
-        self.session.add(created)
-        await self.session.flush()
-        return created, True
+        values = {
+            "platform": platform,
+            "chat_id": chat_id,
+            "title": title[:256],
+            "timezone": defaults.timezone,
+            "language": defaults.language,
+            "created_at": now,
+        }
+        created = await self._insert_new(Community, values, ("platform", "chat_id"))
+        community = await self.community(platform, chat_id)
+        if community is None:  # pragma: no cover - the row exists: ours or a concurrent one
+            raise RuntimeError(f"community {platform}:{chat_id} vanished during arrival")
+        return community, created
 
     async def move_community_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
         """Keeps a community's data when its chat gets a new id (group → supergroup)."""
@@ -192,16 +197,22 @@ class Repository:
     ) -> Account:
         """A first-seen platform user: a new person with this one account."""
         person = Person(display_name=display_name[:256], created_at=now)
-        account = Account(
-            person=person,
-            platform=platform,
-            user_id=user_id,
-            username=_handle(username),
-            display_name=display_name[:256],
-            created_at=now,
-        )
-        self.session.add(account)
+        self.session.add(person)
         await self.session.flush()
+        values = {
+            "person_id": person.id,
+            "platform": platform,
+            "user_id": user_id,
+            "username": _handle(username),
+            "display_name": display_name[:256],
+            "created_at": now,
+        }
+        if not await self._insert_new(Account, values, ("platform", "user_id")):
+            await self.session.delete(person)  # the same user's concurrent first message won
+            await self.session.flush()
+        account = await self.account(platform, user_id)
+        if account is None:  # pragma: no cover - the row exists: ours or a concurrent one
+            raise RuntimeError(f"account {platform}:{user_id} vanished during arrival")
         return account
 
     async def membership(self, community_id: int, person_id: int) -> Membership | None:
@@ -219,12 +230,36 @@ class Repository:
         found = await self.membership(community.id, person.id)
         if found is not None:
             return found, False
-        created = Membership(
-            community_id=community.id, person_id=person.id, role=Role.MEMBER.value, joined_at=now
+        values = {
+            "community_id": community.id,
+            "person_id": person.id,
+            "role": Role.MEMBER.value,
+            "joined_at": now,
+        }
+        created = await self._insert_new(Membership, values, ("community_id", "person_id"))
+        membership = await self.membership(community.id, person.id)
+        if membership is None:  # pragma: no cover - the row exists: ours or a concurrent one
+            raise RuntimeError(f"membership {community.id}/{person.id} vanished during arrival")
+        return membership, created
+
+    async def _insert_new(
+        self, model: type[Base], values: dict[str, object], unique: tuple[str, ...]
+    ) -> bool:
+        """`INSERT … ON CONFLICT DO NOTHING`: whether this transaction made the row.
+
+        Two first messages at once (Discord has no per-chat lanes) both find nothing; with
+        a plain INSERT the second would fail on the unique key. On PostgreSQL it waits for
+        the first to commit and then inserts nothing; the caller selects the row either way.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=list(unique))
+            .returning(model.__table__.c.id)
         )
-        self.session.add(created)
-        await self.session.flush()
-        return created, True
+        return (await self.session.execute(statement)).first() is not None
 
     async def member_count(self, community_id: int) -> int:
         """How many people belong to the community."""

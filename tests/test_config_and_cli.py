@@ -116,3 +116,36 @@ def test_tokens_never_show_in_settings_repr() -> None:
     settings = load_settings(_env_file=None, telegram_token="123:SECRET", discord_token="DSECRET")
     assert "SECRET" not in repr(settings)
     assert "SECRET" not in str(settings)
+
+
+def test_script_from_stdin_prints_what_the_same_file_prints(tmp_path: Path) -> None:
+    lines = [
+        "/as carol",
+        "/in makers",
+        "/skills bookkeeping",
+        "/as bob",
+        "/ask Who knows bookkeeping? #bookkeeping",
+        "/as carol",
+        "how can I help?",
+        "/claim 1",
+        "/as bob",
+        "/resolve 1 thanks a lot",
+        "/leaderboard",
+    ]
+    script = tmp_path / "script.txt"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_file = _run(
+        ["run", "--script", str(script)],
+        {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/file.db"},
+        tmp_path,
+    )
+    from_stdin = _run(
+        ["run", "--script", "-"],
+        {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/stdin.db"},
+        tmp_path,
+        stdin=script.read_text(encoding="utf-8"),
+    )
+    assert from_file.returncode == 0, from_file.stderr
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    assert "[dm carol] mentorbot: Bob asked for help" in from_file.stdout  # via the outbox
+    assert from_stdin.stdout.splitlines() == from_file.stdout.splitlines()

@@ -16,12 +16,13 @@ from discord.http import Route
 
 from adapters.discord import DiscordAdapter
 from adapters.discord.render import nonce
+from adapters.discord.translate import message_event
 from bot.app import Core
 from bot.core.events import Attachment, AttachmentKind, OutMessage
 from bot.core.markup import Span, Style
 from bot.core.messenger import RateLimited, RecipientUnreachable
 from bot.core.registry import ParamKind
-from tests.discord_fake import APP_ID, CHANNEL_ID, FakeDiscord, Person
+from tests.discord_fake import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord, Person
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "fake.discord-token.never-logged"
@@ -447,3 +448,37 @@ async def test_granted_message_content_intent_is_used(
     assert bot.client.intents.message_content
     assert fake.identified is not None
     assert fake.identified["intents"] & MESSAGE_CONTENT_INTENT
+
+
+@pytest.mark.parametrize(
+    ("content", "mentions_bot", "replies_to_bot", "addressed"),
+    [
+        ("/zzzz", False, False, False),
+        (f"<@{BOT_ID}> /zzzz", True, False, True),
+        ("/zzzz", False, True, True),
+    ],
+)
+async def test_a_text_command_in_a_channel_is_ours_only_when_it_names_the_bot(
+    fake: FakeDiscord,
+    bot: DiscordAdapter,
+    alice: Person,
+    content: str,
+    mentions_bot: bool,
+    replies_to_bot: bool,
+    addressed: bool,
+) -> None:
+    extra: dict[str, Any] = {"guild_id": GUILD_ID}
+    if mentions_bot:
+        extra["mentions"] = [fake.bot]
+    if replies_to_bot:
+        earlier = fake.message_payload(CHANNEL_ID, "Check in for today?")
+        extra["message_reference"] = {"message_id": earlier["id"], "channel_id": CHANNEL_ID}
+        extra["referenced_message"] = earlier
+    payload = fake.message_payload(CHANNEL_ID, content, author=alice.user, **extra)
+    channel = bot.client.get_channel(int(CHANNEL_ID))
+    assert isinstance(channel, discord.TextChannel)
+    message = discord.Message(state=bot.client._connection, channel=channel, data=payload)
+    me = bot.client.user
+    assert me is not None
+    assert str(me.id) == BOT_ID
+    assert message_event(message, me.id).addressed_to_bot is addressed

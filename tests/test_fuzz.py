@@ -7,6 +7,7 @@ on every platform (Telegram's server-side HTML parse included).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from bot.core.errors import UsageError
 from bot.core.events import Address, ChatKind, Message, Outbound, Sender
 from bot.core.markup import plain
 from bot.core.registry import CommandSpec, ParamKind, coerce_args, parse_text_args
-from bot.core.router import Router
+from bot.core.router import Router, parse_command
 from storage.models import Base
 from tests.harness import standalone_registry
 from tests.telegram_fake import parse_html
@@ -223,9 +224,14 @@ async def test_router_answers_any_unicode_without_partial_writes(
     said = "\n".join(plain(item.message.text) for item in outbound)
     assert "something went wrong" not in said, (text, said)
     stripped = text.replace("\x00", "").strip()  # NUL is dropped before anything else
-    is_command = stripped.startswith("/") and stripped[1:2].isalnum()
-    if is_command or (not in_group and stripped) or len(text) > 4096:
+    parsed = parse_command(replace(event, text=stripped))
+    known = parsed is not None and parsed.name in core.registry.commands and parsed.bot is None
+    triggered = any(trigger.matches(stripped) for trigger in core.registry.triggers)
+    if known or (not in_group and stripped):
         assert outbound, f"silence for {text!r}"
+    if in_group and not known and not triggered:  # chatter, or a command for another bot
+        assert outbound == [], f"answered {text!r} in a group: {said}"
+        assert after == before, f"{text!r} left a trace: {before} → {after}"
     if spy.errors > errors:
         assert after == before, f"partial write by {text!r}: {before} → {after}"
     check_renders(outbound)

@@ -164,7 +164,7 @@ async def test_help_lists_by_role_and_place_and_explains_one(chat: ChatDriver) -
     chat.make_admin("alice", "group-a")
     assert "/promote" in await chat.say("alice", "group-a", "/help")
     dm = await chat.say("bob", None, "/help")
-    assert "/join" not in dm
+    assert "/join — Join this community as a member (in a group)" in dm
     assert "/timezone" in dm
     out = await chat.say("bob", None, "/help /timezone")
     assert "/timezone [zone]" in out
@@ -173,8 +173,8 @@ async def test_help_lists_by_role_and_place_and_explains_one(chat: ChatDriver) -
 
 
 async def test_unknown_and_misplaced_commands(chat: ChatDriver) -> None:
-    assert "Did you mean /skills?" in await chat.say("bob", "group-a", "/skils a")
-    assert "I don't know /zzzz" in await chat.say("bob", "group-a", "/zzzz")
+    assert "Did you mean /skills?" in await chat.say("bob", "group-a", "/skils@mentorbot a")
+    assert "I don't know /zzzz" in await chat.say("bob", None, "/zzzz")
     assert "works in a group chat" in await chat.say("bob", None, "/join")
     assert "Too many arguments" in await chat.say("bob", "group-a", "/help a b")
     assert await chat.say("bob", "group-a", "just chatting") == ""

@@ -25,7 +25,7 @@ from storage.models import Account, Base, Community, Person
 from storage.outbox_repo import Delivery
 from tests.discord_fake import FakeDiscord
 from tests.harness import ChatDriver, FakeClock
-from tests.telegram_fake import FakeBotApi, group, parse_html, user
+from tests.telegram_fake import BOT_USERNAME, FakeBotApi, group, parse_html, user
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -317,7 +317,7 @@ async def test_tokens_and_message_text_stay_out_of_info_logs(tmp_path: Path) -> 
         telegram.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         telegram.say(makers, alice, "/ask secret-zebra-question about pricing #pricing")
         telegram.say(makers, alice, "/skills secret-otter-skill")
-        telegram.say(makers, alice, "/nosuchcommand secret-lynx")
+        telegram.say(makers, alice, f"/nosuchcommand@{BOT_USERNAME} secret-lynx")  # answered
         await telegram.wait_sent(makers["id"], 3)
         token = await discord.slash(alice_d, "skills", {"skills": "secret-okapi-skill"})
         await discord.wait_call("POST", rf"/interactions/\d+/{token}/callback")

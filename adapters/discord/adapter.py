@@ -241,7 +241,8 @@ class DiscordAdapter:
 
     async def on_message(self, message: discord.Message) -> None:
         """Text without an interaction: replies are posted, private ones by DM."""
-        event = message_event(message)
+        me = self._client.user
+        event = message_event(message, me.id if me is not None else None)
         await self._post(event, await self._router.handle(event, self._messenger))
 
     async def _answer(

@@ -162,6 +162,7 @@ def command_event(
         mentions=tuple(mentions),
         command=spec.name,
         options=options,
+        addressed_to_bot=True,  # a slash command is always ours
     )
 
 
@@ -185,8 +186,22 @@ def button_event(interaction: discord.Interaction) -> ButtonPress | None:
     )
 
 
-def message_event(message: discord.Message) -> Message:
-    """A plain channel or DM message (free text, or a command typed as text)."""
+def addressed_to_bot(message: discord.Message, bot_id: int | None) -> bool:
+    """Whether a text message mentions this bot or replies to one of its messages."""
+    if bot_id is None:
+        return False
+    if any(user.id == bot_id for user in message.mentions):
+        return True
+    reference = message.reference
+    replied = reference.resolved if reference is not None else None
+    return isinstance(replied, discord.Message) and replied.author.id == bot_id
+
+
+def message_event(message: discord.Message, bot_id: int | None = None) -> Message:
+    """A plain channel or DM message (free text, or a command typed as text).
+
+    `bot_id` is this bot's user id: a text `/cmd` in a channel is ours only if it names us.
+    """
     author = message.author
     guild = message.guild
     admin: bool | None = None
@@ -210,4 +225,5 @@ def message_event(message: discord.Message) -> Message:
             for user in message.mentions
             if not user.bot
         ),
+        addressed_to_bot=addressed_to_bot(message, bot_id),
     )

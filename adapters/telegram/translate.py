@@ -32,6 +32,22 @@ def addressed_elsewhere(message: TgMessage, bot_username: str) -> bool:
     return False
 
 
+def addressed_to_bot(message: TgMessage, bot_username: str) -> bool:
+    """Whether the message names this bot (`/cmd@thisbot`) or replies to one of its messages."""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            _, at, target = message.parse_entity(entity).partition("@")
+            if at and target.lower() == bot_username.lower():
+                return True
+    replied = message.reply_to_message
+    author = replied.from_user if replied is not None else None
+    return (
+        author is not None
+        and author.is_bot
+        and (author.username or "").lower() == bot_username.lower()
+    )
+
+
 def _utf16_replace(text: str, offset: int, length: int, replacement: str) -> str:
     """Replaces a span given in UTF-16 code units, as Telegram counts entity offsets."""
     encoded = text.encode("utf-16-le")
@@ -83,6 +99,7 @@ def to_message(message: TgMessage, bot_username: str) -> Message | None:
         message_id=str(message.message_id),
         reply_to_message_id=None if reply_to is None else str(reply_to.message_id),
         mentions=refs,
+        addressed_to_bot=addressed_to_bot(message, bot_username),
     )
 
 

@@ -57,6 +57,9 @@ class Message:
     mentions: tuple[UserRef, ...] = ()
     command: str | None = None
     options: Mapping[str, str] | None = None
+    addressed_to_bot: bool = False
+    """Meant for this bot in a group: `/cmd@thisbot`, a reply to the bot, a mention, a slash
+    command. Unknown commands in groups are answered only then (other bots live there)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,10 @@ from bot.core.errors import UsageError
 from bot.core.numbers import number_argument
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.core.context import Ctx
+    from bot.core.events import Message
 
 
 class ParamKind(StrEnum):
@@ -112,6 +115,14 @@ class TextTrigger:
     handler: Handler
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyHandler:
+    """Takes plain replies to some of the bot's messages; `wants` decides, reading only."""
+
+    wants: Callable[[AsyncSession, Message], Awaitable[bool]]
+    handler: Handler
+
+
 @dataclass(slots=True)
 class Registry:
     """Everything the router can dispatch to; adapters read it to register commands."""
@@ -119,7 +130,7 @@ class Registry:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
     triggers: list[TextTrigger] = field(default_factory=list)
-    reply_handlers: list[Handler] = field(default_factory=list)
+    reply_handlers: list[ReplyHandler] = field(default_factory=list)
 
     def add_command(self, spec: CommandSpec) -> None:
         """Declares a command; names are unique and lower-case."""
@@ -141,9 +152,14 @@ class Registry:
         """Declares a free-text trigger."""
         self.triggers.append(trigger)
 
-    def add_reply_handler(self, handler: Handler) -> None:
-        """Declares a handler for plain replies to the bot's messages (it ignores others)."""
-        self.reply_handlers.append(handler)
+    def add_reply_handler(
+        self, wants: Callable[[AsyncSession, Message], Awaitable[bool]], handler: Handler
+    ) -> None:
+        """Declares a handler for the plain replies that `wants` (a read-only check) takes.
+
+        The check runs before any transaction, so a reply nobody takes leaves no trace.
+        """
+        self.reply_handlers.append(ReplyHandler(wants, handler))
 
     def extend(self, specs: Iterable[CommandSpec]) -> None:
         """Declares several commands."""

@@ -74,6 +74,8 @@ class ParsedCommand:
     name: str
     raw: str
     options: dict[str, str] | None
+    bot: str | None = None
+    """The bot named in `/name@bot`, if any."""
 
 
 def parse_command(event: Message) -> ParsedCommand | None:
@@ -84,7 +86,9 @@ def parse_command(event: Message) -> ParsedCommand | None:
     match = _COMMAND.match(event.text.strip())
     if match is None:
         return None
-    return ParsedCommand(match.group(1).lower(), (match.group(3) or "").strip(), None)
+    return ParsedCommand(
+        match.group(1).lower(), (match.group(3) or "").strip(), None, match.group(2)
+    )
 
 
 class Router:
@@ -147,14 +151,12 @@ class Router:
         try:
             event = clean_event(event)
             if isinstance(event, Message):
-                if len(event.text) > MAX_INPUT:
-                    raise UsageError(
-                        "That message is too long ({length} characters; the limit is {limit}).",
-                        {"length": len(event.text), "limit": MAX_INPUT},
-                    )
                 parsed = parse_command(event)
                 if parsed is None:
                     return await self._free_text(event, messenger)
+                if not self._ours(event, parsed):
+                    return []  # another bot's command in a group: no answer, no trace
+                _check_length(event)
                 return await self._command(event, parsed, messenger)
             return await self._button(event, messenger)
         except UserFacingError as error:
@@ -172,6 +174,13 @@ class Router:
                     "Sorry, something went wrong on my side. It has been logged; please try again.",
                 )
             ]
+
+    def _ours(self, event: Message, parsed: ParsedCommand) -> bool:
+        """Our commands unless they name another bot; unknown ones only in a DM or when
+        addressed to this bot."""
+        if event.addressed_to_bot or event.chat_kind is ChatKind.DM:
+            return True
+        return parsed.bot is None and parsed.name in self._registry.commands
 
     async def _command(
         self, event: Message, parsed: ParsedCommand, messenger: Messenger
@@ -200,25 +209,40 @@ class Router:
         return await self._in_transaction(event, messenger, run)
 
     async def _free_text(self, event: Message, messenger: Messenger) -> list[Outbound]:
+        """Plain text: a trigger, a reply some handler wants, a DM hint, or nothing at all.
+
+        What no handler takes is decided before any transaction, so it leaves no trace.
+        """
         text = event.text.strip()
+        if not text:
+            return []
         for trigger in self._registry.triggers:
             if trigger.matches(text):
+                _check_length(event)
                 run = functools.partial(_call_with_text, trigger.handler, text)
-
                 return await self._in_transaction(event, messenger, run)
-        if event.reply_to_message_id is not None and text:
-            for reply_handler in self._registry.reply_handlers:
-                run = functools.partial(_call_with_text, reply_handler, text)
-                outbound = await self._in_transaction(event, messenger, run)
-                if outbound:
-                    return outbound
-        if event.chat_kind is ChatKind.DM and text:
+        handler = await self._reply_handler(event)
+        if handler is not None:
+            _check_length(event)
+            run = functools.partial(_call_with_text, handler, text)
+            return await self._in_transaction(event, messenger, run)
+        if event.chat_kind is ChatKind.DM:
             return [
                 self._text_reply(
                     self._defaults.language, "I answer commands. Send /help to see what I can do."
                 )
             ]
         return []
+
+    async def _reply_handler(self, event: Message) -> Handler | None:
+        """The handler that wants this reply, asked in a read-only session that writes nothing."""
+        if event.reply_to_message_id is None or not self._registry.reply_handlers:
+            return None
+        async with self._sessions() as session:
+            for reply_handler in self._registry.reply_handlers:
+                if await reply_handler.wants(session, event):
+                    return reply_handler.handler
+        return None
 
     async def _button(self, event: ButtonPress, messenger: Messenger) -> list[Outbound]:
         handler = self._registry.buttons.get(event.action)
@@ -255,7 +279,15 @@ class Router:
             private = isinstance(event, ButtonPress) and event.chat_kind is ChatKind.GROUP
             return [Outbound(reply.message, private=private)]
         for callback in ctx.after_commit:
-            await callback()
+            try:
+                await callback()
+            except Exception:  # the change is committed: the reply must still say so
+                log.exception(
+                    "after-commit step failed for %s event on %s chat %s",
+                    type(event).__name__,
+                    event.address.platform,
+                    event.address.chat_id,
+                )
         if ctx.enqueued:
             self._hooks.wake()
         return ctx.outbound
@@ -313,6 +345,15 @@ class Router:
     def _text_reply(self, language: str, template: str, *, private: bool = False) -> Outbound:
         return Outbound(
             OutMessage(fmt(self._translator.gettext(language, template))), private=private
+        )
+
+
+def _check_length(event: Message) -> None:
+    """Refuses text over the input limit, once the router knows the message is for it."""
+    if len(event.text) > MAX_INPUT:
+        raise UsageError(
+            "That message is too long ({length} characters; the limit is {limit}).",
+            {"length": len(event.text), "limit": MAX_INPUT},
         )
 
 

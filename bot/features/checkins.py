@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.events import ChatKind, Message
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.timing import day_span
@@ -104,7 +107,7 @@ class CheckIns:
         self._registry.add_button("ci", self.checkin_button)
         self._registry.add_button("skip", self.skip_button)
         self._registry.add_button(DONE_ACTION, done_button)
-        self._registry.add_reply_handler(self.reply_to_ping)
+        self._registry.add_reply_handler(self.wants_reply, self.reply_to_ping)
 
     async def _record(self, ctx: Ctx, plan: str) -> None:
         community, _ = ctx.group()
@@ -127,15 +130,16 @@ class CheckIns:
         plan = str(args["plan"]).strip()
         await self._record(ctx, plan)
 
+    async def wants_reply(self, session: AsyncSession, event: Message) -> bool:
+        """Only a group reply to a check-in ping is a check-in (read-only: decides first)."""
+        reply_to = event.reply_to_message_id
+        if event.chat_kind is not ChatKind.GROUP or reply_to is None:
+            return False
+        repo = CheckInRepository(session)
+        return await repo.is_checkin_ping(event.address.chat_id, event.address.platform, reply_to)
+
     async def reply_to_ping(self, ctx: Ctx, args: Args) -> None:
-        """A plain reply to the check-in ping is a check-in; other replies are ignored."""
-        event = ctx.event
-        reply_to = getattr(event, "reply_to_message_id", None)
-        if ctx.community is None or reply_to is None:
-            return
-        repo = CheckInRepository(ctx.repo.session)
-        if not await repo.is_checkin_ping(event.address.chat_id, ctx.platform, reply_to):
-            return
+        """A plain reply to the check-in ping (the router asked `wants_reply` first)."""
         text = str(args["text"]).strip()
         if len(text) > MAX_PLAN:
             raise UsageError(

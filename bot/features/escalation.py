@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
@@ -18,8 +19,10 @@ from bot.features.notify import Enqueue, notify
 from bot.features.requests_view import help_button
 from storage.bridge_repo import BridgeRepository
 from storage.mentoring_repo import MENTOR_ROLES, MemberReach, MentoringRepository
-from storage.models import Community, HelpRequest
+from storage.models import Community, HelpRequest, RequestStatus
 from storage.outbox_repo import Delivery
+
+log = logging.getLogger(__name__)
 
 
 class Escalation:
@@ -40,16 +43,63 @@ class Escalation:
         self._wake = wake
 
     async def sweep(self) -> int:
-        """Escalates every request that is due; returns how many."""
+        """Escalates every request that is due, each in its own transaction; returns how many.
+
+        Platform calls (who is an admin) happen before a request's transaction, and messages
+        are only queued in it, delivered after the commit; one failing request is logged
+        and retried on the next sweep without holding up the others.
+        """
         now = self._clock.now()
+        async with self._sessions() as session:
+            requests = await MentoringRepository(session).due_for_escalation(now)
+            due = [request.id for request in requests]
+        escalated = 0
+        for request_id in due:
+            try:
+                if await self._escalate_one(request_id, now):
+                    escalated += 1
+                    self._wake()
+            except Exception:
+                log.exception("escalating request %s failed; next sweep retries", request_id)
+        return escalated
+
+    async def _escalate_one(self, request_id: int, now: datetime) -> bool:
+        """One request: ask the platforms first, then queue its messages in one transaction."""
+        admins = await self._platform_admins(request_id, now)
         async with self._sessions() as session, session.begin():
             mentoring = MentoringRepository(session)
-            due = await mentoring.due_for_escalation(now)
-            for request in due:
-                await self._escalate(session, mentoring, request, now)
-        if due:
-            self._wake()
-        return len(due)
+            request = await mentoring.by_id(request_id)
+            if request is None or request.status != RequestStatus.OPEN.value:
+                return False
+            if request.escalated_at is not None:
+                return False
+            await self._escalate(session, mentoring, request, now, admins)
+        return True
+
+    async def _platform_admins(self, request_id: int, now: datetime) -> set[tuple[int, str]]:
+        """(community id, user id) of the platform admins among the request's reach.
+
+        Read in a session that writes nothing; the platform is asked after it is closed.
+        """
+        asks: list[tuple[Messenger, int, str, str]] = []
+        async with self._sessions() as session:
+            mentoring = MentoringRepository(session)
+            request = await mentoring.by_id(request_id)
+            if request is None:
+                return set()
+            for shared in await BridgeRepository(session).circle(request.community_id):
+                messenger = self._messengers.get(shared.platform)
+                if messenger is None:
+                    continue
+                for member in await mentoring.reach(shared.id, shared.platform, now.date()):
+                    if not member.away and member.role not in MENTOR_ROLES:
+                        user_id = member.account.user_id
+                        asks.append((messenger, shared.id, shared.chat_id, user_id))
+        admins: set[tuple[int, str]] = set()
+        for messenger, community_id, chat_id, user_id in asks:
+            if await messenger.is_admin(chat_id, user_id):
+                admins.add((community_id, user_id))
+        return admins
 
     async def _escalate(
         self,
@@ -57,6 +107,7 @@ class Escalation:
         mentoring: MentoringRepository,
         request: HelpRequest,
         now: datetime,
+        admins: set[tuple[int, str]],
     ) -> None:
         community = request.community
         request.escalated_at = now
@@ -71,7 +122,7 @@ class Escalation:
             if shared.id == community.id:
                 reach = shared_reach
             mentors = [
-                m for m in await self._mentors(shared, shared_reach) if m.person_id not in seen
+                m for m in self._mentors(shared, shared_reach, admins) if m.person_id not in seen
             ]
             seen.update(m.person_id for m in mentors)
             home = shared.id == community.id
@@ -97,19 +148,16 @@ class Escalation:
                 f"escalate:{request.id}:asker",
             )
 
-    async def _mentors(self, community: Community, reach: list[MemberReach]) -> list[MemberReach]:
+    def _mentors(
+        self, community: Community, reach: list[MemberReach], admins: set[tuple[int, str]]
+    ) -> list[MemberReach]:
         """Mentors and organizers (platform admins count) who are not away."""
-        messenger = self._messengers.get(community.platform)
-        mentors: list[MemberReach] = []
-        for member in reach:
-            if member.away:
-                continue
-            if member.role in MENTOR_ROLES or (
-                messenger is not None
-                and await messenger.is_admin(community.chat_id, member.account.user_id)
-            ):
-                mentors.append(member)
-        return mentors
+        return [
+            member
+            for member in reach
+            if not member.away
+            and (member.role in MENTOR_ROLES or (community.id, member.account.user_id) in admins)
+        ]
 
     def _text(self, community: Community, template: str, values: dict[str, object]) -> RichText:
         return fmt(self._translator.gettext(community.language, template), values)

@@ -20,6 +20,7 @@ from bot.core.registry import (
 )
 from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle_ids, organizes, where
+from bot.features.limits import MAX_ACTIVE_CLAIMS
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
 from bot.features.requests_view import preview
@@ -31,7 +32,6 @@ from storage.models import Account, HelpRequest, Person, RequestStatus
 from storage.outbox_repo import Delivery
 from storage.request_history_repo import RequestHistory, RequestStep
 
-MAX_ACTIVE_CLAIMS = 3
 MAX_THANKS = 500
 _NUMBER = Param("number", ParamKind.INT, "The request number, like 12", suggest=Suggest.REQUEST)
 _OPEN_NUMBER = replace(_NUMBER, suggest=Suggest.OPEN_REQUEST)

@@ -10,10 +10,10 @@ from bot.core.errors import UsageError
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.timing import resolve_local
+from bot.features.limits import DAILY_KUDOS
 from bot.features.notify import mention_of
 from storage.mentoring_repo import MentoringRepository
 
-DAILY_KUDOS = 5
 MAX_NOTE = 300
 TOP = 10
 
@@ -39,7 +39,7 @@ class KudosBoard:
             [
                 CommandSpec(
                     "kudos",
-                    "Thank someone for their help (5 a day)",
+                    "Thank someone for their help",
                     self.kudos,
                     "/kudos @alice for the pricing sheet",
                     (

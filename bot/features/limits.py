@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,41 @@ from storage.activity_repo import ActivityRepository
 WINDOW = timedelta(hours=1)
 MAX_REQUESTS_PER_HOUR = 5
 MAX_TIPS_PER_HOUR = 10
+DAILY_KUDOS = 5
+MAX_ACTIVE_CLAIMS = 3
+MAX_PENDING_REMINDERS = 25
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLimit:
+    """One per-person limit as people read it: a whole sentence with its number."""
+
+    count: int
+    sentence: str
+    """A translatable template with a `{count}` placeholder."""
+
+
+REQUESTS = PersonLimit(
+    MAX_REQUESTS_PER_HOUR,
+    "At most {count} help requests per person per hour (`/ask` and `/blocked` together).",
+)
+TIPS = PersonLimit(
+    MAX_TIPS_PER_HOUR,
+    "At most {count} tips per person per hour (a `/tip all` counts once).",
+)
+KUDOS = PersonLimit(DAILY_KUDOS, "At most {count} kudos per person per day (your local day).")
+CLAIMS = PersonLimit(MAX_ACTIVE_CLAIMS, "At most {count} claimed requests per person at once.")
+REMINDERS = PersonLimit(MAX_PENDING_REMINDERS, "At most {count} pending reminders per person.")
+
+COMMAND_LIMITS: dict[str, tuple[PersonLimit, ...]] = {
+    "ask": (REQUESTS,),
+    "blocked": (REQUESTS,),
+    "tip": (TIPS,),
+    "kudos": (KUDOS,),
+    "claim": (CLAIMS,),
+    "remind": (REMINDERS,),
+}
+"""The one source of the limits `/help <command>` and the README state."""
 
 
 async def _check(

@@ -1,28 +1,18 @@
-"""First contact: /start, /help, /join and the community's /settings."""
+"""First contact: /start, /join and the community's /settings (/help lives in `help`)."""
 
 from __future__ import annotations
-
-import difflib
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind
 from bot.core.i18n import language_name, normalize_language
-from bot.core.markup import RichText, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
 from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.schedule_repo import ScheduleRepository
 
-WHO = {
-    Access.ANYONE: "anyone",
-    Access.MEMBER: "members",
-    Access.MENTOR: "mentors and organizers",
-    Access.ORGANIZER: "organizers",
-}
 COMMUNITY_ZONE_ACTION = "tzs"
-WHERE = {Where.ANY: "groups and DMs", Where.GROUP: "groups only", Where.DM: "DMs only"}
 
 
 def language_or_refuse(text: str, example: str) -> str:
@@ -55,14 +45,6 @@ class Onboarding:
                     self.start,
                     "/start",
                     (Param("code", ParamKind.WORD, "A start code from a link", required=False),),
-                    access=Access.ANYONE,
-                ),
-                CommandSpec(
-                    "help",
-                    "The commands you can use here, or one command in detail",
-                    self.help,
-                    "/help skills",
-                    (Param("command", ParamKind.WORD, "A command name", required=False),),
                     access=Access.ANYONE,
                 ),
                 CommandSpec(
@@ -136,45 +118,6 @@ class Onboarding:
             "Open a private chat with me and send /start to get reminders by DM.",
             {"title": community.title or "everyone"},
         )
-
-    async def help(self, ctx: Ctx, args: Args) -> None:
-        """Lists the commands the person may use here, or explains one."""
-        wanted = str(args.get("command", "")).lstrip("/").lower()
-        if wanted:
-            spec = self._registry.commands.get(wanted)
-            if spec is None:
-                close = difflib.get_close_matches(wanted, list(self._registry.commands), n=3)
-                raise UsageError(
-                    "There is no `/{name}`. {hint}",
-                    {
-                        "name": wanted,
-                        "hint": f"Close: {', '.join('/' + c for c in close)}" if close else "",
-                    },
-                    "/help skills",
-                )
-            ctx.reply(
-                "**{usage}**\n{summary}{details}\n"
-                "Who: {who}. Where: {where}.\nExample: `{example}`",
-                {
-                    "usage": spec.usage,
-                    "summary": ctx.t(spec.summary),
-                    "details": ("\n" + spec.details) if spec.details else "",
-                    "who": ctx.t(WHO[spec.access]),
-                    "where": ctx.t(WHERE[spec.where]),
-                    "example": spec.example,
-                },
-            )
-            return
-        here = Where.GROUP if ctx.in_group else Where.DM
-        lines: list[RichText] = [ctx.t("**What you can do here:**")]
-        for spec in self._registry.commands.values():
-            if spec.where not in (Where.ANY, here) or not await ctx.may(spec.access):
-                continue
-            lines.append(
-                ctx.t("/{name} — {summary}", {"name": spec.name, "summary": ctx.t(spec.summary)})
-            )
-        lines.append(ctx.t("Send `/help <command>` for details and an example."))
-        ctx.reply_rich(join(lines))
 
     async def join(self, ctx: Ctx, args: Args) -> None:
         """Confirms membership (the router has already joined the person)."""

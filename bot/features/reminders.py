@@ -8,6 +8,7 @@ from bot.core.events import Button, OutMessage
 from bot.core.markup import RichText, join, plain
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Moment, format_moment, parse_moment
+from bot.features.limits import MAX_PENDING_REMINDERS
 from bot.features.notify import DM_NEEDS_OPT_IN, can_dm
 from storage.models import Reminder, ReminderStatus
 from storage.outbox_repo import Delivery
@@ -17,7 +18,7 @@ EXAMPLE = "/remind tomorrow 9am send the invoice"
 EXAMPLE_OFF = "/remind off 1"
 CANCEL_ACTION = "rem-cancel"
 # Pending reminders one person may have: `/reminders` always fits one message with its buttons.
-MAX_PENDING = 25
+MAX_PENDING = MAX_PENDING_REMINDERS
 PREVIEW = 80
 _OFF_WORDS = ("off", "cancel", "delete")
 
@@ -43,10 +44,7 @@ class Reminders:
                     self.remind,
                     EXAMPLE,
                     (Param("reminder", ParamKind.TEXT, "When, then what", max_length=1000),),
-                    details=(
-                        f"`/remind off <N>` cancels reminder #N; `/reminders` lists yours. "
-                        f"At most {MAX_PENDING} pending reminders per person."
-                    ),
+                    details="`/remind off <N>` cancels reminder #N; `/reminders` lists yours.",
                     usage_override="/remind <when> <text> | /remind off <N>",
                 ),
                 CommandSpec(
