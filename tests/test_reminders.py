@@ -80,6 +80,26 @@ async def test_list_and_cancel_with_the_button(chat: ChatDriver, core: Core) -> 
     assert await core.dispatcher.drain_once() == 0
 
 
+async def test_a_long_list_comes_a_page_at_a_time_and_privately(chat: ChatDriver) -> None:
+    for day in range(1, 13):
+        await chat.say("bob", None, f"/remind 2026-12-{day:02d} 18:00 task {day}")
+    first = await chat.say("bob", "group-a", "/reminders")
+    assert "[group-a]" not in first  # the list and its buttons go to the DM
+    assert "task 10" in first
+    assert "task 11" not in first
+    assert "Page 1 of 2." in first
+    second = await chat.press("bob", "Next ▶")
+    assert second.startswith("[dm bob] mentorbot: ⏰ Your pending reminders:")
+    assert "task 11" in second
+    assert "task 12" in second
+    assert "task 10" not in second
+    assert "Page 2 of 2." in second
+    assert "Reminder #12 is cancelled." in await chat.press("bob", "Cancel #12")
+    again = await chat.press("bob", "◀ Previous")
+    assert "task 1”" in again
+    assert "Page 1 of 2." in again
+
+
 async def test_remind_off_by_number(chat: ChatDriver) -> None:
     await chat.say("bob", None, "/remind friday call mom")
     await chat.say("ann", None, "/remind friday water the plants")

@@ -51,6 +51,8 @@ class PagedList:
     name: str
     source: Source
     page_size: int = 10
+    private: bool = False
+    """Pages go only to the person who asked (a DM or an ephemeral reply when in a group)."""
 
 
 class Pager:
@@ -78,8 +80,9 @@ class Pager:
         if page > pages:  # the list shrank since the button was made
             page = pages
             content = await paged.source(ctx, query, (page - 1) * size, size)
+        private = paged.private and ctx.in_group
         if content.total == 0:
-            ctx.outbound.append(Outbound(OutMessage(content.heading)))
+            ctx.outbound.append(Outbound(OutMessage(content.heading), private=private))
             return
         lines = [content.heading, *content.items]
         if pages > 1:
@@ -92,7 +95,7 @@ class Pager:
             label = plain(ctx.t("Next ▶"))
             nav.append(Button(label, PAGE_ACTION, await self._payload(ctx, name, page + 1, query)))
         buttons = (*content.buttons, tuple(nav)) if nav else content.buttons
-        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons)))
+        ctx.outbound.append(Outbound(OutMessage(join(lines), buttons), private=private))
 
     async def press(self, ctx: Ctx, payload: str) -> None:
         """A **Previous** / **Next** press: shows that page of the list as it is now."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, OutMessage
-from bot.core.markup import RichText, join, plain
+from bot.core.markup import RichText, plain
+from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Moment, format_moment, parse_moment
 from bot.features.limits import MAX_PENDING_REMINDERS
@@ -20,6 +21,8 @@ CANCEL_ACTION = "rem-cancel"
 # Pending reminders one person may have: `/reminders` always fits one message with its buttons.
 MAX_PENDING = MAX_PENDING_REMINDERS
 PREVIEW = 80
+REMINDERS_LIST = "reminders"
+PAGE_SIZE = 10
 _OFF_WORDS = ("off", "cancel", "delete")
 
 
@@ -31,8 +34,9 @@ def person_zone(ctx: Ctx) -> str:
 class Reminders:
     """Personal reminders: rows people can list and cancel, each delivered through the outbox."""
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, registry: Registry, pager: Pager) -> None:
         self._registry = registry
+        self._pager = pager
 
     def register(self) -> None:
         """Declares /remind, /reminders and the Cancel button."""
@@ -56,6 +60,7 @@ class Reminders:
             ]
         )
         self._registry.add_button(CANCEL_ACTION, self.cancel_pressed)
+        self._pager.add(PagedList(REMINDERS_LIST, self.reminders_page, PAGE_SIZE, private=True))
 
     async def remind(self, ctx: Ctx, args: Args) -> None:
         """Reads the time in the person's zone, stores the reminder and queues its DM."""
@@ -119,17 +124,20 @@ class Reminders:
             )
 
     async def list_reminders(self, ctx: Ctx, args: Args) -> None:
-        """Lists the person's pending reminders, privately, each with a Cancel button."""
+        """Lists the person's pending reminders, privately, a page at a time."""
+        await self._pager.show(ctx, REMINDERS_LIST)
+
+    async def reminders_page(self, ctx: Ctx, query: str, offset: int, limit: int) -> Page:
+        """One page of the presser's own pending reminders, each with a Cancel button."""
         waiting = await ReminderRepository(ctx.repo.session).pending(ctx.person.id)
         if not waiting:
-            ctx.reply(
+            empty = ctx.t(
                 "You have no pending reminders. Set one like this: `{example}`",
                 {"example": EXAMPLE},
-                private=True,
             )
-            return
+            return Page(0, empty)
         zone = person_zone(ctx)
-        lines: list[RichText] = [self._line(ctx, reminder, zone) for reminder in waiting]
+        shown = waiting[offset : offset + limit]
         buttons = tuple(
             (
                 Button(
@@ -138,14 +146,11 @@ class Reminders:
                     str(reminder.id),
                 ),
             )
-            for reminder in waiting
+            for reminder in shown
         )
-        ctx.reply(
-            "⏰ Your pending reminders:\n{lines}\n`/remind off <N>` cancels one.",
-            {"lines": join(lines)},
-            buttons=buttons,
-            private=True,
-        )
+        heading = ctx.t("⏰ Your pending reminders:")
+        items = tuple(self._line(ctx, reminder, zone) for reminder in shown)
+        return Page(len(waiting), heading, items, buttons)
 
     def _line(self, ctx: Ctx, reminder: Reminder, zone: str) -> RichText:
         """`#3 · Tue 2026-12-01 18:00 (Asia/Taipei) · “pay rent”`."""
