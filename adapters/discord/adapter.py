@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,10 @@ class _Client(discord.Client):
         log.info("discord: joined guild %s", guild.id)
 
 
+class _ShardedClient(_Client, discord.AutoShardedClient):
+    """The same client running the shards DISCORD_SHARD_IDS names (all when unset)."""
+
+
 class DiscordAdapter:
     """Serves the core on Discord: slash commands, buttons, DMs and channel posts."""
 
@@ -91,6 +95,8 @@ class DiscordAdapter:
         response_deadline: float = 2.0,
         ready_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         self._router = router
         self._registry = registry
@@ -106,8 +112,14 @@ class DiscordAdapter:
         intents.guild_messages = True
         intents.dm_messages = True
         intents.message_content = message_content
-        self._client = _Client(
+        sharding: dict[str, Any] = {}
+        client_class: type[_Client] = _Client
+        if shard_count is not None:  # split across processes; one process alone needs none
+            client_class = _ShardedClient
+            sharding = {"shard_count": shard_count, "shard_ids": list(shard_ids or ()) or None}
+        self._client = client_class(
             self,
+            **sharding,
             intents=intents,
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
