@@ -13,6 +13,7 @@ from adapters.base import Adapter
 from adapters.console import ConsoleChat, run_interactive, run_script
 from bot.app import Core
 from bot.config import Settings
+from bot.ops.process_lock import ProcessLock, ProcessLockError
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,18 @@ def build_adapters(core: Core, settings: Settings) -> list[Adapter]:
 
 
 async def run(settings: Settings, *, script: str | None = None) -> int:
+    """Holds the database for this process (SQLite: one process), then runs the bot."""
+    lock = ProcessLock.for_url(settings.database_url)
+    try:
+        lock.acquire()
+    except ProcessLockError as refusal:
+        print(f"mentorbot: {refusal}", file=sys.stderr)
+        return 2
+    with lock:
+        return await _run_core(settings, script)
+
+
+async def _run_core(settings: Settings, script: str | None) -> int:
     """Starts the core, then the console (no tokens) or the platform adapters."""
     core = Core(settings)
     await core.start()
