@@ -8,12 +8,14 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from socket import socket
 
 from adapters.base import Adapter
 from adapters.console import ConsoleChat, run_interactive, run_script
 from bot.app import Core
 from bot.config import Settings
 from bot.ops.process_lock import ProcessLock, ProcessLockError
+from bot.web.server import PortUnavailable, WebServer, bind
 
 log = logging.getLogger(__name__)
 
@@ -57,33 +59,50 @@ async def run(settings: Settings, *, script: str | None = None) -> int:
     lock = ProcessLock.for_url(settings.database_url)
     try:
         lock.acquire()
-    except ProcessLockError as refusal:
+        listener = None if settings.web_port is None else bind(settings.web_host, settings.web_port)
+    except (ProcessLockError, PortUnavailable) as refusal:
+        lock.release()
         print(f"mentorbot: {refusal}", file=sys.stderr)
         return 2
     with lock:
-        return await _run_core(settings, script)
+        return await _run_core(settings, script, listener)
 
 
-async def _run_core(settings: Settings, script: str | None) -> int:
-    """Starts the core, then the console (no tokens) or the platform adapters."""
+async def _run_core(settings: Settings, script: str | None, listener: socket | None) -> int:
+    """Starts the core and the web port, then the console (no tokens) or the adapters."""
     core = Core(settings)
+    web = WebServer(core.web_app(), listener) if listener is not None else None
     await core.start()
     try:
+        if web is not None:
+            await web.start()
         if settings.telegram_token or settings.discord_token:
             return await _run_platforms(core, settings)
         chat = ConsoleChat(core.router, _print)
         core.attach(chat.messenger)
         await core.start_delivery()
         if script is None:
-            await run_interactive(chat)
+            await run_interactive(chat, _stop_on_signals())
         elif script == "-":
             await run_script(chat, sys.stdin.read().splitlines())
         else:
             lines = Path(script).read_text(encoding="utf-8").splitlines()  # noqa: ASYNC240
             await run_script(chat, lines, core.dispatcher.drain_due)
     finally:
+        if web is not None:
+            await web.stop()
         await core.stop()
     return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event that SIGINT or SIGTERM sets: stop taking input, finish what is in flight."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
 
 
 async def _run_platforms(core: Core, settings: Settings) -> int:
@@ -92,11 +111,7 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
     if not adapters:
         print("mentorbot: no platform adapter is available in this build", file=sys.stderr)
         return 2
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = _stop_on_signals()
     started: list[Adapter] = []
     for adapter in adapters:
         try:
@@ -110,7 +125,7 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
     if not started:
         return 1
     for adapter in started:
-        core.attach(adapter.messenger)
+        core.attach(adapter.messenger, adapter)
     await core.start_delivery()
     log.info("mentorbot is running on %d platform(s)", len(started))
     await stop.wait()
