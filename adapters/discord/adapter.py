@@ -129,11 +129,18 @@ class DiscordAdapter:
         self._messenger = DiscordMessenger(self._client)
         self._gateway: asyncio.Task[None] | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
+        self._closing = False
+        self._handling: set[asyncio.Task[Any]] = set()
 
     @property
     def messenger(self) -> DiscordMessenger:
         """The port the core and the delivery engine send through."""
         return self._messenger
+
+    @property
+    def stopping(self) -> bool:
+        """True once stop() began: new events are ignored, those in hand finish."""
+        return self._closing
 
     @property
     def client(self) -> discord.Client:
@@ -186,8 +193,14 @@ class DiscordAdapter:
             self._client.intents.message_content
         )
 
-    async def stop(self) -> None:
-        """Closes the gateway and HTTP session; safe after a failed start."""
+    async def stop(self, drain: float = 5.0) -> None:
+        """Takes no new events, lets those in hand answer (up to `drain` s), then closes.
+
+        Safe after a failed start.
+        """
+        self._closing = True
+        if self._handling:
+            await asyncio.wait(set(self._handling), timeout=drain)
         await self._client.close()
         if self._gateway is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
@@ -232,6 +245,8 @@ class DiscordAdapter:
         self, spec: CommandSpec, interaction: discord.Interaction, values: Mapping[str, Any]
     ) -> None:
         """A slash command: translate, let the core answer, reply through the interaction."""
+        if not self._taking():
+            return
         await self._answer(interaction, command_event(spec, interaction, values), command=True)
 
     async def on_command_error(
@@ -247,14 +262,28 @@ class DiscordAdapter:
 
     async def on_button(self, interaction: discord.Interaction) -> None:
         """A press on a core button, also on messages sent before a restart."""
+        if not self._taking():
+            return
         event = button_event(interaction)
         if event is not None:
             await self._answer(interaction, event, command=False)
 
     async def on_message(self, message: discord.Message) -> None:
         """Text without an interaction: replies are posted, private ones by DM."""
+        if not self._taking():
+            return
         event = message_event(message)
         await self._post(event, await self._router.handle(event, self._messenger))
+
+    def _taking(self) -> bool:
+        """False once stopping; else counts the current event as in hand until it finishes."""
+        if self._closing:
+            return False
+        task = asyncio.current_task()
+        if task is not None:
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
+        return True
 
     async def _answer(
         self, interaction: discord.Interaction, event: Event, *, command: bool
