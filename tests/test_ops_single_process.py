@@ -36,6 +36,12 @@ def test_a_second_holder_in_the_same_process_is_refused_until_release(tmp_path: 
         pass
 
 
+def test_a_database_in_a_new_directory_gets_its_lock_beside_it(tmp_path: Path) -> None:
+    with ProcessLock.for_url(f"sqlite+aiosqlite:///{tmp_path}/new/dir/bot.db") as lock:
+        assert lock.path == tmp_path / "new" / "dir" / "bot.db.lock"
+        assert lock.path.exists()
+
+
 def test_in_memory_sqlite_needs_no_lock() -> None:
     for _ in range(2):
         ProcessLock.for_url("sqlite+aiosqlite://").acquire()

@@ -57,6 +57,7 @@ class ProcessLock:
         if path is None or self._fd is not None:
             return
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # as the database itself would
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as error:
             raise ProcessLockError(
