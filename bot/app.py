@@ -37,6 +37,7 @@ from bot.features.tip_schedules import TipSchedules
 from bot.features.tips import Tips
 from bot.ops.endpoints import ops_routes
 from bot.ops.health import PlatformCalls, Readiness
+from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
 from storage import ops_repo
@@ -116,6 +117,13 @@ class Core:
         )
         self.readiness = Readiness(self._ping, self.platform_calls, self._adapters)
         self._delivering = False
+        self._scheduling = False
+        # Several processes may share PostgreSQL: only the elected one runs the scheduler.
+        self.scheduler_leadership: Leadership | None = None
+        if is_postgres(settings.database_url):
+            self.scheduler_leadership = Leadership(
+                settings.database_url, "scheduler", self._lead_scheduling, self._stop_scheduling
+            )
 
     def attach(self, messenger: Messenger, connection: object = None) -> None:
         """Makes a platform reachable for the outbox (before or after delivery starts).
@@ -150,10 +158,25 @@ class Core:
 
     async def start_delivery(self) -> None:
         """Catches up on missed schedules, plans the next fires and starts sending."""
-        await self.schedules.start()
         self.dispatcher.start()
         self._delivering = True
-        self.metrics.hold("scheduler", True)  # one process for now: it schedules
+        if self.scheduler_leadership is not None:
+            await self.scheduler_leadership.start()  # leads now, or stands by and retries
+        else:
+            await self._lead_scheduling()
+
+    async def _lead_scheduling(self) -> None:
+        """This process schedules: rebuild every plan from the tables, fire what was missed."""
+        await self.schedules.start()
+        self._scheduling = True
+        self.metrics.hold("scheduler", True)
+
+    async def _stop_scheduling(self, grace: float = 3.0) -> None:
+        """Another process may schedule now: stop firing (jobs in progress get `grace`)."""
+        if self._scheduling:
+            self._scheduling = False
+            self.metrics.hold("scheduler", False)
+            await self.schedules.stop(grace=grace)
 
     async def stop(self, grace: float = 6.0) -> None:
         """Stops scheduling and sending within about `grace` seconds, then releases the database.
@@ -162,11 +185,12 @@ class Core:
         """
         if self._delivering:
             deadline = asyncio.get_running_loop().time() + grace
-            await self.schedules.stop(grace=grace / 2)
+            if self.scheduler_leadership is not None:
+                await self.scheduler_leadership.stop()  # stops scheduling if it led
+            await self._stop_scheduling(grace=grace / 2)
             remaining = deadline - asyncio.get_running_loop().time()
             await self.dispatcher.stop(grace=max(0.5, remaining))
             self._delivering = False
-            self.metrics.hold("scheduler", False)
         await self.database.dispose()
 
     def wake(self) -> None:
@@ -174,6 +198,6 @@ class Core:
         self.dispatcher.wake()
 
     async def replan(self, community_id: int) -> None:
-        """Re-plans a community's schedules after a change."""
-        if self._delivering:
+        """Re-plans a community's schedules after a change (the scheduling process only)."""
+        if self._scheduling:
             await self.schedules.reload(community_id)
