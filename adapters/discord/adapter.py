@@ -137,6 +137,16 @@ class DiscordAdapter:
         """The port the core and the delivery engine send through."""
         return self._messenger
 
+    def connected(self) -> bool:
+        """Whether every gateway session is open and READY (asked by /readyz)."""
+        client = self._client
+        if client.is_closed() or not client.is_ready():
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            return all(not shard.is_closed() for shard in client.shards.values())
+        websocket = getattr(client, "ws", None)
+        return websocket is not None and bool(websocket.open)
+
     @property
     def stopping(self) -> bool:
         """True once stop() began: new events are ignored, those in hand finish."""
