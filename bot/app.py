@@ -178,16 +178,16 @@ class Core:
             self.metrics.hold("scheduler", False)
             await self.schedules.stop(grace=grace)
 
-    async def stop(self, grace: float = 6.0) -> None:
+    async def stop(self, grace: float = 4.0) -> None:
         """Stops scheduling and sending within about `grace` seconds, then releases the database.
 
         Fires in progress get half; sends in progress get what is left, then return to pending.
         """
         if self._delivering:
             deadline = asyncio.get_running_loop().time() + grace
-            if self.scheduler_leadership is not None:
-                await self.scheduler_leadership.stop()  # stops scheduling if it led
             await self._stop_scheduling(grace=grace / 2)
+            if self.scheduler_leadership is not None:
+                await self.scheduler_leadership.stop()  # only now may another process lead
             remaining = deadline - asyncio.get_running_loop().time()
             await self.dispatcher.stop(grace=max(0.5, remaining))
             self._delivering = False

@@ -203,7 +203,7 @@ class DiscordAdapter:
             self._client.intents.message_content
         )
 
-    async def stop(self, drain: float = 5.0) -> None:
+    async def stop(self, drain: float = 3.0) -> None:
         """Takes no new events, lets those in hand answer (up to `drain` s), then closes.
 
         Safe after a failed start.

@@ -53,7 +53,10 @@ class WebServer:
 
     def __init__(self, app: ASGIApp, listener: socket.socket) -> None:
         self._listener = listener
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        # log_config=None: uvicorn's records go through the bot's handlers (text or JSON).
+        config = uvicorn.Config(
+            app, log_config=None, log_level="warning", access_log=False, lifespan="off"
+        )
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
 
@@ -79,6 +82,6 @@ class WebServer:
         if self._task is not None:
             self._server.should_exit = True
             with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(self._task, 5.0)
+                await asyncio.wait_for(self._task, 2.0)
             self._task = None
         self._listener.close()
