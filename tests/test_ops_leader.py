@@ -75,6 +75,18 @@ async def test_one_holder_and_a_standby_takes_over_on_stop(pg_url: str) -> None:
         await second.stop()
 
 
+async def test_processes_starting_at_the_same_moment_elect_exactly_one(pg_url: str) -> None:
+    roles = [Role() for _ in range(4)]
+    contenders = [Leadership(pg_url, "scheduler", r.gain, r.loss, retry=0.2) for r in roles]
+    try:
+        await asyncio.gather(*(contender.start() for contender in contenders))
+        assert sum(contender.held for contender in contenders) == 1
+        assert sorted(len(role.log) for role in roles) == [0, 0, 0, 1]
+    finally:
+        for contender in contenders:
+            await contender.stop()
+
+
 async def test_a_lost_connection_gives_the_role_away_at_once(pg_url: str) -> None:
     first_role, second_role = Role(), Role()
     first = Leadership(pg_url, "scheduler", first_role.gain, first_role.loss, retry=0.2)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import discord
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.discord import DiscordAdapter
 from bot.config import SettingsError, load_settings
@@ -154,3 +156,23 @@ async def test_discord_without_shard_settings_stays_one_plain_client(fake: FakeD
     client, shard = await _identify(fake)
     assert not isinstance(client, discord.AutoShardedClient)
     assert shard in (None, [0, 1])
+
+
+@given(
+    count=st.integers(min_value=1, max_value=64),
+    ids=st.lists(st.integers(min_value=-3, max_value=70), min_size=1, max_size=8),
+    spaces=st.sampled_from(["", " ", "  "]),
+)
+def test_shard_ids_accepted_exactly_when_in_range_and_unique(
+    count: int, ids: list[int], spaces: str
+) -> None:
+    written = ",".join(f"{spaces}{shard}{spaces}" for shard in ids)
+    valid = all(0 <= shard < count for shard in ids) and len(set(ids)) == len(ids)
+    values = {"discord_shard_count": str(count), "discord_shard_ids": written}
+    if valid:
+        assert load_settings(_env_file=None, **values).discord_shard_ids == tuple(ids)
+        return
+    with pytest.raises(SettingsError) as refused:
+        load_settings(_env_file=None, **values)
+    assert str(refused.value).startswith("invalid setting DISCORD_SHARD_IDS: ")
+    assert "\n" not in str(refused.value)
