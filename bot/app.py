@@ -125,7 +125,7 @@ class Core:
                 settings.database_url, "scheduler", self._lead_scheduling, self._stop_scheduling
             )
 
-    def attach(self, messenger: Messenger, connection: object = None) -> None:
+    def attach(self, messenger: Messenger, connection: object | None = None) -> None:
         """Makes a platform reachable for the outbox (before or after delivery starts).
 
         `connection` is the running adapter, asked by /readyz whether it is connected.
