@@ -6,9 +6,11 @@ It runs the same router path as Telegram and Discord; tests and the README demo 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import re
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -232,17 +234,53 @@ async def run_script(
             await settle()
 
 
-async def run_interactive(chat: ConsoleChat) -> None:
-    """A read-eval-print loop that keeps the event loop free while waiting for input."""
+async def run_interactive(chat: ConsoleChat, stop: asyncio.Event | None = None) -> None:
+    """A read-eval-print loop that keeps the event loop free while waiting for input.
+
+    When `stop` is set (SIGTERM), it takes no more lines; a line being handled finishes first.
+    """
     chat.write("mentorbot console. " + HELP.splitlines()[0] + " Type /console for them.")
+    stopping: asyncio.Future[bool] = asyncio.ensure_future((stop or asyncio.Event()).wait())
+    try:
+        while True:
+            reading = _read_line_in_thread(chat.prompt)
+            either: set[asyncio.Future[object]] = {reading, stopping}  # type: ignore[arg-type]
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                return
+            try:
+                line = reading.result()
+            except EOFError:
+                return
+            if not await chat.feed(line):
+                return
+    finally:
+        stopping.cancel()
+
+
+def _read_line_in_thread(prompt: str) -> asyncio.Future[str]:
+    """Reads one line in a daemon thread, so a blocked read never holds up the exit."""
     loop = asyncio.get_running_loop()
-    while True:
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(line: str | None, error: BaseException | None) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(line or "")
+
+    def work() -> None:
         try:
-            line = await loop.run_in_executor(None, _read_line, chat.prompt)
-        except EOFError:
-            return
-        if not await chat.feed(line):
-            return
+            line, error = _read_line(prompt), None
+        except BaseException as caught:  # EOFError, or a closed stdin at exit
+            line, error = None, caught
+        with contextlib.suppress(RuntimeError):  # the loop closed while we waited
+            loop.call_soon_threadsafe(settle, line, error)
+
+    threading.Thread(target=work, name="console-input", daemon=True).start()
+    return future
 
 
 def _read_line(prompt: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+
+from starlette.applications import Starlette
 
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
@@ -35,6 +38,12 @@ from bot.features.schedules import Schedules
 from bot.features.stats import Stats
 from bot.features.tip_schedules import TipSchedules
 from bot.features.tips import Tips
+from bot.ops.endpoints import ops_routes
+from bot.ops.health import PlatformCalls, Readiness
+from bot.ops.leader import Leadership, is_postgres
+from bot.ops.metrics import Metrics
+from bot.ops.observe import OpsObserver
+from storage import ops_repo
 from storage.db import Database
 from storage.repo import NewCommunityDefaults
 
@@ -79,12 +88,19 @@ class Core:
         self.clock: Clock = clock or SystemClock()
         self.database = Database(settings.database_url)
         self.messengers: dict[str, Messenger] = {}
-        self.dispatcher = Dispatcher(self.database.sessions, self.messengers, self.clock)
+        self.connections: dict[str, object] = {}
+        self.metrics = Metrics()
+        self.platform_calls = PlatformCalls()
+        self.observer = OpsObserver(self.metrics, self.platform_calls)
+        self.dispatcher = Dispatcher(
+            self.database.sessions, self.messengers, self.clock, observer=self.observer
+        )
         self.schedules = ScheduleEngine(
             self.database.sessions,
             self.clock,
             self.dispatcher.wake,
             autonomous=isinstance(self.clock, SystemClock),
+            observer=self.observer,
         )
         self.translator = Translator()
         self.registry = build_registry(self.schedules, self.translator)
@@ -103,13 +119,44 @@ class Core:
             self.clock,
             NewCommunityDefaults(settings.default_timezone, settings.default_language),
             hooks=self,
+            observer=self.observer,
         )
+        self.readiness = Readiness(self._ping, self.platform_calls, self._adapters)
         self._delivering = False
+        self._scheduling = False
+        # Several processes may share PostgreSQL: only the elected one runs the scheduler.
+        self.scheduler_leadership: Leadership | None = None
+        if is_postgres(settings.database_url):
+            self.scheduler_leadership = Leadership(
+                settings.database_url, "scheduler", self._lead_scheduling, self._stop_scheduling
+            )
 
-    def attach(self, messenger: Messenger) -> None:
-        """Makes a platform reachable for the outbox (before or after delivery starts)."""
+    def attach(self, messenger: Messenger, connection: object | None = None) -> None:
+        """Makes a platform reachable for the outbox (before or after delivery starts).
+
+        `connection` is the running adapter, asked by /readyz whether it is connected.
+        """
         self.messengers[messenger.platform] = messenger
+        if connection is not None:
+            self.connections[messenger.platform] = connection
+        if messenger.platform == "telegram":
+            self.metrics.hold("telegram_receiver", True)  # one process for now: it receives
         self.dispatcher.wake()
+
+    def web_app(self) -> Starlette:
+        """The app on WEB_PORT: health and metrics (the dashboard mounts here later)."""
+        return Starlette(routes=ops_routes(self.readiness, self.metrics, self._count_outbox))
+
+    async def _ping(self) -> None:
+        async with self.database.sessions() as session:
+            await ops_repo.ping(session)
+
+    async def _count_outbox(self) -> None:
+        async with self.database.sessions() as session:
+            self.metrics.outbox_counts(await ops_repo.outbox_counts(session))
+
+    def _adapters(self) -> list[tuple[str, object]]:
+        return [(platform, self.connections.get(platform)) for platform in self.messengers]
 
     async def start(self) -> None:
         """Brings the schema up to date before any event is handled."""
@@ -117,15 +164,38 @@ class Core:
 
     async def start_delivery(self) -> None:
         """Catches up on missed schedules, plans the next fires and starts sending."""
-        await self.schedules.start()
         self.dispatcher.start()
         self._delivering = True
+        if self.scheduler_leadership is not None:
+            await self.scheduler_leadership.start()  # leads now, or stands by and retries
+        else:
+            await self._lead_scheduling()
 
-    async def stop(self) -> None:
-        """Stops scheduling and sending, then releases database connections."""
+    async def _lead_scheduling(self) -> None:
+        """This process schedules: rebuild every plan from the tables, fire what was missed."""
+        await self.schedules.start()
+        self._scheduling = True
+        self.metrics.hold("scheduler", True)
+
+    async def _stop_scheduling(self, grace: float = 3.0) -> None:
+        """Another process may schedule now: stop firing (jobs in progress get `grace`)."""
+        if self._scheduling:
+            self._scheduling = False
+            self.metrics.hold("scheduler", False)
+            await self.schedules.stop(grace=grace)
+
+    async def stop(self, grace: float = 4.0) -> None:
+        """Stops scheduling and sending within about `grace` seconds, then releases the database.
+
+        Fires in progress get half; sends in progress get what is left, then return to pending.
+        """
         if self._delivering:
-            await self.schedules.stop()
-            await self.dispatcher.stop()
+            deadline = asyncio.get_running_loop().time() + grace
+            await self._stop_scheduling(grace=grace / 2)
+            if self.scheduler_leadership is not None:
+                await self.scheduler_leadership.stop()  # only now may another process lead
+            remaining = deadline - asyncio.get_running_loop().time()
+            await self.dispatcher.stop(grace=max(0.5, remaining))
             self._delivering = False
         await self.database.dispose()
 
@@ -134,6 +204,6 @@ class Core:
         self.dispatcher.wake()
 
     async def replan(self, community_id: int) -> None:
-        """Re-plans a community's schedules after a change."""
-        if self._delivering:
+        """Re-plans a community's schedules after a change (the scheduling process only)."""
+        if self._scheduling:
             await self.schedules.reload(community_id)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.i18n import is_known_language
 
@@ -33,6 +40,21 @@ class Settings(BaseSettings):
     default_timezone: str = "UTC"
     default_language: str = "en"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    web_host: str = "127.0.0.1"
+    web_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    web_base_url: AnyHttpUrl | None = None
+    discord_shard_count: Annotated[int, Field(ge=1)] | None = None
+    discord_shard_ids: Annotated[tuple[int, ...], NoDecode] | None = None
+
+    @property
+    def public_web_url(self) -> str | None:
+        """Where people reach the web port: WEB_BASE_URL, else http://WEB_HOST:WEB_PORT."""
+        if self.web_base_url is not None:
+            return str(self.web_base_url).rstrip("/")
+        if self.web_port is None:
+            return None
+        return f"http://{self.web_host}:{self.web_port}"
 
     @field_validator("database_url")
     @classmethod
@@ -70,6 +92,43 @@ class Settings(BaseSettings):
             raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return upper
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        words = [word.strip() for word in value.split(",")]
+        if not any(words):
+            return None
+        if not all(word.isdecimal() and word.isascii() for word in words):
+            raise ValueError(f"expected shard numbers separated by commas, like 0,1; got {value!r}")
+        return tuple(int(word) for word in words)
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _shards_fit_count(
+        cls, value: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        if value is None:
+            return None
+        count = info.data.get("discord_shard_count")
+        if count is None:
+            raise ValueError("needs DISCORD_SHARD_COUNT, the total number of shards")
+        outside = [shard for shard in value if not 0 <= shard < count]
+        if outside:
+            raise ValueError(
+                f"shard {outside[0]} is outside 0…{count - 1} (DISCORD_SHARD_COUNT is {count})"
+            )
+        if len(set(value)) != len(value):
+            duplicate = next(shard for shard in value if value.count(shard) > 1)
+            raise ValueError(f"shard {duplicate} is listed twice")
+        return value
+
     @field_validator(
         "telegram_token",
         "discord_token",
@@ -78,6 +137,9 @@ class Settings(BaseSettings):
         "telegram_webhook_port",
         "discord_api_base_url",
         "discord_gateway_url",
+        "web_port",
+        "web_base_url",
+        "discord_shard_count",
         mode="before",
     )
     @classmethod

@@ -8,11 +8,14 @@ import logging
 import signal
 import sys
 from pathlib import Path
+from socket import socket
 
 from adapters.base import Adapter
 from adapters.console import ConsoleChat, run_interactive, run_script
 from bot.app import Core
 from bot.config import Settings
+from bot.ops.process_lock import ProcessLock, ProcessLockError
+from bot.web.server import PortUnavailable, WebServer, bind
 
 log = logging.getLogger(__name__)
 
@@ -44,28 +47,59 @@ def build_adapters(core: Core, settings: Settings) -> list[Adapter]:
                 api_base_url=str(settings.discord_api_base_url or "") or None,
                 gateway_url=settings.discord_gateway_url,
                 message_content=settings.discord_message_content,
+                shard_count=settings.discord_shard_count,
+                shard_ids=settings.discord_shard_ids,
             )
         )
     return adapters
 
 
 async def run(settings: Settings, *, script: str | None = None) -> int:
-    """Starts the core, then the console (no tokens) or the platform adapters."""
+    """Holds the database for this process (SQLite: one process), then runs the bot."""
+    lock = ProcessLock.for_url(settings.database_url)
+    try:
+        lock.acquire()
+        listener = None if settings.web_port is None else bind(settings.web_host, settings.web_port)
+    except (ProcessLockError, PortUnavailable) as refusal:
+        lock.release()
+        print(f"mentorbot: {refusal}", file=sys.stderr)
+        return 2
+    with lock:
+        return await _run_core(settings, script, listener)
+
+
+async def _run_core(settings: Settings, script: str | None, listener: socket | None) -> int:
+    """Starts the core and the web port, then the console (no tokens) or the adapters."""
     core = Core(settings)
+    web = WebServer(core.web_app(), listener) if listener is not None else None
     await core.start()
     try:
+        if web is not None:
+            await web.start()
         if settings.telegram_token or settings.discord_token:
             return await _run_platforms(core, settings)
         chat = ConsoleChat(core.router, _print)
         core.attach(chat.messenger)
         await core.start_delivery()
         if script is None:
-            await run_interactive(chat)
+            await run_interactive(chat, _stop_on_signals())
         else:
             await run_script(chat, _script_lines(script), core.dispatcher.drain_due)
     finally:
+        if web is not None:
+            await web.stop()
         await core.stop()
     return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event that SIGINT or SIGTERM sets: stop taking input, finish what is in flight."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
 
 
 async def _run_platforms(core: Core, settings: Settings) -> int:
@@ -74,11 +108,7 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
     if not adapters:
         print("mentorbot: no platform adapter is available in this build", file=sys.stderr)
         return 2
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = _stop_on_signals()
     started: list[Adapter] = []
     for adapter in adapters:
         try:
@@ -92,7 +122,7 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
     if not started:
         return 1
     for adapter in started:
-        core.attach(adapter.messenger)
+        core.attach(adapter.messenger, adapter)
     await core.start_delivery()
     log.info("mentorbot is running on %d platform(s)", len(started))
     await stop.wait()

@@ -241,6 +241,8 @@ class FakeDiscord:
             "application": {"id": APP_ID, "flags": 0},
             "private_channels": [],
         }
+        if self.identified is not None and "shard" in self.identified:
+            ready["shard"] = self.identified["shard"]  # as Discord does for a sharded session
         await socket.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": ready}))
         await socket.send_str(
             json.dumps({"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": self.guild()})

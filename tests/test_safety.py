@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import String, Text, select
@@ -271,7 +273,10 @@ async def text_mentions(core: Core, marker: str) -> dict[str, int]:
     return found
 
 
-async def test_tokens_and_message_text_stay_out_of_info_logs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_tokens_and_message_text_stay_out_of_info_logs(
+    tmp_path: Path, log_format: str
+) -> None:
     telegram = FakeBotApi()
     await telegram.start()
     discord = FakeDiscord()
@@ -290,6 +295,7 @@ async def test_tokens_and_message_text_stay_out_of_info_logs(tmp_path: Path) -> 
         "DISCORD_API_BASE_URL": discord.api_base_url,
         "DISCORD_GATEWAY_URL": discord.gateway_url,
         "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": log_format,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -339,6 +345,10 @@ async def test_tokens_and_message_text_stay_out_of_info_logs(tmp_path: Path) -> 
     secrets += ["secret-zebra", "secret-otter", "secret-lynx", "secret-okapi"]
     for secret in secrets:
         assert secret not in logs, f"{secret!r} appears in the INFO logs:\n{logs}"
+    if log_format == "json":
+        records = [json.loads(line) for line in logs.splitlines()]  # each line one object
+        handled = {(r["platform"], r["command"]) for r in records if "outcome" in r}
+        assert {("telegram", "ask"), ("telegram", "unknown"), ("discord", "skills")} <= handled
 
 
 async def test_a_combined_group_mention_pings_at_most_twenty_people() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +76,10 @@ class _Client(discord.Client):
         log.info("discord: joined guild %s", guild.id)
 
 
+class _ShardedClient(_Client, discord.AutoShardedClient):
+    """The same client running the shards DISCORD_SHARD_IDS names (all when unset)."""
+
+
 class DiscordAdapter:
     """Serves the core on Discord: slash commands, buttons, DMs and channel posts."""
 
@@ -91,6 +95,8 @@ class DiscordAdapter:
         response_deadline: float = 2.0,
         ready_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: Sequence[int] | None = None,
     ) -> None:
         self._router = router
         self._registry = registry
@@ -106,8 +112,14 @@ class DiscordAdapter:
         intents.guild_messages = True
         intents.dm_messages = True
         intents.message_content = message_content
-        self._client = _Client(
+        sharding: dict[str, Any] = {}
+        client_class: type[_Client] = _Client
+        if shard_count is not None:  # split across processes; one process alone needs none
+            client_class = _ShardedClient
+            sharding = {"shard_count": shard_count, "shard_ids": list(shard_ids or ()) or None}
+        self._client = client_class(
             self,
+            **sharding,
             intents=intents,
             chunk_guilds_at_startup=False,
             guild_ready_timeout=guild_ready_timeout,
@@ -117,11 +129,28 @@ class DiscordAdapter:
         self._messenger = DiscordMessenger(self._client)
         self._gateway: asyncio.Task[None] | None = None
         self._saved_endpoints: tuple[str, yarl.URL] | None = None
+        self._closing = False
+        self._handling: set[asyncio.Task[Any]] = set()
 
     @property
     def messenger(self) -> DiscordMessenger:
         """The port the core and the delivery engine send through."""
         return self._messenger
+
+    def connected(self) -> bool:
+        """Whether every gateway session is open and READY (asked by /readyz)."""
+        client = self._client
+        if client.is_closed() or not client.is_ready():
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            return all(not shard.is_closed() for shard in client.shards.values())
+        websocket = getattr(client, "ws", None)
+        return websocket is not None and bool(websocket.open)
+
+    @property
+    def stopping(self) -> bool:
+        """True once stop() began: new events are ignored, those in hand finish."""
+        return self._closing
 
     @property
     def client(self) -> discord.Client:
@@ -174,8 +203,14 @@ class DiscordAdapter:
             self._client.intents.message_content
         )
 
-    async def stop(self) -> None:
-        """Closes the gateway and HTTP session; safe after a failed start."""
+    async def stop(self, drain: float = 3.0) -> None:
+        """Takes no new events, lets those in hand answer (up to `drain` s), then closes.
+
+        Safe after a failed start.
+        """
+        self._closing = True
+        if self._handling:
+            await asyncio.wait(set(self._handling), timeout=drain)
         await self._client.close()
         if self._gateway is not None:
             with contextlib.suppress(Exception, asyncio.CancelledError):
@@ -220,6 +255,8 @@ class DiscordAdapter:
         self, spec: CommandSpec, interaction: discord.Interaction, values: Mapping[str, Any]
     ) -> None:
         """A slash command: translate, let the core answer, reply through the interaction."""
+        if not self._taking():
+            return
         await self._answer(interaction, command_event(spec, interaction, values), command=True)
 
     async def on_command_error(
@@ -235,15 +272,29 @@ class DiscordAdapter:
 
     async def on_button(self, interaction: discord.Interaction) -> None:
         """A press on a core button, also on messages sent before a restart."""
+        if not self._taking():
+            return
         event = button_event(interaction)
         if event is not None:
             await self._answer(interaction, event, command=False)
 
     async def on_message(self, message: discord.Message) -> None:
         """Text without an interaction: replies are posted, private ones by DM."""
+        if not self._taking():
+            return
         me = self._client.user
         event = message_event(message, me.id if me is not None else None)
         await self._post(event, await self._router.handle(event, self._messenger))
+
+    def _taking(self) -> bool:
+        """False once stopping; else counts the current event as in hand until it finishes."""
+        if self._closing:
+            return False
+        task = asyncio.current_task()
+        if task is not None:
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
+        return True
 
     async def _answer(
         self, interaction: discord.Interaction, event: Event, *, command: bool

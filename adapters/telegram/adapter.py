@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -110,6 +111,10 @@ def command_scopes(registry: Registry) -> list[tuple[BotCommandScope, list[BotCo
     ]
 
 
+POLL_FAILURE_MEMORY = 60.0
+"""Seconds a failed getUpdates keeps the adapter reported as not connected."""
+
+
 class TelegramAdapter:
     """Runs PTB on the core's event loop: polling or webhook in, the Messenger port out."""
 
@@ -140,6 +145,20 @@ class TelegramAdapter:
         )
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
+        self._poll_failed_at: float | None = None
+
+    def connected(self) -> bool:
+        """Receiving, with no failed poll in the last minute (asked by /readyz)."""
+        updater = self._app.updater
+        if not self._app.running or updater is None or not updater.running:
+            return False
+        failed = self._poll_failed_at
+        return failed is None or time.monotonic() - failed > POLL_FAILURE_MEMORY
+
+    def _poll_failed(self, error: TelegramError) -> None:
+        """PTB retries getUpdates by itself; remember the failure for readiness and log it."""
+        self._poll_failed_at = time.monotonic()
+        log.warning("telegram: polling for updates failed: %s", error)
 
     @property
     def messenger(self) -> Messenger:
@@ -171,7 +190,9 @@ class TelegramAdapter:
             log.info("telegram: @%s receiving by webhook", self.bot_username)
         else:
             await updater.start_polling(
-                timeout=self._config.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                timeout=self._config.poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=self._poll_failed,
             )
             log.info("telegram: @%s receiving by long polling", self.bot_username)
 

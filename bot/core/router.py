@@ -6,6 +6,7 @@ import difflib
 import functools
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -27,6 +28,17 @@ from bot.core.registry import (
     Where,
     coerce_args,
     parse_text_args,
+)
+from bot.core.trace import (
+    BUTTON,
+    TEXT,
+    UNKNOWN,
+    EventObserver,
+    EventTrace,
+    NoObserver,
+    note_community,
+    note_outcome,
+    tracing,
 )
 from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
@@ -102,8 +114,10 @@ class Router:
         clock: Clock,
         defaults: NewCommunityDefaults,
         hooks: DeliveryHooks | None = None,
+        observer: EventObserver | None = None,
     ) -> None:
         self._registry = registry
+        self._observer: EventObserver = observer or NoObserver()
         self._sessions = sessions
         self._translator = translator
         self._clock = clock
@@ -146,7 +160,23 @@ class Router:
             log.exception("could not record that a %s user is unreachable", platform)
 
     async def handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
-        """Handles one event and returns what to send; never raises."""
+        """Handles one event and returns what to send; never raises. Tells the observer."""
+        started = time.perf_counter()
+        with tracing(EventTrace(event.address.platform, self._label(event))) as trace:
+            outbound = await self._handle(event, messenger)
+        self._observer.event_handled(trace, time.perf_counter() - started)
+        return outbound
+
+    def _label(self, event: Event) -> str:
+        """The command's registered name, never the words typed (a metrics label)."""
+        if isinstance(event, ButtonPress):
+            return BUTTON
+        parsed = parse_command(event)
+        if parsed is None:
+            return TEXT
+        return parsed.name if parsed.name in self._registry.commands else UNKNOWN
+
+    async def _handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
         language = self._defaults.language
         try:
             event = clean_event(event)
@@ -160,8 +190,10 @@ class Router:
                 return await self._command(event, parsed, messenger)
             return await self._button(event, messenger)
         except UserFacingError as error:
+            note_outcome("refused")
             return [self._error_reply(error, language)]
         except Exception:
+            note_outcome("error")
             log.exception(
                 "unhandled error for %s event on %s chat %s",
                 type(event).__name__,
@@ -275,6 +307,7 @@ class Router:
                 await action(ctx)
                 await ctx.queue_other_platforms()
         except UserFacingError as error:
+            note_outcome("refused")
             reply = self._error_reply(error, language)
             private = isinstance(event, ButtonPress) and event.chat_kind is ChatKind.GROUP
             return [Outbound(reply.message, private=private)]
@@ -318,6 +351,7 @@ class Router:
             self._defaults,
             now,
         )
+        note_community(arrival.community.id if arrival.community is not None else None)
         return Ctx(
             event=event,
             repo=repo,

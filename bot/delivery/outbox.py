@@ -19,6 +19,7 @@ from bot.core.clock import Clock
 from bot.core.events import OutMessage
 from bot.core.markup import Mention, Span, chunk, plain
 from bot.core.messenger import DeliveryError, Messenger, RateLimited, RecipientUnreachable
+from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message, load_message
 from storage.models import Account, OutboxMessage, OutboxStatus
@@ -65,8 +66,10 @@ class Dispatcher:
         batch: int = 64,
         lease: timedelta = timedelta(seconds=60),
         idle_poll: float = 5.0,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self._sessions = sessions
+        self._observer: DeliveryObserver = observer or Unobserved()
         self._messengers = messengers
         self._clock = clock
         self._pacer = pacer or Pacer()
@@ -77,6 +80,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: dict[int, OutboxMessage] = {}
         self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
     def wake(self) -> None:
@@ -92,7 +96,8 @@ class Dispatcher:
     async def stop(self, grace: float = 10.0) -> None:
         """Stops claiming and lets the round in progress finish (up to `grace` seconds).
 
-        Whatever is still in flight after that keeps its lease and is sent by the next run.
+        Whatever is still in flight after that is interrupted and its row returned to pending,
+        so the next run sends it.
         """
         self._stopping = True
         self._wake.set()
@@ -102,7 +107,31 @@ class Dispatcher:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self._task
+                await self._return_in_flight()
             self._task = None
+
+    async def _return_in_flight(self) -> None:
+        """Puts rows whose send was interrupted back in the queue, due at once."""
+        rows, self._in_flight = list(self._in_flight.values()), {}
+        if not rows:
+            return
+        try:
+            async with self._sessions() as session, session.begin():
+                repo = OutboxRepository(session)
+                for row in rows:
+                    await repo.retry_later(
+                        row.id,
+                        self.worker,
+                        self._clock.now(),
+                        "interrupted by shutdown",
+                        count_attempt=False,
+                    )
+        except Exception:
+            log.exception(
+                "could not return %d interrupted outbox rows; their leases lapse", len(rows)
+            )
+        else:
+            log.info("returned %d interrupted outbox rows to the queue", len(rows))
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -148,6 +177,11 @@ class Dispatcher:
         return total
 
     async def _guarded(self, row: OutboxMessage) -> None:
+        self._in_flight[row.id] = row
+        await self._guarded_delivery(row)  # a shutdown's cancel leaves the row for stop()
+        self._in_flight.pop(row.id, None)
+
+    async def _guarded_delivery(self, row: OutboxMessage) -> None:
         async with self._concurrency:
             try:
                 await self._deliver(row)
@@ -185,18 +219,22 @@ class Dispatcher:
             else:
                 message_id = await messenger.send(row.chat_id or "", message, key=row.key)
         except RateLimited as limited:
+            self._observer.rate_limited(row.platform)
             await self._retry(row, str(limited), count=False, delay=limited.retry_after)
         except RecipientUnreachable as closed:
             await self._unreachable(row, message, closed.reason)
         except DeliveryError as error:
+            self._observer.platform_call(row.platform, error.permanent)  # 4xx: platform answered
             if error.permanent:
                 log.warning("outbox row %s failed permanently: %s", row.id, error.reason)
                 await self._finish(row, OutboxStatus.FAILED, error=error.reason)
             else:
                 await self._retry(row, error.reason, count=True)
         except (OSError, TimeoutError) as error:
+            self._observer.platform_call(row.platform, False)
             await self._retry(row, f"network: {type(error).__name__}", count=True)
         else:
+            self._observer.platform_call(row.platform, True)
             try:
                 await self._finish(row, OutboxStatus.SENT, message_id=message_id)
             except Exception as error:

@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
+from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.timing import last_fire_at_or_before, local_date_of, next_fire
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
@@ -66,8 +67,10 @@ class ScheduleEngine:
         scheduler: AsyncIOScheduler | None = None,
         *,
         autonomous: bool = True,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self._sessions = sessions
+        self._observer: DeliveryObserver = observer or Unobserved()
         # False for a clock that a test moves by hand: APScheduler keeps the plan on the real
         # clock and would fire "overdue" jobs at once, so only the test fires them.
         self._autonomous = autonomous
@@ -260,6 +263,7 @@ class ScheduleEngine:
             if schedule.run_at is not None and schedule.last_fired_at is not None:
                 schedule.enabled = False
         if fired:
+            self._observer.schedule_fired((now - occurrence).total_seconds())
             self._on_enqueued()
         if schedule.enabled:
             self._plan(schedule, max(now, occurrence))

@@ -1,0 +1,1 @@
+"""Running mentorbot as a service: process locks, logs, health, metrics, shutdown."""

@@ -1,0 +1,22 @@
+"""The few queries operations need: is the database answering, how full is the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage
+
+
+async def ping(session: AsyncSession) -> None:
+    """Raises unless the database answers a query on the schema (not just a connection)."""
+    await session.execute(text("SELECT 1"))
+    await session.execute(select(OutboxMessage.id).limit(1))
+
+
+async def outbox_counts(session: AsyncSession) -> dict[str, int]:
+    """How many outbox rows are in each state."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {str(getattr(status, "value", status)): int(count) for status, count in rows.all()}
