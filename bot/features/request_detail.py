@@ -53,7 +53,7 @@ class RequestDetail:
         self._registry.add_command(
             CommandSpec(
                 "request",
-                "Read request #N in full, with its history; `/request edit N text` corrects it",
+                "Read request #N in full, with its history (the asker can correct it with /request edit)",
                 self.request,
                 EXAMPLE,
                 (
