@@ -53,7 +53,7 @@ class RequestDetail:
         self._registry.add_command(
             CommandSpec(
                 "request",
-                "Read request #N in full, with its history (the asker can correct it with /request edit)",
+                "One request in full, with its history (its asker can correct it: /request edit)",
                 self.request,
                 EXAMPLE,
                 (
