@@ -237,7 +237,10 @@ async def test_closed_dm_falls_back_to_the_group(
     )
     await fake.say(alice, "/profile")  # typed as text: no interaction to answer privately
     posts = await fake.wait_call("POST", rf"/channels/{CHANNEL_ID}/messages")
-    assert posts[0].json["content"].startswith(f"<@{alice.user_id}>, I can't message you privately")
+    content = posts[0].json["content"]
+    assert content.startswith(f"<@{alice.user_id}>, I have a private message for you")
+    assert "Allow direct messages from members of this server" in content
+    assert "/start" not in content  # Discord has no /start to send
     assert posts[0].json["allowed_mentions"] == {"parse": [], "users": [int(alice.user_id)]}
     assert "Skills" not in posts[0].json["content"]
     assert fake.find("POST", "/users/@me/channels")

@@ -110,7 +110,7 @@ async def test_private_reply_falls_back_when_dm_closed(chat: ChatDriver) -> None
     chat.console.messenger.unreachable.add("bob")
     out = await chat.say("bob", "group-a", "/profile")
     assert out.startswith("[group-a]")
-    assert "can't message you privately" in out
+    assert "@Bob, I have a private message for you, but I can't send it to you by DM yet" in out
     assert "Skills:" not in out
 
 

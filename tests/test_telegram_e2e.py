@@ -149,11 +149,12 @@ async def test_private_reply_falls_back_to_the_group_with_a_start_link(
     notice = last(await fake.wait_sent(MAKERS["id"]))
     dm_attempts = [c for c in fake.calls_to("sendMessage") if c.params["chat_id"] == BOB["id"]]
     assert [attempt.status for attempt in dm_attempts] == [403]
-    assert "Bob, I can't message you privately yet" in notice.text
+    assert "Bob, I have a private message for you, but I can't send it to you by DM yet" in (
+        notice.text
+    )
+    assert "Role: member" not in notice.text
     assert f'<a href="tg://user?id={BOB["id"]}">Bob</a>' in notice.html
-    assert notice.buttons == [
-        {"text": "Start a DM", "url": f"https://t.me/{BOT_USERNAME}?start=dm"}
-    ]
+    assert notice.buttons == [{"text": "Open a DM", "url": f"https://t.me/{BOT_USERNAME}?start=dm"}]
 
     fake.say(private(BOB), BOB, "/start dm")  # what the deep link sends
     assert "Hi Bob!" in last(await fake.wait_sent(BOB["id"])).text

@@ -16,10 +16,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from adapters.telegram.render import PLATFORM, TEXT_LIMIT, html_pieces, keyboard
 from bot.core.events import AttachmentKind, OutMessage
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
+from bot.core.platform import PlatformInfo
 
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 60.0
+OPEN_DM_HELP = "Tap **Open a DM** and press Start; I'll send it to you there."
+NO_LINK_HELP = "Open a private chat with me and press Start; I'll send it to you there."
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -82,6 +85,25 @@ class TelegramMessenger:
     def text_limit(self) -> int:
         """Telegram's 4096 characters per message."""
         return TEXT_LIMIT
+
+    @property
+    def info(self) -> PlatformInfo:
+        """Telegram bots may DM only people who pressed Start; a deep link opens that chat."""
+        try:
+            username: str | None = self._bot.username
+        except RuntimeError:  # not initialized yet: no username to link to
+            username = None
+        if not username:
+            return PlatformInfo(
+                PLATFORM, "Telegram", dm_needs_opt_in=True, open_dm_help=NO_LINK_HELP
+            )
+        return PlatformInfo(
+            PLATFORM,
+            "Telegram",
+            dm_needs_opt_in=True,
+            open_dm_help=OPEN_DM_HELP,
+            open_dm_url=f"https://t.me/{username}?start=dm",
+        )
 
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         """Posts in a chat; `key` is ignored because the Bot API has no idempotency key."""

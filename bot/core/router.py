@@ -28,6 +28,7 @@ from bot.core.registry import (
     coerce_args,
     parse_text_args,
 )
+from bot.core.replies import ReplyDelivery
 from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
 from storage.outbox_repo import OutboxRepository
@@ -105,6 +106,10 @@ class Router:
         self._clock = clock
         self._defaults = defaults
         self._hooks: DeliveryHooks = hooks or NoDelivery()
+        self.replies = ReplyDelivery(
+            sessions, clock, translator, defaults.language, self._hooks.wake
+        )
+        """How adapters deliver what `handle` returns: the same path on every platform."""
 
     async def suggest(
         self, platform: str, chat_id: str, kind: Suggest, typed: str
