@@ -287,7 +287,8 @@ async def test_forgetme_drops_queued_messages_that_quote_the_person(
     await chat.say("ned", "g", "/kudos @mia thanks for the pricing sheet")
     await chat.say("bob", None, "/forgetme")
     out = await chat.press("bob", "Delete everything")
-    assert "queued messages: 1" in out
+    assert "1 request," in out
+    assert "and 1 message." in out  # the DM to mia that quotes him
     delivered = await deliver(core, chat)
     assert "pricing worry" not in delivered  # mia never gets Bob's words after he left
     async with core.database.sessions() as session:
