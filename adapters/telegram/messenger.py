@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram import Message as TgMessage
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
@@ -119,11 +119,10 @@ class TelegramMessenger:
         message: OutMessage,
         *,
         dm: bool,
-        extra_rows: tuple[tuple[InlineKeyboardButton, ...], ...] = (),
     ) -> str:
         """Sends text pieces, then the attachment; buttons ride on the last text piece."""
         target = telegram_chat_id(chat_id)
-        markup = keyboard(message.buttons, extra_rows)
+        markup = keyboard(message.buttons)
         pieces = [piece for piece in html_pieces(message.text) if piece.strip()]
         sent: TgMessage | None = None
         try:

@@ -73,11 +73,7 @@ def _inline(button: Button) -> InlineKeyboardButton:
     return InlineKeyboardButton(button.label, callback_data=callback_data(button))
 
 
-def keyboard(
-    rows: tuple[tuple[Button, ...], ...],
-    extra: tuple[tuple[InlineKeyboardButton, ...], ...] = (),
-) -> InlineKeyboardMarkup | None:
-    """Core button rows (plus platform-only rows such as URL buttons) as an inline keyboard."""
+def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Core button rows (link buttons included) as an inline keyboard."""
     built = [[_inline(button) for button in row] for row in rows if row]
-    built.extend(list(row) for row in extra if row)
     return InlineKeyboardMarkup(built) if built else None

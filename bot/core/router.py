@@ -31,7 +31,6 @@ from bot.core.registry import (
 from bot.core.replies import ReplyDelivery
 from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
-from storage.outbox_repo import OutboxRepository
 from storage.repo import NewCommunityDefaults, Repository
 from storage.suggest_repo import SuggestRepository
 
@@ -137,14 +136,6 @@ class Router:
                 continue
             choices.append((label if len(label) <= 100 else label[:99] + "…", number))
         return choices
-
-    async def note_unreachable(self, platform: str, user_id: str) -> None:
-        """An adapter found this person's DMs closed: route later notices to the group."""
-        try:
-            async with self._sessions() as session, session.begin():
-                await OutboxRepository(session).mark_unreachable(platform, user_id)
-        except Exception:
-            log.exception("could not record that a %s user is unreachable", platform)
 
     async def handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
         """Handles one event and returns what to send; never raises."""
