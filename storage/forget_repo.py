@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CheckIn, HelpRequest, Kudos, Membership, OutboxMessage, Tip
+from storage.models import (
+    BridgeMember,
+    CheckIn,
+    HelpRequest,
+    Kudos,
+    Membership,
+    OutboxMessage,
+    Tip,
+)
 
 REMOVED = "(removed)"
 """What a saved tip's question reads once its asker is forgotten (the answer stays)."""
@@ -92,8 +100,12 @@ class ForgetRepository:
         )
 
     async def outbox_of(self, person_id: int) -> list[tuple[int, str]]:
-        """Outgoing messages, pending or sent, in the person's communities: (id, payload)."""
-        communities = select(Membership.community_id).where(Membership.person_id == person_id)
+        """Outgoing messages, pending or sent, in the person's communities and the communities
+        bridged with them (where their requests travel): (id, payload)."""
+        mine = select(Membership.community_id).where(Membership.person_id == person_id)
+        bridges = select(BridgeMember.bridge_id).where(BridgeMember.community_id.in_(mine))
+        shared = select(BridgeMember.community_id).where(BridgeMember.bridge_id.in_(bridges))
+        communities = mine.union(shared)
         rows = await self.session.execute(
             select(OutboxMessage.id, OutboxMessage.payload).where(
                 or_(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Core
-from storage.models import CheckIn, HelpRequest, Kudos, OutboxMessage, Tip
-from tests.harness import ChatDriver
+from storage.models import CheckIn, Community, HelpRequest, Kudos, OutboxMessage, Tip
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+
+CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
 
 NOTHING = "0 requests, 0 check-ins, 0 tips, 0 kudos, 0 program answers and 0 messages"
 
@@ -127,3 +131,30 @@ async def test_a_plural_of_one_message(chat: ChatDriver, core: Core) -> None:
     await setup_group(chat)
     await chat.say("fay", "g", "/ask A question long enough to quote #knitting")
     assert "0 program answers and 1 message." in await forget(chat, "fay")
+
+
+async def test_copies_in_a_bridged_community_are_found_too(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    discord = DiscordSpeaker(core)
+    chat.make_admin("olga", "g")
+    code = CODE.search(await chat.say("olga", "g", "/settings bridge"))
+    assert code is not None
+    await discord.group("dora", "dc", f"/settings bridge {code.group(1)}", admin=True)
+    await discord.group("max", "dc", "/join")
+    assert "now a mentor" in await discord.group("dora", "dc", "/promote @max mentor", admin=True)
+    await chat.say("fay", "g", "/ask Who repairs antique spinning wheels near Porto?")
+    clock.advance(hours=25)
+    await core.escalation.sweep()  # asks every mentor again, Discord's included
+    async with core.database.sessions() as session:
+        dc = await session.scalar(select(Community.id).where(Community.chat_id == "dc"))
+        quoting = (
+            await session.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.community_id == dc)
+            )
+        ).all()
+    assert any("antique spinning wheels" in payload for payload in quoting)  # a copy over there
+    await forget(chat, "fay")
+    async with core.database.sessions() as session:
+        payloads = (await session.scalars(select(OutboxMessage.payload))).all()
+    assert not any("antique spinning wheels" in payload for payload in payloads)
