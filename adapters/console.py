@@ -14,7 +14,6 @@ import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from adapters.delivery import deliver
 from bot.core.events import (
     Address,
     Button,
@@ -27,11 +26,18 @@ from bot.core.events import (
 )
 from bot.core.markup import RichText
 from bot.core.messenger import RecipientUnreachable
+from bot.core.platform import PlatformInfo
 from bot.core.router import Router
 
 PLATFORM = "console"
 BOT_NAME = "mentorbot"
 _ADDRESSED = re.compile(rf"^/\w+@{BOT_NAME}(?:\s|$)", re.IGNORECASE)
+INFO = PlatformInfo(
+    PLATFORM,
+    "Console",
+    dm_needs_opt_in=False,
+    open_dm_help="Open a private chat with me (`/dm`) and send /start; I'll send it to you there.",
+)
 
 HELP = """Console commands (everything else goes to the bot):
   /as NAME     speak as NAME (people are created as they speak)
@@ -75,6 +81,11 @@ class ConsoleMessenger:
         """Generous, like Telegram's."""
         return 4096
 
+    @property
+    def info(self) -> PlatformInfo:
+        """The console needs no opt-in and has no links."""
+        return INFO
+
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         """Prints a message in a group chat."""
         if chat_id.startswith("dm:"):
@@ -99,7 +110,8 @@ class ConsoleMessenger:
             for button in row:
                 number = next(self._numbers)
                 self.buttons[number] = _PressableButton(chat_id, kind, button)
-                labels.append(f"[{number}] {button.label}")
+                link = f" ({button.url})" if button.url else ""
+                labels.append(f"[{number}] {button.label}{link}")
             self.write("    " + "  ".join(labels))
         if message.attachment is not None:
             file = message.attachment
@@ -182,6 +194,9 @@ class ConsoleChat:
         if pressable is None:
             self.write("(console) no such button; use the number shown in [brackets]")
             return
+        if pressable.button.url is not None:
+            self.write(f"(console) that button opens {pressable.button.url}")
+            return
         event = ButtonPress(
             address=Address(PLATFORM, pressable.chat_id, self.person),
             chat_kind=pressable.chat_kind,
@@ -212,7 +227,7 @@ class ConsoleChat:
 
     async def _dispatch(self, event: Event) -> None:
         outbound = await self.router.handle(event, self.messenger)
-        await deliver(self.messenger, event, outbound)
+        await self.router.replies.deliver(self.messenger, event, outbound)
 
 
 async def run_script(

@@ -92,8 +92,13 @@ class Core:
         self.metrics = Metrics()
         self.platform_calls = PlatformCalls()
         self.observer = OpsObserver(self.metrics, self.platform_calls)
+        self.translator = Translator()
         self.dispatcher = Dispatcher(
-            self.database.sessions, self.messengers, self.clock, observer=self.observer
+            self.database.sessions,
+            self.messengers,
+            self.clock,
+            observer=self.observer,
+            translator=self.translator,
         )
         self.schedules = ScheduleEngine(
             self.database.sessions,
@@ -102,7 +107,6 @@ class Core:
             autonomous=isinstance(self.clock, SystemClock),
             observer=self.observer,
         )
-        self.translator = Translator()
         self.registry = build_registry(self.schedules, self.translator)
         self.escalation = Escalation(
             self.database.sessions,

@@ -11,8 +11,10 @@ from bot.app import Core, build_registry
 from bot.core.clock import SystemClock
 from bot.core.events import Address, ButtonPress, ChatKind, Message, OutMessage, Sender
 from bot.core.i18n import Translator
+from bot.core.platform import PlatformInfo
 from bot.core.registry import Registry
 from bot.delivery.scheduler import ScheduleEngine
+from bot.features.notify import DM_NEEDS_OPT_IN
 from storage.db import Database
 
 
@@ -104,6 +106,15 @@ class RecordingMessenger:
     failures: dict[str, list[Exception]] = field(default_factory=dict)
     admins: set[tuple[str, str]] = field(default_factory=set)
     hang_after_send: asyncio.Event | None = None
+
+    @property
+    def info(self) -> PlatformInfo:
+        return PlatformInfo(
+            self.platform,
+            self.platform.title(),
+            dm_needs_opt_in=self.platform in DM_NEEDS_OPT_IN,
+            open_dm_help="Send me any message in a DM.",
+        )
 
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         return await self._record("chat", chat_id, message, key)

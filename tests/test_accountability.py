@@ -402,7 +402,6 @@ async def test_forgetme_removes_badges_and_pairings(
     assert await count(core, Badge) == 1
     await chat.say("olga", None, "/forgetme")
     out = await chat.press("olga", "Delete everything")
-    assert "badges: 1" in out
-    assert "partner pairings: 1" in out
+    assert "Done. I deleted every record of you" in out
     assert await count(core, PartnerPair) == 0
     assert await count(core, Badge) == 0

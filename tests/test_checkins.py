@@ -200,7 +200,9 @@ async def test_nudge_reaches_active_silent_members_once(
     assert not await core.schedules.fire(nudge.id, nudge.run_at)
     out = await deliver(core, chat)
     assert "[dm bob] mentorbot: 👋 Quick nudge" in out
-    assert "[g] mentorbot: @Ann: 👋 Quick nudge" in out  # her DMs are closed: the group instead
+    # Her DMs are closed: the group hears that something waits for her, never the nudge.
+    assert "[g] mentorbot: @Ann, I have a private message for you" in out
+    assert "[g] mentorbot: @Ann: 👋" not in out
     assert "zoe" not in out.lower()
     async with core.database.sessions() as session:
         assert (
@@ -209,7 +211,7 @@ async def test_nudge_reaches_active_silent_members_once(
                 .select_from(OutboxMessage)
                 .where(OutboxMessage.key.startswith("nudge:"))
             )
-            == 3  # bob, ann, and ann's fallback in the group
+            == 2  # bob's, and ann's waiting for her DM
         )
 
 

@@ -18,8 +18,17 @@ from adapters.discord import DiscordAdapter
 from adapters.discord.render import nonce
 from adapters.discord.translate import message_event
 from bot.app import Core
-from bot.core.events import Attachment, AttachmentKind, OutMessage
-from bot.core.markup import Span, Style
+from bot.core.events import (
+    Address,
+    Attachment,
+    AttachmentKind,
+    ChatKind,
+    Message,
+    Outbound,
+    OutMessage,
+    Sender,
+)
+from bot.core.markup import Span, Style, fmt
 from bot.core.messenger import RateLimited, RecipientUnreachable
 from bot.core.registry import ParamKind
 from tests.discord_fake import APP_ID, BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord, Person
@@ -241,13 +250,50 @@ async def test_closed_dm_falls_back_to_the_group(
     )
     await fake.say(alice, "/profile")  # typed as text: no interaction to answer privately
     posts = await fake.wait_call("POST", rf"/channels/{CHANNEL_ID}/messages")
-    assert posts[0].json["content"].startswith(f"<@{alice.user_id}>, I can't message you privately")
+    content = posts[0].json["content"]
+    assert content.startswith(f"<@{alice.user_id}>, I have a private message for you")
+    assert "Allow direct messages from members of this server" in content
+    assert "/start" not in content  # Discord has no /start to send
     assert posts[0].json["allowed_mentions"] == {"parse": [], "users": [int(alice.user_id)]}
     assert "Skills" not in posts[0].json["content"]
     assert fake.find("POST", "/users/@me/channels")
 
     with pytest.raises(RecipientUnreachable):
         await bot.messenger.send_dm(alice.user_id, OutMessage((Span("hello"),)))
+
+
+async def test_one_closed_dm_does_not_drop_the_rest_of_a_reply(
+    fake: FakeDiscord, bot: DiscordAdapter, alice: Person, bob: Person
+) -> None:
+    fake.fail(
+        rf"POST /channels/5{alice.user_id[1:]}/messages",  # alice's DM channel only
+        403,
+        {"message": "Cannot send messages to this user", "code": 50007},
+        times=5,
+    )
+    event = Message(
+        Address("discord", str(CHANNEL_ID), alice.user_id),
+        ChatKind.GROUP,
+        Sender("alice"),
+        "/x",
+        chat_title="makers",
+    )
+    await bot._post(  # the path every reply without an interaction takes
+        event,
+        [
+            Outbound(OutMessage(fmt("alice-secret-9")), user_id=alice.user_id),
+            Outbound(OutMessage(fmt("for bob")), user_id=bob.user_id),
+            Outbound(OutMessage(fmt("in the channel"))),
+        ],
+    )
+    to_bob = fake.find("POST", rf"/channels/5{bob.user_id[1:]}/messages")
+    assert [call.json["content"] for call in to_bob] == ["for bob"]
+    posted = [
+        call.json["content"] for call in fake.find("POST", rf"/channels/{CHANNEL_ID}/messages")
+    ]
+    assert posted[0].startswith(f"<@{alice.user_id}>, I have a private message for you")
+    assert posted[1:] == ["in the channel"]
+    assert not any("alice-secret-9" in text for text in posted)
 
 
 async def test_expired_interaction_is_answered_in_the_channel(

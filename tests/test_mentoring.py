@@ -67,7 +67,11 @@ async def test_group_mention_when_dm_impossible(chat: ChatDriver, core: Core) ->
     chat.console.messenger.unreachable.add("mia")
     await chat.say("bob", "g", "/ask price? #pricing")
     delivered = await deliver(core, chat)
-    assert "[g] mentorbot: @Mia: Bob asked for help in g (#1, pricing)" in delivered
+    assert "[g] mentorbot: @Mia, I have a private message for you" in delivered
+    assert "Bob asked for help" not in delivered  # it waits for Mia's DM instead
+    chat.console.messenger.unreachable.discard("mia")
+    await chat.say("mia", None, "/start")
+    assert "[dm mia] mentorbot: Bob asked for help in g (#1, pricing)" in await deliver(core, chat)
 
 
 async def test_away_members_are_not_notified(chat: ChatDriver, core: Core) -> None:
@@ -283,7 +287,8 @@ async def test_forgetme_drops_queued_messages_that_quote_the_person(
     await chat.say("ned", "g", "/kudos @mia thanks for the pricing sheet")
     await chat.say("bob", None, "/forgetme")
     out = await chat.press("bob", "Delete everything")
-    assert "queued messages: 1" in out
+    assert "1 request," in out
+    assert "and 1 message." in out  # the DM to mia that quotes him
     delivered = await deliver(core, chat)
     assert "pricing worry" not in delivered  # mia never gets Bob's words after he left
     async with core.database.sessions() as session:

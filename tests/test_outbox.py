@@ -126,7 +126,7 @@ async def test_blocked_chat_fails_with_reason(core: Core, clock: FakeClock) -> N
         assert (row.status, row.last_error) == ("failed", "chat not found")
 
 
-async def test_closed_dm_marks_unreachable_and_falls_back_to_group(
+async def test_closed_dm_waits_and_the_group_hears_only_a_notice(
     core: Core, clock: FakeClock
 ) -> None:
     async with core.database.sessions() as session, session.begin():
@@ -138,14 +138,39 @@ async def test_closed_dm_marks_unreachable_and_falls_back_to_group(
     await worker.drain_once()
     assert [(kind, target) for kind, target, _, _ in messenger.sent] == [("chat", "g")]
     text = messenger.sent[0][2].text
-    assert text[0].mention is not None
-    assert text[0].mention.user_id == "u1"
-    assert plain(text) == "Uma: nudge:u1"
-    assert await statuses(core) == {"nudge:u1": "failed", "nudge:u1#group": "sent"}
+    assert [span.mention.user_id for span in text if span.mention] == ["u1"]  # named once
+    assert "nudge:u1" not in plain(text)  # the private text never reaches the group
+    assert "can't send it to you by DM" in plain(text)
+    found = await statuses(core)
+    assert found.pop("nudge:u1") == "pending"  # waiting for Uma to open the DM
+    assert list(found.values()) == ["sent"]
     async with core.database.sessions() as session:
         account = await session.scalar(select(Account).where(Account.user_id == "u1"))
         assert account is not None
         assert account.dm_unreachable
+
+
+async def test_a_waiting_dm_past_its_grace_is_skipped_never_posted(
+    core: Core, clock: FakeClock
+) -> None:
+    await queue(core, clock, "nudge:u1", Delivery("telegram", user_id="u1", fallback_chat_id="g"))
+    messenger = RecordingMessenger(failures={"u1": [RecipientUnreachable("blocked")]})
+    worker = dispatcher(core, clock, messenger)
+    assert await worker.drain_due() == 2  # the DM attempt, then the notice
+    clock.advance(hours=1, minutes=59)
+    assert await worker.drain_once() == 0  # nobody woke it: it keeps waiting
+    clock.advance(minutes=2)
+    assert await worker.drain_once() == 1
+    sent_notices = {key: "sent" for key in await notices(core)}
+    assert len(sent_notices) == 1
+    assert await statuses(core) == {"nudge:u1": "skipped", **sent_notices}
+    assert all("nudge:u1" not in plain(sent[2].text) for sent in messenger.sent)
+
+
+async def notices(core: Core) -> list[str]:
+    async with core.database.sessions() as session:
+        keys = await session.scalars(select(OutboxMessage.key))
+        return [key for key in keys if key.startswith("dm-notice:")]
 
 
 async def test_downtime_within_grace_sends_late_beyond_skips(core: Core, clock: FakeClock) -> None:

@@ -285,7 +285,7 @@ async def test_forgetme_drops_pending_reminders(chat: ChatDriver, core: Core) ->
     await chat.say("bob", None, "/remind in 2h call mom")
     await chat.say("bob", None, "/forgetme")
     out = await chat.press("bob", "Delete everything")
-    assert "queued messages: 1" in out
+    assert "and 1 message." in out
     async with core.database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 

@@ -142,24 +142,29 @@ async def test_forgetme_button_deletes_and_every_callback_is_answered(
     assert await count(core, PersonTopic) == 0
 
 
-async def test_private_reply_falls_back_to_the_group_with_a_start_link(
-    telegram: TelegramAdapter, fake: FakeBotApi
+async def test_private_reply_waits_for_the_dm_and_the_group_gets_a_start_link(
+    telegram: TelegramAdapter, fake: FakeBotApi, core: Core
 ) -> None:
     fake.say(MAKERS, BOB, "/profile")
     notice = last(await fake.wait_sent(MAKERS["id"]))
     dm_attempts = [c for c in fake.calls_to("sendMessage") if c.params["chat_id"] == BOB["id"]]
     assert [attempt.status for attempt in dm_attempts] == [403]
-    assert "Bob, I can't message you privately yet" in notice.text
+    assert "Bob, I have a private message for you, but I can't send it to you by DM yet" in (
+        notice.text
+    )
+    assert "Role: member" not in notice.text
     assert f'<a href="tg://user?id={BOB["id"]}">Bob</a>' in notice.html
-    assert notice.buttons == [
-        {"text": "Start a DM", "url": f"https://t.me/{BOT_USERNAME}?start=dm"}
-    ]
+    assert notice.buttons == [{"text": "Open a DM", "url": f"https://t.me/{BOT_USERNAME}?start=dm"}]
 
     fake.say(private(BOB), BOB, "/start dm")  # what the deep link sends
     assert "Hi Bob!" in last(await fake.wait_sent(BOB["id"])).text
-    fake.say(MAKERS, BOB, "/profile")
+    core.attach(telegram.messenger)
+    await core.dispatcher.drain_due()  # the profile that waited for Bob's DM
     assert last(await fake.wait_sent(BOB["id"], 2)).text.startswith("Bob\nRole: member")
+    fake.say(MAKERS, BOB, "/profile")
+    assert last(await fake.wait_sent(BOB["id"], 3)).text.startswith("Bob\nRole: member")
     assert len(fake.sent_to(MAKERS["id"])) == 1
+    assert len(fake.sent_to(BOB["id"])) == 3  # the waiting profile came once
 
 
 async def test_rate_limited_send_is_retried_then_delivered(

@@ -127,7 +127,9 @@ async def test_closed_dm_marks_the_account_unreachable(
 
     fake.say(SHOP, ASKER, "/profile")  # Bea never opened a DM: Telegram answers 403
     notice = (await fake.wait_sent(SHOP["id"]))[-1]
-    assert "can't message you privately yet" in notice.text
+    assert "I have a private message for you, but I can't send it to you by DM yet" in notice.text
+    assert "Skills" not in notice.text  # the profile itself never lands in the group
+    assert notice.buttons == [{"text": "Open a DM", "url": "https://t.me/mentor_test_bot?start=dm"}]
     async with core.database.sessions() as session:
         account = await session.scalar(select(Account).where(Account.user_id == str(ASKER["id"])))
         assert account is not None

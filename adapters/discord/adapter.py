@@ -15,12 +15,11 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from adapters.delivery import deliver
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.render import PLATFORM, Part, parts
 from adapters.discord.translate import button_event, command_event, message_event, slash_command
-from bot.core.events import Event, Outbound
-from bot.core.messenger import DeliveryError, RecipientUnreachable
+from bot.core.events import Event, Outbound, OutMessage
+from bot.core.messenger import DeliveryError
 from bot.core.registry import CommandSpec, Registry, Suggest
 from bot.core.router import Router
 
@@ -45,6 +44,8 @@ class _Reply:
     """Where the next piece of an interaction's answer goes."""
 
     placeholder: bool = False
+    expired: bool = False
+    """The interaction could no longer be answered: the rest goes as ordinary posts."""
 
 
 class _Client(discord.Client):
@@ -324,11 +325,8 @@ class DiscordAdapter:
             log.warning("discord: answering interaction %s failed: %s", interaction.id, error)
 
     async def _post(self, event: Event, outbound: list[Outbound]) -> None:
-        """Delivers without an interaction: channel posts, private replies by DM or fallback."""
-        try:
-            await deliver(self._messenger, event, outbound)
-        except DeliveryError as error:
-            log.warning("discord: reply in channel %s failed: %s", event.address.chat_id, error)
+        """Delivers without an interaction: channel posts, private replies by DM or waiting."""
+        await self._router.replies.deliver(self._messenger, event, outbound)
 
     async def _reply(
         self,
@@ -337,30 +335,41 @@ class DiscordAdapter:
         outbound: list[Outbound],
         reply: _Reply,
     ) -> None:
-        for item in outbound:
-            if item.platform not in (None, PLATFORM):
-                log.warning(
-                    "discord: outbound for %s dropped: no cross-platform route", item.platform
-                )
-                continue
-            if item.user_id is not None:
-                try:
-                    await self._messenger.send_dm(item.user_id, item.message)
-                except RecipientUnreachable:
-                    log.info("discord: user %s can't receive DMs", item.user_id)
-                continue
-            if item.chat_id is not None and item.chat_id != event.address.chat_id:
-                await self._messenger.send(item.chat_id, item.message)
-                continue
-            for part in parts(item.message):
-                await self._respond(interaction, part, item.private, reply)
-        if not interaction.response.is_done():
-            if interaction.type is discord.InteractionType.component:
-                await interaction.response.defer()
-            else:
-                await interaction.response.send_message(DONE_MARK, ephemeral=True)
-        elif reply.placeholder:
-            await interaction.edit_original_response(content=DONE_MARK)
+        """Delivers through the core's path; answers in this chat go through the interaction."""
+
+        async def here(message: OutMessage, private: bool) -> bool:
+            if reply.expired:
+                return False
+            try:
+                for part in parts(message):
+                    await self._respond(interaction, part, private, reply)
+            except discord.NotFound:
+                if interaction.response.is_done():
+                    raise DeliveryError("interaction expired mid-answer", permanent=True) from None
+                log.warning("discord: interaction %s expired; posting instead", interaction.id)
+                reply.expired = True
+                return False
+            except discord.HTTPException as error:
+                raise DeliveryError(
+                    f"discord {error.status} ({error.code})", permanent=True
+                ) from error
+            return True
+
+        await self._router.replies.deliver(self._messenger, event, outbound, here=here)
+        if reply.expired:
+            return
+        try:
+            if not interaction.response.is_done():
+                if interaction.type is discord.InteractionType.component:
+                    await interaction.response.defer()
+                else:
+                    await interaction.response.send_message(DONE_MARK, ephemeral=True)
+            elif reply.placeholder:
+                await interaction.edit_original_response(content=DONE_MARK)
+        except discord.NotFound:  # the replies went out; only the acknowledgement is late
+            log.warning(
+                "discord: interaction %s expired before its acknowledgement", interaction.id
+            )
 
     async def _respond(
         self, interaction: discord.Interaction, part: Part, private: bool, reply: _Reply

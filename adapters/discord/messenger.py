@@ -11,10 +11,21 @@ import discord
 from adapters.discord.render import PLATFORM, TEXT_LIMIT, nonce, parts
 from bot.core.events import OutMessage
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
+from bot.core.platform import PlatformInfo
 
 log = logging.getLogger(__name__)
 
 CANNOT_MESSAGE_USER = 50007
+INFO = PlatformInfo(
+    PLATFORM,
+    "Discord",
+    dm_needs_opt_in=False,
+    open_dm_help=(
+        "Allow direct messages from members of this server (server menu → Privacy Settings), "
+        "then send me any message in a DM and I'll send it to you there."
+    ),
+)
+"""No link opens a DM with a bot on Discord: people allow DMs from server members instead."""
 T = TypeVar("T")
 
 
@@ -48,6 +59,11 @@ class DiscordMessenger:
     def text_limit(self) -> int:
         """Discord's message content limit; longer text is split."""
         return TEXT_LIMIT
+
+    @property
+    def info(self) -> PlatformInfo:
+        """Discord lets bots DM server members unless they closed their DMs."""
+        return INFO
 
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         """Posts in a channel; a key becomes the nonce (enforced), so repeats are dropped."""

@@ -110,14 +110,18 @@ def view(rows: tuple[tuple[Button, ...], ...]) -> discord.ui.View | None:
     result = discord.ui.View(timeout=None)
     for index, row in enumerate(rows):
         for button in row:
-            result.add_item(
-                discord.ui.Button(
+            if button.url is not None:
+                item: discord.ui.Button[discord.ui.View] = discord.ui.Button(
+                    label=button.label[:LABEL_LIMIT], url=button.url, row=index
+                )
+            else:
+                item = discord.ui.Button(
                     label=button.label[:LABEL_LIMIT],
                     custom_id=custom_id(button),
                     style=discord.ButtonStyle.secondary,
                     row=index,
                 )
-            )
+            result.add_item(item)
     result.stop()
     return result
 

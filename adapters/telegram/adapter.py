@@ -17,7 +17,6 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
-    InlineKeyboardButton,
     Update,
 )
 from telegram.error import TelegramError
@@ -35,9 +34,8 @@ from adapters.telegram.logs import RedactedLogs
 from adapters.telegram.messenger import TelegramMessenger
 from adapters.telegram.render import PLATFORM
 from adapters.telegram.translate import to_button_press, to_message
-from bot.core.events import ChatKind, Event, Outbound, OutMessage
-from bot.core.markup import Mention, Span, fmt
-from bot.core.messenger import DeliveryError, Messenger, RecipientUnreachable
+from bot.core.events import Event, Outbound
+from bot.core.messenger import Messenger
 from bot.core.registry import Access, CommandSpec, Registry, Where
 from bot.core.router import Router
 from storage.repo import Repository
@@ -257,44 +255,5 @@ class TelegramAdapter:
         log.error("telegram: error while handling an update", exc_info=context.error)
 
     async def _deliver(self, event: Event, outbound: list[Outbound]) -> None:
-        """Sends the core's replies; a failed one is logged and the rest still go out."""
-        address = event.address
-        for item in outbound:
-            try:
-                if item.platform not in (None, PLATFORM):
-                    log.warning("outbound for %s dropped: no cross-platform route", item.platform)
-                elif item.user_id is not None:
-                    await self._messenger.send_dm(item.user_id, item.message)
-                elif item.private:
-                    await self._send_private(event, item.message)
-                else:
-                    await self._messenger.send(item.chat_id or address.chat_id, item.message)
-            except DeliveryError as error:
-                log.warning(
-                    "telegram: reply in chat %s not delivered (%s)", address.chat_id, error.reason
-                )
-
-    async def _send_private(self, event: Event, message: OutMessage) -> None:
-        """DMs the actor; bots can't message people first, so a closed DM gets a group nudge."""
-        address = event.address
-        try:
-            await self._messenger.send_dm(address.user_id, message)
-        except RecipientUnreachable:
-            await self._router.note_unreachable(PLATFORM, address.user_id)
-            if event.chat_kind is not ChatKind.GROUP:
-                raise
-            notice = fmt(
-                "{name}, I can't message you privately yet. Tap **Start a DM**, press Start, "
-                "then try again.",
-                {
-                    "name": Span(
-                        event.sender.display_name, mention=Mention(PLATFORM, address.user_id)
-                    )
-                },
-            )
-            start = InlineKeyboardButton(
-                "Start a DM", url=f"https://t.me/{self.bot_username}?start=dm"
-            )
-            await self._messenger.post(
-                address.chat_id, OutMessage(notice), dm=False, extra_rows=((start,),)
-            )
+        """Sends the core's replies through the one path every platform shares."""
+        await self._router.replies.deliver(self._messenger, event, outbound)

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram import Message as TgMessage
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
@@ -16,10 +16,13 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from adapters.telegram.render import PLATFORM, TEXT_LIMIT, html_pieces, keyboard
 from bot.core.events import AttachmentKind, OutMessage
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
+from bot.core.platform import PlatformInfo
 
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 60.0
+OPEN_DM_HELP = "Tap **Open a DM** and press Start; I'll send it to you there."
+NO_LINK_HELP = "Open a private chat with me and press Start; I'll send it to you there."
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -83,6 +86,25 @@ class TelegramMessenger:
         """Telegram's 4096 characters per message."""
         return TEXT_LIMIT
 
+    @property
+    def info(self) -> PlatformInfo:
+        """Telegram bots may DM only people who pressed Start; a deep link opens that chat."""
+        try:
+            username: str | None = self._bot.username
+        except RuntimeError:  # not initialized yet: no username to link to
+            username = None
+        if not username:
+            return PlatformInfo(
+                PLATFORM, "Telegram", dm_needs_opt_in=True, open_dm_help=NO_LINK_HELP
+            )
+        return PlatformInfo(
+            PLATFORM,
+            "Telegram",
+            dm_needs_opt_in=True,
+            open_dm_help=OPEN_DM_HELP,
+            open_dm_url=f"https://t.me/{username}?start=dm",
+        )
+
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         """Posts in a chat; `key` is ignored because the Bot API has no idempotency key."""
         return await self.post(chat_id, message, dm=False)
@@ -97,11 +119,10 @@ class TelegramMessenger:
         message: OutMessage,
         *,
         dm: bool,
-        extra_rows: tuple[tuple[InlineKeyboardButton, ...], ...] = (),
     ) -> str:
         """Sends text pieces, then the attachment; buttons ride on the last text piece."""
         target = telegram_chat_id(chat_id)
-        markup = keyboard(message.buttons, extra_rows)
+        markup = keyboard(message.buttons)
         pieces = [piece for piece in html_pieces(message.text) if piece.strip()]
         sent: TgMessage | None = None
         try:

@@ -66,15 +66,14 @@ def parse_callback_data(data: str | None) -> tuple[str, str] | None:
     return (action, payload) if action else None
 
 
-def keyboard(
-    rows: tuple[tuple[Button, ...], ...],
-    extra: tuple[tuple[InlineKeyboardButton, ...], ...] = (),
-) -> InlineKeyboardMarkup | None:
-    """Core button rows (plus platform-only rows such as URL buttons) as an inline keyboard."""
-    built = [
-        [InlineKeyboardButton(button.label, callback_data=callback_data(button)) for button in row]
-        for row in rows
-        if row
-    ]
-    built.extend(list(row) for row in extra if row)
+def _inline(button: Button) -> InlineKeyboardButton:
+    """A link button opens its URL; any other one calls back with `action:payload`."""
+    if button.url is not None:
+        return InlineKeyboardButton(button.label, url=button.url)
+    return InlineKeyboardButton(button.label, callback_data=callback_data(button))
+
+
+def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    """Core button rows (link buttons included) as an inline keyboard."""
+    built = [[_inline(button) for button in row] for row in rows if row]
     return InlineKeyboardMarkup(built) if built else None

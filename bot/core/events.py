@@ -80,11 +80,16 @@ Event = Message | ButtonPress
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A button: the label people see, and what the core does when it is pressed."""
+    """A button: the label people see, and what the core does when it is pressed.
+
+    A button with a `url` opens that link instead (e.g. a private chat with the bot);
+    its action and payload are then unused.
+    """
 
     label: str
     action: str
     payload: str = ""
+    url: str | None = None
 
 
 class AttachmentKind(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from bot.core.events import OutMessage
+from bot.core.platform import PlatformInfo
 
 
 class DeliveryError(Exception):
@@ -42,6 +43,11 @@ class Messenger(Protocol):
     @property
     def text_limit(self) -> int:
         """The longest message the platform accepts, in characters."""
+        ...
+
+    @property
+    def info(self) -> PlatformInfo:
+        """Facts about the platform: its name, DM rules, how a person opens a DM."""
         ...
 
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:

@@ -29,6 +29,7 @@ from bot.core.registry import (
     coerce_args,
     parse_text_args,
 )
+from bot.core.replies import ReplyDelivery
 from bot.core.trace import (
     BUTTON,
     TEXT,
@@ -42,7 +43,6 @@ from bot.core.trace import (
 )
 from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
-from storage.outbox_repo import OutboxRepository
 from storage.repo import NewCommunityDefaults, Repository
 from storage.suggest_repo import SuggestRepository
 
@@ -123,6 +123,10 @@ class Router:
         self._clock = clock
         self._defaults = defaults
         self._hooks: DeliveryHooks = hooks or NoDelivery()
+        self.replies = ReplyDelivery(
+            sessions, clock, translator, defaults.language, self._hooks.wake
+        )
+        """How adapters deliver what `handle` returns: the same path on every platform."""
 
     async def suggest(
         self, platform: str, chat_id: str, kind: Suggest, typed: str
@@ -150,14 +154,6 @@ class Router:
                 continue
             choices.append((label if len(label) <= 100 else label[:99] + "…", number))
         return choices
-
-    async def note_unreachable(self, platform: str, user_id: str) -> None:
-        """An adapter found this person's DMs closed: route later notices to the group."""
-        try:
-            async with self._sessions() as session, session.begin():
-                await OutboxRepository(session).mark_unreachable(platform, user_id)
-        except Exception:
-            log.exception("could not record that a %s user is unreachable", platform)
 
     async def handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
         """Handles one event and returns what to send; never raises. Tells the observer."""

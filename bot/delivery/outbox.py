@@ -11,25 +11,28 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
+from bot.core.dm_notice import dm_notice, notice_key
 from bot.core.events import OutMessage
-from bot.core.markup import Mention, Span, chunk, plain
+from bot.core.i18n import Translator
+from bot.core.markup import chunk, plain
 from bot.core.messenger import DeliveryError, Messenger, RateLimited, RecipientUnreachable
 from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message, load_message
-from storage.models import Account, OutboxMessage, OutboxStatus
+from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox_repo import Delivery, OutboxRepository
+from storage.privacy_repo import WAITING_FOR_DM, PrivateDeliveryRepository, waiting_until
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = timedelta(hours=2)
 MAX_ATTEMPTS = 8
 BOOKKEEPING_ATTEMPTS = 6  # a locked or dropped database gets ~3 s to come back
+DEFAULT_LANGUAGE = "en"
 
 
 class NotRecorded(Exception):
@@ -67,6 +70,7 @@ class Dispatcher:
         lease: timedelta = timedelta(seconds=60),
         idle_poll: float = 5.0,
         observer: DeliveryObserver | None = None,
+        translator: Translator | None = None,
     ) -> None:
         self._sessions = sessions
         self._observer: DeliveryObserver = observer or Unobserved()
@@ -77,6 +81,7 @@ class Dispatcher:
         self._batch = batch
         self._lease = lease
         self._idle_poll = idle_poll
+        self._translator = translator or Translator()
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -198,7 +203,8 @@ class Dispatcher:
     async def _deliver(self, row: OutboxMessage) -> None:
         now = self._clock.now()
         late = now - row.due_at
-        if row.attempts == 0 and late > timedelta(seconds=row.grace_seconds):
+        waiting = row.last_error == WAITING_FOR_DM
+        if (row.attempts == 0 or waiting) and late > timedelta(seconds=row.grace_seconds):
             log.warning(
                 "outbox row %s (%s) skipped: %s late, beyond its grace", row.id, row.key, late
             )
@@ -222,7 +228,7 @@ class Dispatcher:
             self._observer.rate_limited(row.platform)
             await self._retry(row, str(limited), count=False, delay=limited.retry_after)
         except RecipientUnreachable as closed:
-            await self._unreachable(row, message, closed.reason)
+            await self._unreachable(row, messenger, closed.reason)
         except DeliveryError as error:
             self._observer.platform_call(row.platform, error.permanent)  # 4xx: platform answered
             if error.permanent:
@@ -240,38 +246,62 @@ class Dispatcher:
             except Exception as error:
                 raise NotRecorded from error  # putting it back to pending would send it twice
 
-    async def _unreachable(self, row: OutboxMessage, message: OutMessage, reason: str) -> None:
+    async def _unreachable(self, row: OutboxMessage, messenger: Messenger, reason: str) -> None:
+        """A closed DM: the message waits within its grace; the group hears only a notice."""
+        now = self._clock.now()
+        grace = timedelta(seconds=row.grace_seconds)
+        notice_queued = False
         async with self._sessions() as session, session.begin():
             repo = OutboxRepository(session)
-            if row.user_id is not None:
-                await repo.mark_unreachable(row.platform, row.user_id)
-            await repo.finish(
-                row.id, self.worker, OutboxStatus.FAILED, self._clock.now(), error=reason
-            )
-            if row.user_id is not None and row.fallback_chat_id is not None:
-                name = await session.scalar(
-                    select(Account.display_name).where(
-                        Account.platform == row.platform, Account.user_id == row.user_id
-                    )
+            if row.user_id is None:
+                await repo.finish(row.id, self.worker, OutboxStatus.FAILED, now, error=reason)
+                return
+            await repo.mark_unreachable(row.platform, row.user_id)
+            until = waiting_until(row.due_at, grace)
+            if until <= now:
+                log.warning("outbox row %s skipped: DM still closed past its grace", row.id)
+                await repo.finish(
+                    row.id, self.worker, OutboxStatus.SKIPPED, now, error=f"DM closed: {reason}"
                 )
-                ping = Span(name or row.user_id, mention=Mention(row.platform, row.user_id))
-                fallback = OutMessage((ping, Span(": "), *message.text), message.buttons)
-                await enqueue(
-                    session,
-                    f"{row.key}#group",
-                    Delivery(
-                        row.platform,
-                        chat_id=row.fallback_chat_id,
-                        person_id=row.person_id,
-                        community_id=row.community_id,
-                        about_person_id=row.about_person_id,
-                    ),
-                    fallback,
-                    due_at=self._clock.now(),
-                    now=self._clock.now(),
-                    grace=timedelta(seconds=row.grace_seconds),
+                return
+            await repo.retry_later(row.id, self.worker, until, WAITING_FOR_DM, count_attempt=False)
+            if row.fallback_chat_id is not None:
+                notice_queued = await self._queue_notice(
+                    session, row, row.fallback_chat_id, messenger
                 )
-                self.wake()
+        if notice_queued:
+            self.wake()
+
+    async def _queue_notice(
+        self, session: AsyncSession, row: OutboxMessage, chat_id: str, messenger: Messenger
+    ) -> bool:
+        """Queues the content-free notice for the row's group, once per person and window."""
+        assert row.user_id is not None
+        now = self._clock.now()
+        found = await PrivateDeliveryRepository(session).recipient(
+            row.platform, row.user_id, chat_id
+        )
+        notice = dm_notice(
+            messenger.info,
+            self._translator,
+            found.language or DEFAULT_LANGUAGE,
+            row.user_id,
+            found.display_name or row.user_id,
+        )
+        return await enqueue(
+            session,
+            notice_key(row.platform, row.user_id, chat_id, now),
+            Delivery(
+                row.platform,
+                chat_id=chat_id,
+                person_id=row.person_id,
+                community_id=row.community_id,
+            ),
+            notice,
+            due_at=now,
+            now=now,
+            grace=timedelta(seconds=row.grace_seconds),
+        )
 
     async def _finish(
         self,

@@ -14,7 +14,7 @@ def dump_message(message: OutMessage) -> str:
     """JSON text for the outbox row."""
     data: dict[str, Any] = {
         "text": [_dump_span(span) for span in message.text],
-        "buttons": [[[b.label, b.action, b.payload] for b in row] for row in message.buttons],
+        "buttons": [[_dump_button(b) for b in row] for row in message.buttons],
     }
     if message.card:
         data["card"] = True
@@ -44,6 +44,11 @@ def load_message(text: str) -> OutMessage:
             mime_type=file["mime"],
         )
     return OutMessage(spans, buttons, attachment, card=bool(data.get("card", False)))
+
+
+def _dump_button(button: Button) -> list[str]:
+    fields = [button.label, button.action, button.payload]
+    return fields if button.url is None else [*fields, button.url]
 
 
 def _dump_span(span: Span) -> dict[str, Any]:

@@ -5,7 +5,41 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied
 from bot.core.events import Button
+from bot.core.markup import RichText, plain
 from bot.core.registry import Args, CommandSpec, Registry
+from bot.delivery.serialize import load_message
+from storage.forget_repo import ForgetRepository
+
+MIN_QUOTE = 12
+"""Shorter texts ("ok", "thanks") are too common to recognize as the person's words."""
+NEEDLE = 32
+"""How much of a text's start identifies a copy, also when lists cut it short."""
+
+
+def flat(text: str) -> str:
+    """Whitespace as single spaces, the way previews show text."""
+    return " ".join(text.split())
+
+
+def quote_needles(texts: list[str]) -> set[str]:
+    """The starts of the person's texts that mark a message as quoting them."""
+    return {flat(text)[:NEEDLE] for text in texts if len(flat(text)) >= MIN_QUOTE}
+
+
+def quotes(payload: str, needles: set[str]) -> bool:
+    """Whether a stored outgoing message carries any of the person's words."""
+    if not needles:
+        return False
+    try:
+        shown = flat(plain(load_message(payload).text))
+    except (ValueError, KeyError, TypeError):
+        return False
+    return any(needle in shown for needle in needles)
+
+
+def counted(ctx: Ctx, count: int, one: str, many: str) -> RichText:
+    """A count with its noun, singular or plural, as one translatable phrase."""
+    return ctx.t(one if count == 1 else many, {"count": count})
 
 
 class Forgetting:
@@ -32,8 +66,9 @@ class Forgetting:
         payload = str(ctx.person.id)
         ctx.reply(
             "This deletes **everything** I store about you on every platform: profile, "
-            "skills, interests, memberships, roles, requests, tips, check-ins and kudos. "
-            "It cannot be undone.",
+            "skills, interests, memberships, roles, requests, tips, check-ins, kudos, and the "
+            "messages I keep that quote you. A tip saved from your request keeps its answer, "
+            "but not your question. It cannot be undone.",
             buttons=(
                 (
                     Button("Delete everything", "forget", payload),
@@ -44,14 +79,36 @@ class Forgetting:
         )
 
     async def forget_confirmed(self, ctx: Ctx, payload: str) -> None:
-        """Deletes the person once they confirm with their own button."""
+        """Deletes the person, and their words wherever they were copied, once they confirm."""
         if payload != str(ctx.person.id):
             raise PermissionDenied("That button belongs to someone else.")
-        counts = await ctx.repo.forget_person(ctx.person.id)
-        parts = ", ".join(f"{label}: {number}" for label, number in counts.items() if number)
+        person_id = ctx.person.id
+        forget = ForgetRepository(ctx.repo.session)
+        words = await forget.forget_words(person_id)
+        needles = quote_needles([*words.texts, *await forget.tip_texts(person_id)])
+        quoting = [
+            row_id
+            for row_id, payload_text in await forget.outbox_of(person_id)
+            if quotes(payload_text, needles)
+        ]
+        messages = await forget.drop_messages(person_id, quoting)
+        counts = await ctx.repo.forget_person(person_id)
         ctx.reply(
-            "Done. I deleted every record of you ({parts}). Goodbye!",
-            {"parts": parts},
+            "Done. I deleted every record of you, including {requests}, {checkins}, {tips}, "
+            "{kudos}, {answers} and {messages}. Goodbye!",
+            {
+                "requests": counted(ctx, words.requests, "{count} request", "{count} requests"),
+                "checkins": counted(ctx, words.checkins, "{count} check-in", "{count} check-ins"),
+                "tips": counted(ctx, counts.get("tips", 0), "{count} tip", "{count} tips"),
+                "kudos": counted(ctx, words.kudos, "{count} kudos", "{count} kudos"),
+                "answers": counted(ctx, 0, "{count} program answer", "{count} program answers"),
+                "messages": counted(
+                    ctx,
+                    messages + counts.get("queued messages", 0),
+                    "{count} message",
+                    "{count} messages",
+                ),
+            },
             private=True,
         )
 

@@ -9,7 +9,9 @@ from bot.core.markup import Mention, RichText, Span
 from storage.models import Account, Community
 from storage.outbox_repo import Delivery
 
-# Telegram bots may only DM people who have opened a chat with them (/start).
+# Telegram bots may only DM people who have opened a chat with them (/start). The adapters
+# state the same fact in their PlatformInfo.dm_needs_opt_in; tests/test_privacy.py keeps
+# the two in step, since can_dm sees only an account, not a messenger.
 DM_NEEDS_OPT_IN = frozenset({"telegram"})
 Enqueue = Callable[[str, Delivery, OutMessage], Awaitable[bool]]
 # One combined group message pings at most this many people; the rest read the same post.

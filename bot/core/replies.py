@@ -1,0 +1,180 @@
+"""One reply-delivery path for every adapter: per-item isolation and private text kept private.
+
+A handler's replies become sends here, the same way on every platform. A private reply
+that cannot arrive by DM waits in the outbox for the person to open their DM, and the
+group gets a notice that names them without the private text.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import Clock
+from bot.core.dm_notice import dm_notice, notice_key
+from bot.core.events import ChatKind, Event, Outbound, OutMessage
+from bot.core.i18n import Translator
+from bot.core.messenger import DeliveryError, Messenger, RecipientUnreachable
+from bot.delivery.outbox import DEFAULT_GRACE
+from bot.delivery.serialize import dump_message
+from storage.outbox_repo import Delivery, OutboxRepository
+from storage.privacy_repo import PrivateDeliveryRepository
+
+log = logging.getLogger(__name__)
+
+AnswerHere = Callable[[OutMessage, bool], Awaitable[bool]]
+"""An adapter's own way to answer in the event's chat (Discord: the interaction response).
+
+Called with the message and whether only the actor may see it (an ephemeral reply); returns
+False when it could not answer that way, and the core then sends as usual.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A private message's recipient and the group chat that may hear about it."""
+
+    user_id: str
+    group_chat_id: str | None
+    display_name: str | None
+
+
+class ReplyDelivery:
+    """Delivers a handler's replies through a messenger; one failed item never drops the rest."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        translator: Translator,
+        default_language: str,
+        wake: Callable[[], None],
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._translator = translator
+        self._default_language = default_language
+        self._wake = wake
+
+    async def deliver(
+        self,
+        messenger: Messenger,
+        event: Event,
+        outbound: list[Outbound],
+        *,
+        here: AnswerHere | None = None,
+    ) -> None:
+        """Sends every reply; a DM from the person first wakes messages waiting for them."""
+        if event.chat_kind is ChatKind.DM:
+            await self._dm_opened(event.address.platform, event.address.user_id)
+        for item in outbound:
+            try:
+                await self._one(messenger, event, item, here)
+            except DeliveryError as error:
+                log.warning(
+                    "%s: a reply in chat %s was not delivered (%s)",
+                    messenger.platform,
+                    event.address.chat_id,
+                    error.reason,
+                )
+            except Exception:
+                log.exception(
+                    "%s: a reply in chat %s failed", messenger.platform, event.address.chat_id
+                )
+
+    async def _one(
+        self, messenger: Messenger, event: Event, item: Outbound, here: AnswerHere | None
+    ) -> None:
+        address = event.address
+        if item.platform not in (None, messenger.platform):
+            log.warning("outbound for %s dropped: no cross-platform route", item.platform)
+            return
+        group = address.chat_id if event.chat_kind is ChatKind.GROUP else None
+        if item.user_id is not None:
+            actor = item.user_id == address.user_id
+            name = event.sender.display_name if actor else None
+            await self._private(messenger, _Target(item.user_id, group, name), item.message)
+            return
+        if item.private:
+            if here is not None and await here(item.message, True):
+                return
+            target = _Target(address.user_id, group, event.sender.display_name)
+            await self._private(messenger, target, item.message)
+            return
+        chat_id = item.chat_id or address.chat_id
+        if chat_id == address.chat_id and here is not None and await here(item.message, False):
+            return
+        await messenger.send(chat_id, item.message)
+
+    async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> None:
+        """A DM; when it cannot arrive, the message waits and the group hears only a notice."""
+        try:
+            await messenger.send_dm(target.user_id, message)
+        except RecipientUnreachable as closed:
+            log.info("%s: DM to %s not possible (%s)", messenger.platform, target.user_id, closed)
+            notice = await self._hold(messenger, target, message)
+            if notice is not None and target.group_chat_id is not None:
+                await messenger.send(target.group_chat_id, notice)
+
+    async def _hold(
+        self, messenger: Messenger, target: _Target, message: OutMessage
+    ) -> OutMessage | None:
+        """Parks the message in the outbox; returns the group notice when one is due now."""
+        platform = messenger.platform
+        now = self._clock.now()
+        async with self._sessions() as session, session.begin():
+            await OutboxRepository(session).mark_unreachable(platform, target.user_id)
+            private = PrivateDeliveryRepository(session)
+            found = await private.recipient(platform, target.user_id, target.group_chat_id)
+            await private.hold(
+                f"held:{platform}:{target.user_id}:{uuid.uuid4().hex}",
+                Delivery(
+                    platform,
+                    user_id=target.user_id,
+                    fallback_chat_id=target.group_chat_id,
+                    person_id=found.person_id,
+                    community_id=found.community_id,
+                    about_person_id=found.person_id,
+                ),
+                dump_message(message),
+                now,
+                DEFAULT_GRACE,
+            )
+            if target.group_chat_id is None:
+                return None
+            notice = dm_notice(
+                messenger.info,
+                self._translator,
+                found.language or self._default_language,
+                target.user_id,
+                found.display_name or target.display_name or target.user_id,
+            )
+            fresh = await private.claim_notice(
+                notice_key(platform, target.user_id, target.group_chat_id, now),
+                Delivery(
+                    platform,
+                    chat_id=target.group_chat_id,
+                    person_id=found.person_id,
+                    community_id=found.community_id,
+                ),
+                dump_message(notice),
+                now,
+            )
+        return notice if fresh else None
+
+    async def _dm_opened(self, platform: str, user_id: str) -> None:
+        """Any message in a DM proves the DM works: clear the flag, send what waits."""
+        try:
+            async with self._sessions() as session, session.begin():
+                woken = await PrivateDeliveryRepository(session).dm_opened(
+                    platform, user_id, self._clock.now()
+                )
+        except Exception:
+            log.exception("could not wake the messages waiting for a %s user", platform)
+            return
+        if woken:
+            self._wake()
