@@ -393,8 +393,19 @@ def test_assignment_is_valid_and_optimal(people: tuple[list[Mentee], list[Mentor
     assert {p.mentee.id for p in result.proposals} | {u.mentee.id for u in result.unmatched} == {
         m.id for m in mentees
     }
+    assert [p.mentee.id for p in result.proposals] == sorted(p.mentee.id for p in result.proposals)
     for left in result.unmatched:
+        eligible = {m.id for m in mentors if fit(left.mentee, m).eligible}
+        fresh = eligible - left.mentee.past_mentors
+        expected = {
+            UnmatchedReason.NO_MENTORS: not mentors,
+            UnmatchedReason.NO_ELIGIBLE_MENTOR: bool(mentors) and not eligible,
+            UnmatchedReason.ALREADY_PAIRED: bool(eligible) and not fresh,
+            UnmatchedReason.MENTORS_FULL: bool(fresh),
+        }
+        assert expected[left.reason]
         if left.reason is UnmatchedReason.MENTORS_FULL:
+            assert set(left.mentor_ids) == fresh
             assert all(used[m] == by_id[m].room for m in left.mentor_ids)
 
 
