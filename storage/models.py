@@ -549,6 +549,7 @@ class PagedQuery(Base):
 
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class ReminderStatus(StrEnum):

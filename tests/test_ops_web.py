@@ -214,7 +214,7 @@ async def test_each_handled_event_is_one_json_line_without_words_or_names(
     root.setLevel(logging.INFO)
     try:
         await chat.say("dana", "makers", "/skills secret-okapi-skill")
-        await chat.say("dana", "makers", "/nosuchcommand secret-lynx")
+        await chat.say("dana", "makers", "/nosuchcommand@mentorbot secret-lynx")
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)

@@ -95,10 +95,10 @@ async def test_request_shows_helper_thanks_and_escalation(
 @pytest.mark.parametrize(
     ("text", "reply"),
     [
-        ("/request 0", "Request numbers start at 1"),
+        ("/request 0", "numbers here start at 1"),
         ("/request 99", "There is no request #99 here"),
         ("/request", "needs <number>"),
-        ("/request abc", "must be a number"),
+        ("/request abc", "is not a number"),
         ("/request 1 extra words", "takes only a number"),
         ("/request 2", "There is no request #2 here"),  # #2 lives in another community
     ],
@@ -184,7 +184,7 @@ async def test_the_asker_edits_an_open_request_and_those_told_get_it(
     await chat.say("bob", "g", "/ask How to price candels? #pricing")
     await deliver(core, chat)
     out = await chat.say("bob", "g", "/request edit 1\nHow should I price scented candles?")
-    assert "#1 is updated. 2 member(s) who were told about it get the new text." in out
+    assert "#1 is updated. 2 members who were told about it get the new text." in out
     delivered = await deliver(core, chat)
     for helper in ("mia", "ned"):
         assert (
@@ -205,7 +205,7 @@ async def test_the_asker_edits_an_open_request_and_those_told_get_it(
         ("olga", "/request edit 1 Organizer fix", "Only the person who asked #1 can edit it"),
         ("bob", "/request edit 1", "Write the corrected question after the number"),
         ("bob", "/request edit", "Which request?"),
-        ("bob", "/request edit x New text", "must be a number"),
+        ("bob", "/request edit x New text", "is not a number"),
         ("bob", "/request edit 9 New text", "There is no request #9 here"),
         ("bob", "/request edit 1 How to price?", "already says exactly that"),
         ("bob", "/request edit 1 " + "q" * 4001, "too long"),

@@ -104,7 +104,7 @@ async def test_an_organizer_deletes_any_tip_of_their_community_but_edits_none(
         ("mia", "g", "/tip edit 1 #pricing", "not only topics"),
         ("mia", "g", "/tip edit 1", "Write the new text of tip #1"),
         ("mia", "g", "/tip edit", "Which tip?"),
-        ("mia", "g", "/tip edit x Better words", "must be a number"),
+        ("mia", "g", "/tip edit x Better words", "is not a number"),
         ("mia", "g", "/tip delete 1 now please", "takes only the tip's number"),
     ],
 )

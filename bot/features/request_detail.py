@@ -191,9 +191,13 @@ class RequestDetail:
                 OutMessage(update),
                 due_at=ctx.now,
             )
-        ctx.reply(
-            "✏️ #{number} is updated. {count} member(s) who were told about it get the new text.",
-            {**values, "count": len(told)},
+        ctx.reply_rich(
+            ctx.tn(
+                "✏️ #{number} is updated. {count} member who was told about it gets the new text.",
+                "✏️ #{number} is updated. {count} members who were told about it get the new text.",
+                len(told),
+                values,
+            )
         )
 
     @staticmethod
