@@ -142,8 +142,9 @@ class Dialogs:
         """A typed answer in the DM; in a group, one pointer to the DM."""
         repo = DialogRepository(ctx.repo.session)
         row = await repo.open_for(ctx.person.id)
-        if row is None:
-            ctx.reply("I answer commands. Send /help to see what I can do.")
+        if row is None:  # ended between the check and this transaction
+            if not ctx.in_group:
+                ctx.reply("I answer commands. Send /help to see what I can do.")
             return
         if ctx.in_group:
             if not row.pointed_in_group:
