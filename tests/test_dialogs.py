@@ -14,7 +14,7 @@ from adapters.console import ConsoleMessenger
 from bot.app import Core
 from bot.config import Settings
 from bot.core.context import Ctx
-from bot.core.events import Address, ChatKind, Message, Sender
+from bot.core.events import Address, ButtonPress, ChatKind, Message, Sender
 from bot.core.markup import plain
 from bot.core.registry import Access, Args, CommandSpec
 from bot.dialogs import Answers, Completion, DialogSpec, Kind, Lapse, Option, Step
@@ -460,3 +460,31 @@ async def test_any_text_to_any_step_never_raises(core: Core, step: str, text: st
     assert "something went wrong" not in said, (step, text, said)
     if text.replace("\x00", "").strip():
         assert said
+
+
+@pytest.mark.parametrize("payload", ["", "x", "|||", "999|topic|1", "1|nostep|1", "1|topic|9"])
+async def test_malformed_or_unknown_button_payloads_change_nothing(
+    chat: ChatDriver, core: Core, record: Record, payload: str
+) -> None:
+    await chat.say("bob", None, "/demo")
+    rows = [(row.answers, row.step) for row in await dialog_rows(core)]
+    event = ButtonPress(
+        Address("console", "dm:bob", "bob"), ChatKind.DM, Sender("Bob", "bob"), "dlg", payload
+    )
+    outbound = await core.router.handle(event, ConsoleMessenger(lambda _line: None))
+    said = "\n".join(plain(item.message.text) for item in outbound)
+    if payload == "1|topic|9":  # the open step's own button: its text is read as an answer
+        assert "Please write a few words" in said
+    else:
+        assert "no longer open" in said
+    assert [(row.answers, row.step) for row in await dialog_rows(core)] == rows
+
+
+async def test_forgetme_deletes_the_persons_conversations(
+    chat: ChatDriver, core: Core, record: Record
+) -> None:
+    await chat.say("bob", None, "/demo")
+    await chat.say("bob", None, "/quick")
+    await chat.say("bob", None, "/forgetme")
+    await chat.press("bob", "Delete everything")
+    assert await count(core, DialogSession) == 0
