@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, DialogSession, DialogStatus
@@ -110,15 +111,24 @@ class DialogRepository:
 
     async def open_session(
         self, row: DialogSession, step: str, now: datetime, expires_at: datetime
-    ) -> None:
-        """Makes a queued session the person's open one, at its first step."""
-        row.status = DialogStatus.OPEN.value
-        row.open_person_id = row.person_id
-        row.step = step
-        row.started_at = now
-        row.updated_at = now
-        row.expires_at = expires_at
-        await self.session.flush()
+    ) -> bool:
+        """Makes a queued session the person's open one, at its first step.
+
+        False (the row stays queued) when another transaction opened one for the person first.
+        """
+        try:
+            async with self.session.begin_nested():
+                row.status = DialogStatus.OPEN.value
+                row.open_person_id = row.person_id
+                row.step = step
+                row.started_at = now
+                row.updated_at = now
+                row.expires_at = expires_at
+                await self.session.flush()
+        except IntegrityError:
+            await self.session.refresh(row)
+            return False
+        return True
 
     def advance(
         self,

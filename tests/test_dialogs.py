@@ -19,6 +19,7 @@ from bot.core.markup import plain
 from bot.core.registry import Access, Args, CommandSpec
 from bot.dialogs import Answers, Completion, DialogSpec, Kind, Lapse, Option, Step
 from bot.dialogs.words import folded, meaning
+from storage.dialogs_repo import DialogRepository
 from storage.models import Account, Community, DialogSession, DialogStatus
 from tests.harness import ChatDriver, FakeClock
 
@@ -488,3 +489,28 @@ async def test_forgetme_deletes_the_persons_conversations(
     await chat.say("bob", None, "/forgetme")
     await chat.press("bob", "Delete everything")
     assert await count(core, DialogSession) == 0
+
+
+async def test_a_concurrent_second_open_stays_queued(
+    chat: ChatDriver, core: Core, clock: FakeClock, record: Record
+) -> None:
+    """The unique index is the backstop when two transactions both saw nothing open."""
+    await chat.say("bob", None, "/help")
+    async with core.database.sessions() as session, session.begin():
+        account = (
+            await session.execute(select(Account).where(Account.user_id == "bob"))
+        ).scalar_one()
+        repo = DialogRepository(session)
+        late = await repo.add(
+            person_id=account.person_id,
+            platform="console",
+            user_id="bob",
+            community_id=None,
+            name="quick",
+            context={},
+            now=clock.now(),
+        )
+        assert await core.dialogs.offer(session, account, "demo", {"name": "Bob"}, clock.now())
+        assert not await repo.open_session(late, "mood", clock.now(), clock.now())
+        assert late.status == DialogStatus.PENDING.value
+    assert [row.status for row in await dialog_rows(core)] == ["pending", "open"]

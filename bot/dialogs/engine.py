@@ -85,13 +85,14 @@ class Dialogs:
             context=context or {},
             now=ctx.now,
         )
-        if await repo.open_for(ctx.person.id) is not None:
+        if await repo.open_for(ctx.person.id) is not None or not await self._open(
+            repo, row, ctx.now
+        ):
             ctx.reply(
                 "We're in the middle of another conversation. I'll ask you this one when it ends.",
                 private=True,
             )
             return False
-        await self._open(repo, row, ctx.now)
         self._send(ctx, row, self.current_question(row, ctx.t))
         if ctx.in_group:
             ctx.reply("I've sent you a private message with the first question.")
@@ -125,7 +126,8 @@ class Dialogs:
         )
         if await repo.open_for(account.person_id) is not None:
             return False
-        await self._open(repo, row, now)
+        if not await self._open(repo, row, now):
+            return False
         say = await self.say_for(session, row)
         await self.queue(session, row, self.current_question(row, say), now)
         return True
@@ -260,14 +262,14 @@ class Dialogs:
         """Opens the oldest waiting dialog of a person (one declared in this build)."""
         while (row := await repo.next_pending(person_id)) is not None:
             if row.name in self._specs:
-                await self._open(repo, row, now)
-                return row
+                return row if await self._open(repo, row, now) else None
             await repo.end(row, DialogStatus.CANCELLED, now)
         return None
 
-    async def _open(self, repo: DialogRepository, row: DialogSession, now: datetime) -> None:
+    async def _open(self, repo: DialogRepository, row: DialogSession, now: datetime) -> bool:
+        """False when a concurrent transaction opened another one for the person first."""
         first = self._specs[row.name].steps[0]
-        await repo.open_session(row, first.name, now, now + LAPSE_AFTER)
+        return await repo.open_session(row, first.name, now, now + LAPSE_AFTER)
 
     def current_question(self, row: DialogSession, say: Say) -> OutMessage:
         """The current step of an open session as a message, with fresh buttons."""
