@@ -21,7 +21,7 @@ from bot.dialogs.asking import ACTION, SEPARATOR, Say, labels, question
 from bot.dialogs.spec import Answer, Completion, DialogSpec, Step
 from bot.dialogs.words import CANCEL, SKIP, meaning
 from storage.dialogs_repo import DialogRepository, loads
-from storage.models import Account, DialogSession, DialogStatus, Person
+from storage.models import Account, Community, DialogSession, DialogStatus, Person
 from storage.outbox_repo import Delivery
 
 log = logging.getLogger(__name__)
@@ -278,19 +278,25 @@ class Dialogs:
         return question(row.id, step, loads(row.context), say)
 
     def _send(self, ctx: Ctx, row: DialogSession, message: OutMessage) -> None:
-        """Into the chat when it is the session's DM, else as a DM to the session's account."""
-        address = ctx.event.address
-        here = address.platform == row.platform and address.user_id == row.user_id
-        if here and not ctx.in_group:
+        """Into the DM the person is writing in; from a group, to the session's account."""
+        if not ctx.in_group:
             ctx.outbound.append(Outbound(message))
             return
+        address = ctx.event.address
         platform = None if row.platform == address.platform else row.platform
         ctx.outbound.append(Outbound(message, user_id=row.user_id, platform=platform))
 
     async def say_for(self, session: AsyncSession, row: DialogSession) -> Say:
         """Translation for a session's person when there is no event (jobs, the sweep)."""
         person = await session.get(Person, row.person_id)
-        language = (person.language if person is not None else None) or self._default_language
+        community = None
+        if row.community_id is not None:
+            community = await session.get(Community, row.community_id)
+        language = (
+            (person.language if person is not None else None)
+            or (community.language if community is not None else None)
+            or self._default_language
+        )
 
         def say(template: str, values: Mapping[str, object] | None = None) -> RichText:
             return fmt(self._translator.gettext(language, template), values)
