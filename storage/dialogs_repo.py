@@ -144,16 +144,10 @@ class DialogRepository:
         row.updated_at = now
         row.expires_at = expires
 
-    async def end(
-        self,
-        row: DialogSession,
-        status: DialogStatus,
-        now: datetime,
-        answers: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Ends a session (completed, cancelled or lapsed); the person may open another."""
-        if answers is not None:
-            row.answers = dumps(answers)
+    async def end(self, row: DialogSession, status: DialogStatus, now: datetime) -> None:
+        """Ends a session; its answers are dropped (the feature's `on_*` got them) and the
+        person may open another."""
+        row.answers = "{}"
         row.status = status.value
         row.open_person_id = None
         row.step = None

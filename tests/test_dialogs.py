@@ -176,7 +176,9 @@ async def test_happy_path_hands_every_answer_to_on_complete(
             {"name": "Bob"},
         )
     ]
-    assert [row.status for row in await dialog_rows(chat.core)] == ["completed"]
+    assert [(row.status, row.answers) for row in await dialog_rows(chat.core)] == [
+        ("completed", "{}")  # the feature has the answers; the session keeps no copy
+    ]
     assert "I answer commands" in await chat.say("bob", None, "hello again")
 
 

@@ -196,13 +196,13 @@ class Dialogs:
             return
         answers: dict[str, Answer] = dict(loads(row.answers))
         try:
-            answers[step.name] = self._read(ctx, row, step, text, word, answers)
+            answers[step.name] = self._read(ctx, step, text, word, answers)
         except UsageError as error:
             self._refuse(ctx, row, step, error)
             return
         following = spec.after(step, answers)
         if following is None:
-            await repo.end(row, DialogStatus.COMPLETED, ctx.now, answers)
+            await repo.end(row, DialogStatus.COMPLETED, ctx.now)
             await spec.on_complete(Completion(ctx, answers, loads(row.context)))
             await self._promote(ctx, repo, row.person_id)
             return
@@ -212,7 +212,6 @@ class Dialogs:
     def _read(
         self,
         ctx: Ctx,
-        row: DialogSession,
         step: Step,
         text: str,
         word: str | None,
