@@ -16,6 +16,8 @@ from bot.core.registry import Registry
 from bot.core.router import Router
 from bot.delivery.outbox import Dispatcher
 from bot.delivery.scheduler import ScheduleEngine
+from bot.dialogs import DialogLapses, Dialogs
+from bot.dialogs.lapse import SWEEP_SECONDS
 from bot.features.badges import BadgeAwarder, Badges
 from bot.features.bridges import Bridging
 from bot.features.checkin_ping import CheckInPing
@@ -50,9 +52,12 @@ from storage.repo import NewCommunityDefaults
 log = logging.getLogger(__name__)
 
 
-def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
-    """Every feature declares its commands, buttons, triggers and schedule kinds here, once."""
+def build_registry(
+    engine: ScheduleEngine, translator: Translator, dialogs: Dialogs | None = None
+) -> Registry:
+    """Every feature declares its commands, buttons, triggers, dialogs and schedule kinds here."""
     registry = Registry()
+    (dialogs or Dialogs(translator)).register(registry)
     Onboarding(registry, Bridging()).register()
     Help(registry).register()
     Profiles(registry).register()
@@ -107,7 +112,12 @@ class Core:
             autonomous=isinstance(self.clock, SystemClock),
             observer=self.observer,
         )
-        self.registry = build_registry(self.schedules, self.translator)
+        self.dialogs = Dialogs(self.translator, settings.default_language)
+        self.registry = build_registry(self.schedules, self.translator, self.dialogs)
+        self.dialog_lapses = DialogLapses(
+            self.database.sessions, self.clock, self.dialogs, self.dispatcher.wake
+        )
+        self.schedules.every("dialog-lapse", SWEEP_SECONDS, self.dialog_lapses.sweep)
         self.escalation = Escalation(
             self.database.sessions,
             self.clock,

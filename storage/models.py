@@ -580,3 +580,41 @@ class Reminder(Base):
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING.value)
     outbox_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+class DialogStatus(StrEnum):
+    """A guided conversation's life: waiting its turn, open, then one of three ends."""
+
+    PENDING = "pending"
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    LAPSED = "lapsed"
+
+
+class DialogSession(Base):
+    """One person's guided conversation: where it runs, its step, answers and context (JSON).
+
+    `open_person_id` is the person's id while the session is open and NULL otherwise; its
+    unique constraint keeps one conversation open per person on every database.
+    """
+
+    __tablename__ = "dialog_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    open_person_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(64))
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="SET NULL")
+    )
+    name: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str | None] = mapped_column(String(32))
+    answers: Mapped[str] = mapped_column(Text, default="{}")
+    context: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    pointed_in_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)

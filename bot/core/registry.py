@@ -131,6 +131,7 @@ class Registry:
     buttons: dict[str, ButtonHandler] = field(default_factory=dict)
     triggers: list[TextTrigger] = field(default_factory=list)
     reply_handlers: list[ReplyHandler] = field(default_factory=list)
+    text_handlers: list[ReplyHandler] = field(default_factory=list)
 
     def add_command(self, spec: CommandSpec) -> None:
         """Declares a command; names are unique and lower-case."""
@@ -160,6 +161,13 @@ class Registry:
         The check runs before any transaction, so a reply nobody takes leaves no trace.
         """
         self.reply_handlers.append(ReplyHandler(wants, handler))
+
+    def add_text_handler(
+        self, wants: Callable[[AsyncSession, Message], Awaitable[bool]], handler: Handler
+    ) -> None:
+        """Declares a handler for plain text (not only replies) that `wants` takes, like a
+        dialog's answers; asked before triggers in a DM, after them in a group."""
+        self.text_handlers.append(ReplyHandler(wants, handler))
 
     def extend(self, specs: Iterable[CommandSpec]) -> None:
         """Declares several commands."""

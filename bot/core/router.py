@@ -244,12 +244,20 @@ class Router:
         text = event.text.strip()
         if not text:
             return []
+        in_dm = event.chat_kind is ChatKind.DM
+        handler = await self._text_handler(event) if in_dm else None
+        if handler is not None:
+            _check_length(event)
+            run = functools.partial(_call_with_text, handler, text)
+            return await self._in_transaction(event, messenger, run)
         for trigger in self._registry.triggers:
             if trigger.matches(text):
                 _check_length(event)
                 run = functools.partial(_call_with_text, trigger.handler, text)
                 return await self._in_transaction(event, messenger, run)
         handler = await self._reply_handler(event)
+        if handler is None and not in_dm:
+            handler = await self._text_handler(event)
         if handler is not None:
             _check_length(event)
             run = functools.partial(_call_with_text, handler, text)
@@ -270,6 +278,16 @@ class Router:
             for reply_handler in self._registry.reply_handlers:
                 if await reply_handler.wants(session, event):
                     return reply_handler.handler
+        return None
+
+    async def _text_handler(self, event: Message) -> Handler | None:
+        """The handler that takes this plain text (a dialog's answer), asked read-only."""
+        if not self._registry.text_handlers:
+            return None
+        async with self._sessions() as session:
+            for text_handler in self._registry.text_handlers:
+                if await text_handler.wants(session, event):
+                    return text_handler.handler
         return None
 
     async def _button(self, event: ButtonPress, messenger: Messenger) -> list[Outbound]:

@@ -75,6 +75,7 @@ JOBS: tuple[Job, ...] = (
         (
             "start",
             "help",
+            "cancel",
             "join",
             "profile",
             "skills",
