@@ -90,6 +90,7 @@ TABLE: tuple[Row, ...] = (
     Row("board", "", Who.MEMBER, Where.GROUP),
     Row("remind", "in 2h send the invoice", Who.MEMBER, Where.ANY),
     Row("reminders", "", Who.MEMBER, Where.ANY),
+    Row("cancel", "", Who.ANYONE, Where.ANY),
     Row("partners", "on", Who.ORGANIZER, Where.GROUP),
     Row("partner", "", Who.MEMBER, Where.GROUP),
     Row("badges", "", Who.MEMBER, Where.ANY),
