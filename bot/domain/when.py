@@ -76,6 +76,14 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
         if isinstance(reading, Refusal):
             return reading
         rest = text[spans[size].start() :] if size < len(spans) else ""
+        hour = _bare_number_after_a_day(reading, rest)
+        if hour is not None:
+            return Refusal(
+                "ambiguous",
+                "Is “{hour}” the time? Write `{day} at {hour}` for {hour}:00, or give the time "
+                "first and then your text, like `{day} 9am {hour} …`.",
+                {"hour": hour, "day": text[: spans[size - 1].end()].strip()},
+            )
         found = _moment(reading, ZoneInfo(zone), now)
         return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
     return NOT_A_TIME
@@ -140,6 +148,16 @@ def format_moment(at: datetime, zone: str, language: str = "en") -> str:
 def format_day(day: date, zone: str, language: str = "en") -> str:
     """`Sat 2026-12-05 (Asia/Taipei)`."""
     return f"{WEEKDAY_NAMES[day.weekday()]} {day:%Y-%m-%d} ({zone})"
+
+
+def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
+    """`tomorrow 10 standup`: a day without a time, then a number that could be an hour."""
+    if not reading.has_day or reading.clock is not None or reading.relative:
+        return None
+    first = rest.split(maxsplit=1)[0] if rest.strip() else ""
+    if first.isascii() and first.isdigit() and len(first) <= 2 and int(first) <= 24:
+        return first
+    return None
 
 
 def _words(spans: list[re.Match[str]]) -> list[str]:
