@@ -88,3 +88,19 @@ async def test_a_stale_button_from_yesterday_is_refused(
     out = await chat.press("bob", "writers")
     assert "That plan was for another day. Send /done again for today's." in out
     assert await marks(core) == {"candles": (False, None), "writers": (False, None)}
+
+
+async def test_plans_already_done_are_not_offered_again(chat: ChatDriver, core: Core) -> None:
+    await chat.say("bob", "candles", "/checkin pour 20 candles")
+    await chat.say("bob", "writers", "/checkin write 500 words")
+    await chat.say("bob", "soap", "/checkin cut soap bars")
+    await chat.say("bob", "writers", "/done")
+    out = await chat.say("bob", None, "/done")
+    assert "You have plans today in 2 communities. Which one is done?" in out
+    assert "writers" not in out
+    await chat.press("bob", "soap")
+    out = await chat.say("bob", None, "/done")  # the last open one is marked at once
+    assert "🎉 Done in candles: “pour 20 candles”" in out
+    out = await chat.say("bob", None, "/done")
+    assert "Every plan you made today is already marked done." in out
+    assert all(done for done, _ in (await marks(core)).values())

@@ -483,3 +483,18 @@ async def test_settings_timezone_refused_for_a_member_and_their_press(
     assert "Only organizers can use /settings here." in out
     assert await community_zone(core) == "UTC"
     assert await person_zone(core, "mia") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("JST", "Asia/Tokyo"), ("MSK", "Europe/Moscow"), ("utc+14", "Pacific/Kiritimati")],
+)
+async def test_one_real_candidate_is_set_at_once(chat: ChatDriver, typed: str, zone: str) -> None:
+    out = await chat.say("alice", "g", f"/timezone {typed}")
+    assert f"Your timezone is now {zone}" in out
+    assert "[1]" not in out  # no button to press for a single answer
+
+
+async def test_a_single_guess_for_a_typo_is_still_asked(chat: ChatDriver) -> None:
+    out = await chat.say("alice", "g", "/timezone Kiritimatti")
+    assert "Your timezone is now" not in out

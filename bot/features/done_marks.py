@@ -79,6 +79,14 @@ async def done_in_dm(ctx: Ctx, note: str) -> None:
         community, entry = plans[0]
         mark_done(ctx, entry, note, community)
         return
+    plans = [(community, entry) for community, entry in plans if not entry.done]
+    if not plans:
+        ctx.reply("Every plan you made today is already marked done. Nice!")
+        return
+    if len(plans) == 1:  # the others are done already: this is the one
+        community, entry = plans[0]
+        mark_done(ctx, entry, note, community)
+        return
     labels = _labels([community for community, _ in plans])
     buttons = tuple(
         (Button(label, DONE_ACTION, str(entry.id)),)

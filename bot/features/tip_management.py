@@ -81,11 +81,7 @@ class TipManagement:
             shared = await BridgeRepository(ctx.repo.session).circle_ids(ctx.community.id)
             if tip.community_id in shared:
                 return tip
-            raise PermissionDenied(
-                "Tip #{number} belongs to another community's library, so it can't be changed "
-                "from here.",
-                {"number": number},
-            )
+        # Another community's tip is answered like a missing one: its existence is theirs.
         raise UsageError(
             "There is no tip #{number} in this library. `/tips` shows each tip's number.",
             {"number": number},

@@ -41,6 +41,8 @@ async def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example:
         raise UsageError(found.refusal.template, found.refusal.values, example)
     if found.zone is not None:
         return found.zone
+    if len(found.choices) == 1 and found.understood is not Understood.GUESS:
+        return found.choices[0]  # one real zone for an offset or abbreviation: no need to ask
     ctx.reply(
         _INTRO[found.understood],
         {"text": text.strip(), "offset": found.offset},
