@@ -58,7 +58,11 @@ class ForgetRepository:
         notes = (
             await self.session.scalars(select(Kudos.note).where(Kudos.giver_id == person_id))
         ).all()
-        blanked = await self._blank_tip_questions(person_id, {row[0]: row[1] for row in requests})
+        blanked = await self._blank_tip_questions(
+            person_id,
+            {row[0]: row[1] for row in requests},
+            {row[0]: row[2] for row in requests if row[2]},
+        )
         either = or_(Kudos.giver_id == person_id, Kudos.receiver_id == person_id)
         kudos = await self.session.scalar(select(func.count()).select_from(Kudos).where(either))
         await self.session.execute(delete(Kudos).where(either))
@@ -75,8 +79,13 @@ class ForgetRepository:
             texts=tuple(text for text in texts if text),
         )
 
-    async def _blank_tip_questions(self, person_id: int, questions: dict[int, str]) -> int:
-        """Someone else's tip saved from the person's request: the question becomes "(removed)"."""
+    async def _blank_tip_questions(
+        self, person_id: int, questions: dict[int, str], notes: dict[int, str]
+    ) -> int:
+        """Someone else's tip saved from the person's request: the question becomes "(removed)".
+
+        A tip whose answer was the person's own resolve note is all their words: it goes whole.
+        """
         if not questions:
             return 0
         tips = await self.session.scalars(
@@ -87,6 +96,11 @@ class ForgetRepository:
         blanked = 0
         for tip in tips:
             question = questions.get(tip.source_request_id or 0, "")
+            note = notes.get(tip.source_request_id or 0, "")
+            if note and tip.text.endswith(f"\nA: {note}"):
+                await self.session.delete(tip)
+                blanked += 1
+                continue
             if question and question in tip.text:
                 tip.text = tip.text.replace(question, REMOVED)
                 blanked += 1

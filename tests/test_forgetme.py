@@ -102,6 +102,23 @@ async def test_a_saved_tip_keeps_the_answer_and_loses_the_question(
     assert "hand-dyed" not in shown
 
 
+async def test_a_tip_whose_answer_was_her_own_resolve_note_goes_whole(
+    chat: ChatDriver, core: Core
+) -> None:
+    await setup_group(chat)
+    await chat.say("fay", "g", "/ask How should I price hand-dyed yarn? #knitting")
+    await chat.say("mia", "g", "/claim 1")
+    await chat.say("fay", "g", "/resolve 1 thanks so much, price it at cost times three")
+    await chat.press("fay", "Save as tip")
+    async with core.database.sessions() as session:
+        assert (await session.scalars(select(Tip.text))).all() == [
+            "Q: How should I price hand-dyed yarn?\nA: thanks so much, price it at cost times three"
+        ]
+    await forget(chat, "fay")
+    assert await count(core, Tip) == 0  # question and answer were both her words
+    assert "cost times three" not in await chat.say("olga", "g", "/tips #knitting")
+
+
 async def test_sent_and_pending_messages_that_quote_her_are_deleted(
     chat: ChatDriver, core: Core
 ) -> None:
