@@ -264,13 +264,7 @@ class Mentoring:
         person_id = ctx.person.id if which == "mine" else None
         total = await mentoring.count_listed(shared, statuses, person_id)
         if not total:
-            return Page(
-                0,
-                ctx.t(
-                    "No {which} requests here. Ask with `/ask <question> #topic`.",
-                    {"which": ctx.t(which)},
-                ),
-            )
+            return Page(0, ctx.t(_NONE[which]))
         found = await mentoring.listing(shared, statuses, person_id, limit, offset)
         heading = ctx.t(
             "**{title}** ({total}; `/request N` shows one in full)",
@@ -284,3 +278,9 @@ _WHICH: dict[str, tuple[list[RequestStatus] | None, str]] = {
     "mine": (None, "Your requests"),
     "all": (None, "All requests"),
 }
+_NONE = {
+    "open": "No open requests here. Ask with `/ask <question> #topic`.",
+    "mine": "You have no requests here yet. Ask with `/ask <question> #topic`.",
+    "all": "No requests here yet. Ask with `/ask <question> #topic`.",
+}
+"""Whole sentences per list, so each reads right (and translates) on its own."""
