@@ -64,6 +64,14 @@ class ChatDriver:
         self.console.messenger.admins.add((chat, person))
 
 
+async def deliver(core: Core, chat: ChatDriver) -> str:
+    """Sends what the outbox has due to the console, and returns what it printed."""
+    core.attach(chat.console.messenger)
+    start = len(chat.output)
+    await core.dispatcher.drain_due()
+    return "\n".join(chat.output[start:])
+
+
 class DiscordSpeaker:
     """Speaks as Discord users (or another platform's) through the router adapters use."""
 

@@ -21,16 +21,9 @@ from bot.delivery.serialize import load_message
 from bot.domain.pairing import pair_key, pair_up, pairs_in
 from bot.features.charts import checkins_chart
 from storage.models import Badge, CheckIn, OutboxMessage, PartnerPair, Schedule
-from tests.harness import ChatDriver, FakeClock
+from tests.harness import ChatDriver, FakeClock, deliver
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 async def count(core: Core, model: type[object], *where: object) -> int:

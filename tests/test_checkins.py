@@ -13,14 +13,7 @@ from bot.core.markup import plain
 from bot.domain.streaks import streak_for
 from bot.features.checkins import BOARD_ROWS
 from storage.models import CheckIn, HelpRequest, OutboxMessage, Schedule
-from tests.harness import ChatDriver, FakeClock
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
+from tests.harness import ChatDriver, FakeClock, deliver
 
 
 def test_streak_rules() -> None:

@@ -21,7 +21,7 @@ from bot.dialogs import Answers, Completion, DialogSpec, Kind, Lapse, Option, St
 from bot.dialogs.words import folded, meaning
 from storage.dialogs_repo import DialogRepository
 from storage.models import Account, Community, DialogSession, DialogStatus
-from tests.harness import ChatDriver, FakeClock
+from tests.harness import ChatDriver, FakeClock, deliver
 
 
 def _enough_words(answer: object, _answers: Answers) -> tuple[str, Mapping[str, object]] | None:
@@ -115,13 +115,6 @@ def declare(core: Core) -> Record:
 @pytest.fixture
 def record(core: Core) -> Record:
     return declare(core)
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 async def dialog_rows(core: Core) -> list[DialogSession]:

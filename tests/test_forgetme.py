@@ -9,18 +9,11 @@ from sqlalchemy import func, select
 
 from bot.app import Core
 from storage.models import CheckIn, Community, HelpRequest, Kudos, OutboxMessage, Tip
-from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock, deliver
 
 CODE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b")
 
 NOTHING = "0 requests, 0 check-ins, 0 tips, 0 kudos, 0 program answers and 0 messages"
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 async def setup_group(chat: ChatDriver) -> None:

@@ -13,14 +13,7 @@ from bot.core.events import Address, ButtonPress, ChatKind, Sender
 from bot.core.markup import plain
 from bot.domain.matching import overlap, same_topic, split_tags, topics_in_text
 from storage.models import HelpRequest, Kudos, OutboxMessage
-from tests.harness import ChatDriver, FakeClock
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
+from tests.harness import ChatDriver, FakeClock, deliver
 
 
 async def setup_group(chat: ChatDriver) -> None:

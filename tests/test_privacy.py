@@ -26,16 +26,9 @@ from bot.features.notify import DM_NEEDS_OPT_IN
 from storage.models import Account, OutboxMessage, OutboxStatus, Person
 from storage.outbox_repo import Delivery
 from storage.privacy_repo import WAITING_FOR_DM
-from tests.harness import ChatDriver, FakeClock, RecordingMessenger
+from tests.harness import ChatDriver, FakeClock, RecordingMessenger, deliver
 
 SECRET = "pay-rent-secret-417"
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 def group_lines(output: str) -> list[str]:

@@ -9,15 +9,8 @@ from adapters.discord.render import pieces
 from bot.app import Core
 from bot.delivery.serialize import load_message
 from storage.models import HelpRequest, OutboxMessage, Person, RequestEvent
-from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock, deliver
 from tests.test_bridges import bridged
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 async def setup_group(chat: ChatDriver) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import Core
 from bot.domain.thanks import THANKS_WORDS, is_only_thanks
 from storage.models import Account, OutboxMessage, Tip
-from tests.harness import ChatDriver
+from tests.harness import ChatDriver, deliver
 
 ONLY_THANKS = [
     "",
@@ -69,13 +69,6 @@ def test_three_words_besides_thanks_are_an_answer(
     words = [*thanks, *other]
     shuffler.shuffle(words)
     assert not is_only_thanks(" ".join(words))
-
-
-async def deliver(core: Core, chat: ChatDriver) -> str:
-    core.attach(chat.console.messenger)
-    start = len(chat.output)
-    await core.dispatcher.drain_due()
-    return "\n".join(chat.output[start:])
 
 
 async def tips(core: Core) -> list[tuple[str, str]]:
