@@ -10,7 +10,7 @@ from typing import Protocol
 
 from bot.core.errors import PermissionDenied, UsageError, WrongPlace
 from bot.core.events import Attachment, Button, ChatKind, Event, Message, Outbound, OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import Mention, RichText, Span, fmt
 from bot.core.messenger import Messenger
 from bot.core.registry import Access
@@ -259,8 +259,8 @@ class Ctx:
 
 
 _ROLE_PLURAL = {
-    Access.ANYONE: "everyone",
-    Access.MEMBER: "members",
-    Access.MENTOR: "mentors and organizers",
-    Access.ORGANIZER: "organizers",
+    Access.ANYONE: N_("everyone"),
+    Access.MEMBER: N_("members"),
+    Access.MENTOR: N_("mentors and organizers"),
+    Access.ORGANIZER: N_("organizers"),
 }

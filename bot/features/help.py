@@ -7,17 +7,18 @@ from dataclasses import dataclass
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.features.limits import COMMAND_LIMITS
 
 WHO = {
-    Access.ANYONE: "anyone",
-    Access.MEMBER: "members",
-    Access.MENTOR: "mentors and organizers",
-    Access.ORGANIZER: "organizers",
+    Access.ANYONE: N_("anyone"),
+    Access.MEMBER: N_("members"),
+    Access.MENTOR: N_("mentors and organizers"),
+    Access.ORGANIZER: N_("organizers"),
 }
-WHERE = {Where.ANY: "groups and DMs", Where.GROUP: "groups only", Where.DM: "DMs only"}
+WHERE = {Where.ANY: N_("groups and DMs"), Where.GROUP: N_("groups only"), Where.DM: N_("DMs only")}
 
 
 @dataclass(frozen=True, slots=True)

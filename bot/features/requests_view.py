@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.events import Button
+from bot.core.i18n import N_
 from bot.core.markup import RichText
 from bot.features.bridges import where as shown_where
 from storage.models import HelpRequest, RequestStatus
 
 STATUS_TEXT = {
-    RequestStatus.OPEN.value: "open",
-    RequestStatus.CLAIMED.value: "claimed",
-    RequestStatus.RESOLVED.value: "resolved",
-    RequestStatus.CLOSED.value: "closed",
+    RequestStatus.OPEN.value: N_("open"),
+    RequestStatus.CLAIMED.value: N_("claimed"),
+    RequestStatus.RESOLVED.value: N_("resolved"),
+    RequestStatus.CLOSED.value: N_("closed"),
 }
 PREVIEW = 160
 
