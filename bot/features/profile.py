@@ -14,8 +14,8 @@ from bot.domain.timezones import MAX_INPUT, local_time
 from bot.domain.when import Day, format_day, parse_day
 from bot.features import roles
 from bot.features.badges import badge_labels
+from bot.features.language_choice import choose_or_refuse, confirm_person
 from bot.features.linking import accounts_line
-from bot.features.onboarding import language_or_refuse
 from bot.features.topic_lists import (
     LIST_INPUT,
     LIST_PARAM,
@@ -112,9 +112,9 @@ class Profiles:
                     (
                         Param(
                             "code",
-                            ParamKind.WORD,
-                            "A language code like en, es, pt_BR",
-                            max_length=16,
+                            ParamKind.TEXT,
+                            "A language: es, Spanish, español, zh-TW, 中文, hi, हिन्दी …",
+                            max_length=40,
                         ),
                     ),
                 ),
@@ -260,17 +260,9 @@ class Profiles:
 
     async def language(self, ctx: Ctx, args: Args) -> None:
         """Sets the person's own language."""
-        code = language_or_refuse(str(args["code"]), "/language es")
-        ctx.person.language = code
-        note = (
-            ""
-            if ctx.translator.has_catalog(code)
-            else ctx.t(" My messages stay in English until a translation is available.")
-        )
-        ctx.reply(
-            "Your language is now **{language}**.{note}",
-            {"language": language_name(code), "note": note},
-        )
+        choice = choose_or_refuse(str(args["code"]), "/language es")
+        ctx.person.language = choice.code
+        confirm_person(ctx, choice)
 
     async def away(self, ctx: Ctx, args: Args) -> None:
         """Starts or ends a vacation."""
