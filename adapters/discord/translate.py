@@ -127,7 +127,12 @@ def interaction_sender(interaction: discord.Interaction) -> Sender:
     """Who acted; admin rights come from the member permissions Discord sent along."""
     user = interaction.user
     admin = False if interaction.guild_id is None else _is_organizer(interaction.permissions)
-    return Sender(display_name=user.display_name, username=user.name, is_admin=admin)
+    return Sender(
+        display_name=user.display_name,
+        username=user.name,
+        is_admin=admin,
+        language=str(interaction.locale.value),
+    )
 
 
 def _address(interaction: discord.Interaction) -> Address:

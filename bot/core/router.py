@@ -17,6 +17,7 @@ from bot.core.context import Ctx, DeliveryHooks, NoDelivery
 from bot.core.errors import UsageError, UserFacingError, WrongPlace
 from bot.core.events import ButtonPress, ChatKind, Event, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
+from bot.core.languages import platform_language
 from bot.core.markup import fmt
 from bot.core.messenger import Messenger
 from bot.core.registry import (
@@ -352,6 +353,9 @@ class Router:
             now,
         )
         note_community(arrival.community.id if arrival.community is not None else None)
+        hinted = platform_language(event.sender.language)
+        if hinted is not None and arrival.account.person.language is None:
+            arrival.account.person.language = hinted  # stored: scheduled sends have no hint
         return Ctx(
             event=event,
             repo=repo,

@@ -15,6 +15,7 @@ from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
 from bot.delivery.timing import ALL_DAYS, day_span, describe_days, parse_days, parse_hhmm
 from bot.features.notify import notify
+from bot.features.readers import dm_in_reader_language
 from bot.features.schedules import Schedules, Subcommand
 from storage.checkins_repo import CheckInRepository
 from storage.mentoring_repo import MentoringRepository
@@ -151,8 +152,10 @@ class CheckInPing:
             queue,
             community,
             targets,
-            self._text(
-                community.language,
+            dm_in_reader_language(
+                session,
+                self._translator,
+                community,
                 "👋 Quick nudge: what's your plan today in **{title}**? "
                 "Send `/checkin <plan>` there.",
                 values,

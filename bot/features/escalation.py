@@ -16,6 +16,7 @@ from bot.core.messenger import Messenger
 from bot.delivery.outbox import enqueue
 from bot.features.bridges import where
 from bot.features.notify import Enqueue, notify
+from bot.features.readers import dm_in_reader_language
 from bot.features.requests_view import help_button
 from storage.bridge_repo import BridgeRepository
 from storage.mentoring_repo import MENTOR_ROLES, MemberReach, MentoringRepository
@@ -126,7 +127,7 @@ class Escalation:
             ]
             seen.update(m.person_id for m in mentors)
             home = shared.id == community.id
-            await self._announce(queue, request, shared, mentors, home)
+            await self._announce(session, queue, request, shared, mentors, home)
         asker = next((m.account for m in reach if m.person_id == request.asker_id), None)
         if asker is not None:
             values = {"number": request.number, "title": community.title}
@@ -134,7 +135,9 @@ class Escalation:
                 queue,
                 community,
                 [asker],
-                self._text(
+                dm_in_reader_language(
+                    session,
+                    self._translator,
                     community,
                     "Nobody has claimed #{number} yet, so I asked all mentors of "
                     "**{title}** again.",
@@ -164,6 +167,7 @@ class Escalation:
 
     async def _announce(
         self,
+        session: AsyncSession,
         queue: Enqueue,
         request: HelpRequest,
         shared: Community,
@@ -182,7 +186,9 @@ class Escalation:
             queue,
             shared,
             [m.account for m in mentors],
-            self._text(
+            dm_in_reader_language(
+                session,
+                self._translator,
                 shared,
                 "Still waiting for a helper in **{title}** after {hours} h — "
                 "#{number}: “{question}”",

@@ -220,7 +220,13 @@ class Helping:
                         person_id=account.person_id,
                         community_id=community.id,
                     ),
-                    OutMessage(ctx.t(template, {**plain_values, "question": question})),
+                    OutMessage(
+                        ctx.t_in(
+                            await ctx.language_of(account),
+                            template,
+                            {**plain_values, "question": question},
+                        )
+                    ),
                     due_at=ctx.now,
                 )
 

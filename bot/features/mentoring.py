@@ -25,6 +25,7 @@ from bot.features.bridges import circle, circle_ids, circles_of_person, where
 from bot.features.limits import check_request_limit
 from bot.features.linking import platform_name
 from bot.features.notify import notify
+from bot.features.readers import dm_for_reader
 from bot.features.requests_view import help_button, line, preview
 from storage.mentoring_repo import MemberReach, MentoringRepository
 from storage.models import HelpRequest, RequestStatus, TopicKind
@@ -196,7 +197,8 @@ class Mentoring:
                 self._enqueuer(ctx),
                 shared,
                 [member.account for member in helpers],
-                ctx.t(
+                dm_for_reader(
+                    ctx,
                     "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n"
                     "“{question}”",
                     values,

@@ -12,6 +12,8 @@ from storage.outbox_repo import Delivery
 # Telegram bots may only DM people who have opened a chat with them (/start).
 DM_NEEDS_OPT_IN = frozenset({"telegram"})
 Enqueue = Callable[[str, Delivery, OutMessage], Awaitable[bool]]
+DmText = Callable[[Account], Awaitable[RichText]]
+"""A DM's text for one recipient, in that reader's language."""
 # One combined group message pings at most this many people; the rest read the same post.
 MAX_GROUP_MENTIONS = 20
 
@@ -42,7 +44,7 @@ async def notify(
     enqueue: Enqueue,
     community: Community,
     recipients: Sequence[Account],
-    dm_text: RichText,
+    dm_text: RichText | DmText,
     group_text: RichText,
     key: str,
     buttons: tuple[tuple[Button, ...], ...] = (),
@@ -62,7 +64,9 @@ async def notify(
                     person_id=account.person_id,
                     community_id=community.id,
                 ),
-                OutMessage(dm_text, buttons),
+                OutMessage(
+                    dm_text if isinstance(dm_text, tuple) else await dm_text(account), buttons
+                ),
             )
         elif group_fallback:
             in_group.append(account)
