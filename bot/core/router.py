@@ -370,6 +370,11 @@ class Router:
             hooks=self._hooks,
         )
 
+    @property
+    def translator(self) -> Translator:
+        """The catalogs, for adapters that register translated command descriptions."""
+        return self._translator
+
     def _error_reply(self, error: UserFacingError, language: str) -> Outbound:
         text = fmt(self._translator.gettext(language, error.template), error.values)
         if error.example:
