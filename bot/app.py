@@ -75,7 +75,7 @@ def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     SaveTip(registry).register()
     Partners(registry, engine).register()
     Badges(registry).register()
-    Stats(registry, schedules).register()
+    Stats(registry, schedules, translator).register()
     Export(registry).register()
     return registry
 
