@@ -38,6 +38,9 @@ CALL_SITES: Mapping[str, Site] = {
     "Param": Site((2,), ("description",)),
     "Button": Site((0,), ("label",)),
     "PersonLimit": Site((1,), ("sentence",)),
+    "_text": Site((1,), ("template",)),
+    "dm_for_reader": Site((1,), ("template",)),
+    "dm_in_reader_language": Site((3,), ("template",)),
 }
 """Function or method name → which arguments are English templates."""
 

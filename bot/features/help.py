@@ -36,7 +36,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job(
         "mentoring",
-        "**Mentoring**",
+        N_("**Mentoring**"),
         (
             "ask",
             "canhelp",
@@ -52,10 +52,10 @@ JOBS: tuple[Job, ...] = (
         ),
         ("ask", "canhelp", "claim", "resolve"),
     ),
-    Job("tips", "**Tips**", ("tip", "tips", "savetip"), ("tip", "tips")),
+    Job("tips", N_("**Tips**"), ("tip", "tips", "savetip"), ("tip", "tips")),
     Job(
         "accountability",
-        "**Accountability**",
+        N_("**Accountability**"),
         (
             "checkin",
             "done",
@@ -72,7 +72,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "profile",
-        "**Profile**",
+        N_("**Profile**"),
         (
             "start",
             "help",
@@ -90,7 +90,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "organizers",
-        "**Organizers**",
+        N_("**Organizers**"),
         ("settings", "schedule", "partners", "promote", "demote", "export", "dashboard"),
         ("settings", "schedule", "promote", "export"),
     ),

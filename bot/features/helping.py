@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.numbers import read_number
 from bot.core.registry import (
     Args,
@@ -201,13 +202,15 @@ class Helping:
         for account, template, question in (
             (
                 asker,
-                "{helper} will help you with #{number}: “{question}”. Say hello!",
+                N_("{helper} will help you with #{number}: “{question}”. Say hello!"),
                 values["question"],
             ),
             (
                 ctx.account,
-                "You're helping {asker} with #{number}: “{question}”. When it's solved, "
-                "they can `/resolve {number}`.",
+                N_(
+                    "You're helping {asker} with #{number}: “{question}”. When it's solved, "
+                    "they can `/resolve {number}`."
+                ),
                 request.question,
             ),
         ):
