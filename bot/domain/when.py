@@ -16,7 +16,7 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 
 from bot.core.languages import language_base
 from bot.domain.when_grammar import read
@@ -144,6 +144,16 @@ def format_moment(at: datetime, zone: str, language: str = "en") -> str:
 def format_day(day: date, zone: str, language: str = "en") -> str:
     """`Sat 2026-12-05 (Asia/Taipei)`."""
     return f"{weekday_name(day, language)} {day:%Y-%m-%d} ({zone})"
+
+
+def date_text(day: date, language: str, skeleton: str = "MMMd") -> str:
+    """`23 Nov`, `11月23日`, `lun, 23 nov` (skeleton `MMMEd`): CLDR's pattern for the language."""
+    base = language_base(language)
+    try:  # the bot's English writes the day before the month, as it always has
+        locale = Locale("en", "GB") if base == "en" else Locale.parse(base)
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale("en", "GB")
+    return str(format_skeleton(skeleton, day, locale=locale))
 
 
 def weekday_name(day: date, language: str) -> str:

@@ -14,6 +14,7 @@ from bot.core.registry import Access, Registry
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
 from bot.delivery.timing import ALL_DAYS, day_span, describe_days, parse_days, parse_hhmm
+from bot.domain.when import date_text
 from bot.features.notify import notify
 from bot.features.readers import dm_in_reader_language
 from bot.features.schedules import Schedules, Subcommand
@@ -94,17 +95,18 @@ class CheckInPing:
     async def fire_ping(self, firing: Firing) -> None:
         """Posts the ping through the outbox and plans the day's nudge."""
         community = firing.schedule.community
+        language = community.language
         day = firing.local_date
         text = self._text(
-            community.language,
+            language,
             "☀️ **Check-in for {day}**\nWhat's your plan today? Reply to this message, "
             "send `/checkin <plan>`, or press a button.",
-            {"day": day.strftime("%a %d %b")},
+            {"day": date_text(day, language, "MMMEd")},
         )
         buttons = (
             (
-                Button("Check in", "ci", day.isoformat()),
-                Button("Skip today", "skip", day.isoformat()),
+                Button(self._translator.gettext(language, "Check in"), "ci", day.isoformat()),
+                Button(self._translator.gettext(language, "Skip today"), "skip", day.isoformat()),
             ),
         )
         await enqueue(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -165,6 +166,11 @@ class Escalation:
     def _text(self, community: Community, template: str, values: dict[str, object]) -> RichText:
         return fmt(self._translator.gettext(community.language, template), values)
 
+    def _fill(
+        self, community: Community, template: str, values: Mapping[str, object] | None
+    ) -> RichText:
+        return fmt(self._translator.gettext(community.language, template), values)
+
     async def _announce(
         self,
         session: AsyncSession,
@@ -202,5 +208,5 @@ class Escalation:
                 values,
             ),
             f"escalate:{request.id}" if home else f"escalate:{request.id}:c{shared.id}",
-            ((help_button(request),),),
+            ((help_button(request, partial(self._fill, shared)),),),
         )

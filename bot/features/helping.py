@@ -289,7 +289,7 @@ class Helping:
             "✅ #{number} is resolved. Kudos to {helper}!{thanks}\n"
             "Worth keeping? Save it to the tips library.",
             values,
-            buttons=((save_button(request),),),
+            buttons=((save_button(request, ctx.t),),),
         )
         if elsewhere is not None and can_dm(elsewhere):  # across a bridge: thank them at home
             await ctx.enqueue(

@@ -144,7 +144,7 @@ class Mentoring:
             "Request **#{number}** is open: “{question}”\n{note}\n"
             "Anyone can offer help with “how can I help?” or the button.",
             {**values, "note": note},
-            buttons=((help_button(request),),),
+            buttons=((help_button(request, ctx.t),),),
         )
 
     async def open_and_route(
@@ -205,7 +205,7 @@ class Mentoring:
                 ),
                 ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
                 f"ask:{request.id}" if home else f"ask:{request.id}:c{shared.id}",
-                ((help_button(request),),),
+                ((help_button(request, ctx.t),),),
             )
         return request, told
 
@@ -249,7 +249,7 @@ class Mentoring:
         heading = ctx.t(
             "**Open requests** (matching your skills first; `/request N` shows one in full):"
         )
-        buttons = tuple((help_button(request),) for request in shown)
+        buttons = tuple((help_button(request, ctx.t),) for request in shown)
         return Page(len(candidates), heading, tuple(line(ctx, r) for r in shown), buttons)
 
     async def requests(self, ctx: Ctx, args: Args) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.events import Button
 from bot.core.i18n import N_
-from bot.core.markup import RichText
+from bot.core.markup import Fill, RichText, plain
 from bot.features.bridges import where as shown_where
 from storage.models import HelpRequest, RequestStatus
 
@@ -51,6 +51,8 @@ def line(ctx: Ctx, request: HelpRequest) -> RichText:
     )
 
 
-def help_button(request: HelpRequest) -> Button:
-    """The **I'll help** button; its payload is the request's global id."""
-    return Button(f"I'll help #{request.number}", "claim", str(request.id))
+def help_button(request: HelpRequest, t: Fill) -> Button:
+    """The **I'll help** button, labelled in the reader's language; its payload is the id."""
+    return Button(
+        plain(t("I'll help #{number}", {"number": request.number})), "claim", str(request.id)
+    )

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Attachment, AttachmentKind, Outbound, OutMessage
 from bot.core.i18n import Translator
-from bot.core.languages import language_base
 from bot.core.markup import RichText, fmt, join
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
 from bot.delivery.outbox import enqueue
@@ -21,6 +18,7 @@ from bot.delivery.scheduler import Firing
 from bot.delivery.timing import DAY_NAMES, parse_days, parse_hhmm
 from bot.domain.dates import local_today
 from bot.domain.streaks import streak_for
+from bot.domain.when import date_text
 from bot.features.charts import checkins_chart, day_labels
 from bot.features.schedules import Schedules, Subcommand
 from storage.checkins_repo import CheckInRepository
@@ -69,8 +67,8 @@ async def week_report(
             "📊 **{title}: the week {first} – {last}**",
             {
                 "title": community.title or community.chat_id,
-                "first": short_date(days[0], language),
-                "last": short_date(today, language),
+                "first": date_text(days[0], language),
+                "last": date_text(today, language),
             },
         ),
         t(
@@ -97,15 +95,6 @@ async def week_report(
     png = checkins_chart(day_labels(days, language), checkins, done)
     chart = Attachment(f"recap-{today.isoformat()}.png", png, AttachmentKind.IMAGE, "image/png")
     return OutMessage(join(lines), attachment=chart)
-
-
-def short_date(day: date, language: str) -> str:
-    """`23 Nov`, `11月23日`: a day as the reader's language writes it."""
-    try:
-        locale = Locale.parse(language_base(language))
-    except (UnknownLocaleError, ValueError, TypeError):
-        locale = Locale("en")
-    return str(format_skeleton("MMMd", day, locale=locale))
 
 
 async def _top_streaks(
