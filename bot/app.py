@@ -71,7 +71,7 @@ def build_registry(engine: ScheduleEngine, translator: Translator) -> Registry:
     CheckInPing(registry, engine, schedules, translator).register()
     KudosBoard(registry).register()
     Tips(registry, awarder, pager).register()
-    TipSchedules(schedules).register()
+    TipSchedules(schedules, translator).register()
     SaveTip(registry).register()
     Partners(registry, engine).register()
     Badges(registry).register()

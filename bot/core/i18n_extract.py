@@ -39,10 +39,17 @@ CALL_SITES: Mapping[str, Site] = {
     "Button": Site((0,), ("label",)),
     "PersonLimit": Site((1,), ("sentence",)),
     "_text": Site((1,), ("template",)),
+    "Refusal": Site((1,), ("template",)),
+    "_refuse": Site((0,), ("template",)),
     "dm_for_reader": Site((1,), ("template",)),
     "dm_in_reader_language": Site((3,), ("template",)),
 }
 """Function or method name → which arguments are English templates."""
+
+KEYWORD_SITES: Mapping[str, tuple[str, ...]] = {
+    "ListTexts": ("shown", "none_yet", "cleared", "cleared_word", "none_found", "changed"),
+}
+"""Constructors whose named fields are each a template (what `/skills` says, …)."""
 
 DETAILS_KEYWORD = "details"
 """`CommandSpec(details=...)` is shown by `/help <command>`: a template too."""
@@ -104,10 +111,13 @@ def templates(source: str) -> Iterator[Found]:
         if not isinstance(node, ast.Call):
             continue
         name = _name(node)
+        comment = _comments(lines, node.lineno) if name else ""
+        for keyword in KEYWORD_SITES.get(name or "", ()):
+            for value in _literals(_argument(node, len(node.args) + 99, keyword)):
+                yield Found(node.lineno, str(name), (value,), comment)
         site = CALL_SITES.get(name or "")
         if name is None or site is None:
             continue
-        comment = _comments(lines, node.lineno)
         values = [
             _literals(_argument(node, position, keyword))
             for position, keyword in zip(site.positions, site.keywords, strict=True)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Button, OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access, Registry
 from bot.delivery.outbox import enqueue
@@ -70,12 +70,12 @@ class CheckInPing:
             schedule.local_time, schedule.days = local_time, days
             for extra in existing[1:]:
                 extra.enabled = False
-            verb = "Updated"
+            verb = N_("Updated")
         else:
             schedule = await repo.add(
                 community.id, "checkin", local_time, days, ctx.now, created_by=ctx.person.id
             )
-            verb = "Scheduled"
+            verb = N_("Scheduled")
         ctx.replan_after_commit(community.id)
         ctx.reply(
             "{verb}: daily check-in ping at **{time}** ({days}, {zone}). Members who don't "

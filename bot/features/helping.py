@@ -24,7 +24,7 @@ from bot.features.bridges import circle_ids, organizes, where
 from bot.features.limits import MAX_ACTIVE_CLAIMS
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
-from bot.features.requests_view import preview
+from bot.features.requests_view import STATUS_TEXT, preview
 from bot.features.savetip import save_button
 from storage.bridge_repo import BridgeRepository
 from storage.link_repo import LinkRepository
@@ -133,7 +133,8 @@ class Helping:
             raise UsageError("#{number} is your own request; someone else will pick it up.", values)
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
-                "#{number} is already {status}.", {**values, "status": ctx.t(request.status)}
+                "#{number} is already {status}.",
+                {**values, "status": ctx.t(STATUS_TEXT[request.status])},
             )
         if request.status == RequestStatus.CLAIMED.value:
             await self._taken(ctx, request)
@@ -258,7 +259,7 @@ class Helping:
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
                 "#{number} is already {status}.",
-                {"number": request.number, "status": ctx.t(request.status)},
+                {"number": request.number, "status": ctx.t(STATUS_TEXT[request.status])},
             )
         thanks = str(args.get("thanks", "")).strip()
         request.status = RequestStatus.RESOLVED.value

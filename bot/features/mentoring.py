@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import (
     Access,
@@ -260,19 +261,13 @@ class Mentoring:
         """One page of `/requests open|mine|all`, newest first."""
         if which not in _WHICH:
             which = "open"
-        statuses, title = _WHICH[which]
+        statuses, title, empty = _WHICH[which]
         mentoring = MentoringRepository(ctx.repo.session)
         shared = await circle_ids(ctx)
         person_id = ctx.person.id if which == "mine" else None
         total = await mentoring.count_listed(shared, statuses, person_id)
         if not total:
-            return Page(
-                0,
-                ctx.t(
-                    "No {which} requests here. Ask with `/ask <question> #topic`.",
-                    {"which": ctx.t(which)},
-                ),
-            )
+            return Page(0, ctx.t(empty))
         found = await mentoring.listing(shared, statuses, person_id, limit, offset)
         heading = ctx.t(
             "**{title}** ({total}; `/request N` shows one in full)",
@@ -281,8 +276,20 @@ class Mentoring:
         return Page(total, heading, tuple(line(ctx, r) for r in found))
 
 
-_WHICH: dict[str, tuple[list[RequestStatus] | None, str]] = {
-    "open": ([RequestStatus.OPEN, RequestStatus.CLAIMED], "Open requests"),
-    "mine": (None, "Your requests"),
-    "all": (None, "All requests"),
+_WHICH: dict[str, tuple[list[RequestStatus] | None, str, str]] = {
+    "open": (
+        [RequestStatus.OPEN, RequestStatus.CLAIMED],
+        N_("Open requests"),
+        N_("No open requests here. Ask with `/ask <question> #topic`."),
+    ),
+    "mine": (
+        None,
+        N_("Your requests"),
+        N_("You have no requests here. Ask with `/ask <question> #topic`."),
+    ),
+    "all": (
+        None,
+        N_("All requests"),
+        N_("No requests here yet. Ask with `/ask <question> #topic`."),
+    ),
 }

@@ -10,6 +10,7 @@ from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Regis
 from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
 from bot.features.language_choice import choose_or_refuse, confirm_community
+from bot.features.roles import ROLE_NAME
 from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.schedule_repo import ScheduleRepository
 
@@ -114,7 +115,7 @@ class Onboarding:
         if not ctx.joined_now:
             ctx.reply(
                 "You're already in **{title}** as {role}.",
-                {"title": community.title, "role": ctx.t(membership.role)},
+                {"title": community.title, "role": ctx.t(ROLE_NAME[membership.role])},
             )
             return
         ctx.reply(

@@ -166,7 +166,7 @@ class Profiles:
         interests = await ctx.repo.topics(person.id, TopicKind.INTEREST)
         role = ctx.t("—")
         if membership is not None:
-            role = ctx.t(await self._effective_role(ctx, account, membership))
+            role = ctx.t(roles.ROLE_NAME[await self._effective_role(ctx, account, membership)])
         zone = person.timezone or (ctx.community.timezone if ctx.community else None)
         helped, kudos = await MentoringRepository(ctx.repo.session).totals(person.id)
         extra: RichText = ()

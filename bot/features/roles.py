@@ -9,6 +9,12 @@ from bot.core.registry import Args
 from storage.models import Role
 
 PROMOTE_EXAMPLE = "/promote @alice mentor"
+ROLE_NAME = {
+    Role.MEMBER.value: N_("member"),
+    Role.MENTOR.value: N_("mentor"),
+    Role.ORGANIZER.value: N_("organizer"),
+}
+"""A role as a word (`/join` and `/profile` show it)."""
 A_ROLE = {
     Role.MEMBER: N_("a member"),
     Role.MENTOR: N_("a mentor"),

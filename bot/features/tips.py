@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, Outbound, OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import RichText, fmt, join, plain
 from bot.core.numbers import read_number
 from bot.core.paging import Page, PagedList, Pager
@@ -31,8 +32,8 @@ TIPS_LIST = "tips"
 _ONE_TIP = re.compile(r"^#(\d{1,9})$")
 RESULTS = 5
 Fill = Callable[[str, Mapping[str, object] | None], RichText]
-TIP_HEADING = "💡 **Tip #{id} from {author}**"
-DAILY_HEADING = "🌟 **Tip of the day** (#{id}, from {author})"
+TIP_HEADING = N_("💡 **Tip #{id} from {author}**\n{text}")
+DAILY_HEADING = N_("🌟 **Tip of the day** (#{id}, from {author})\n{text}")
 
 
 def helpful_button(tip: Tip, label: str) -> tuple[Button, ...]:
@@ -44,7 +45,7 @@ def tip_post(tip: Tip, author: str, heading: str = TIP_HEADING, t: Fill = fmt) -
     """The message that posts a tip in a group, with its **Helpful** button."""
     values = {"id": tip.id, "author": author, "text": tip.text}
     label = plain(t("Helpful", None))
-    return OutMessage(t(heading + "\n{text}", values), (helpful_button(tip, label),), card=True)
+    return OutMessage(t(heading, values), (helpful_button(tip, label),), card=True)
 
 
 class Tips:
@@ -326,7 +327,7 @@ class Tips:
             return
         voted = await library.toggle_helpful(tip.id, ctx.person.id, ctx.now)
         count = await library.helpful_count(tip.id)
-        template = (
+        template = N_(
             "Thanks! Tip #{id} is marked helpful ({count} so far). Press again to take it back."
             if voted
             else "Your helpful vote on tip #{id} is taken back ({count} left)."
