@@ -21,7 +21,10 @@ from bot.core.events import Message as ChatMessage
 from bot.core.i18n import LOCALES_DIR, Translator, catalog_path
 from bot.core.i18n_extract import templates
 from bot.core.languages import SHIPPED, LanguageChoice, choose_language, platform_language
+from bot.domain.topics import MAX_TOPIC_LENGTH, MAX_TOPICS
 from bot.features.charts import checkins_chart, day_labels
+from bot.features.limits import COMMAND_LIMITS
+from bot.features.topic_lists import LIST_DETAILS
 from storage.models import Account, Person
 from tests.harness import ChatDriver, standalone_registry
 from tests.test_mentoring import deliver
@@ -85,6 +88,26 @@ def test_every_template_in_the_code_is_in_the_template_catalog() -> None:
         if pot.get(messages[0]) is None
     ]
     assert not missing, "run `make i18n`; not extracted:\n" + "\n".join(missing)
+
+
+def test_every_registered_command_text_is_in_the_template_catalog() -> None:
+    """At run time too: summaries, details, parameter descriptions and limits of the registry."""
+    pot = load(LOCALES_DIR / "mentorbot.pot")
+    registry = standalone_registry()
+    texts = [
+        text
+        for spec in registry.commands.values()
+        for text in (spec.summary, spec.details, *(p.description for p in spec.params))
+        if text
+    ]
+    texts += [limit.sentence for limits in COMMAND_LIMITS.values() for limit in limits]
+    missing = sorted({text for text in texts if pot.get(text) is None})
+    assert not missing, "not extracted: " + repr(missing[:5])
+
+
+def test_whole_sentence_help_texts_state_the_real_limits() -> None:
+    for details in LIST_DETAILS.values():
+        assert f"up to {MAX_TOPICS} topics of up to {MAX_TOPIC_LENGTH} characters" in details
 
 
 def test_template_catalog_holds_nothing_the_code_no_longer_says() -> None:

@@ -35,6 +35,7 @@ CALL_SITES: Mapping[str, Site] = {
     "PermissionDenied": Site((0,), ("template",)),
     "WrongPlace": Site((0,), ("template",)),
     "CommandSpec": Site((1,), ("summary",)),
+    "_spec": Site((1,), ("summary",)),
     "Param": Site((2,), ("description",)),
     "Button": Site((0,), ("label",)),
     "PersonLimit": Site((1,), ("sentence",)),
