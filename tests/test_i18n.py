@@ -9,8 +9,11 @@ from pathlib import Path
 
 import discord
 import pytest
+from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from adapters.discord.localize import CatalogTranslator, discord_language
@@ -21,6 +24,7 @@ from bot.core.events import Message as ChatMessage
 from bot.core.i18n import LOCALES_DIR, Translator, catalog_path
 from bot.core.i18n_extract import templates
 from bot.core.languages import SHIPPED, LanguageChoice, choose_language, platform_language
+from bot.core.markup import plain
 from bot.domain.topics import MAX_TOPIC_LENGTH, MAX_TOPICS
 from bot.features.charts import checkins_chart, day_labels
 from bot.features.limits import COMMAND_LIMITS
@@ -307,6 +311,23 @@ async def test_platform_hint_is_stored_on_first_contact(core: Core, chat: ChatDr
     assert stored["rosa"] == "es"
     assert stored["raj"] is None
     assert stored["mei"] == "hi"
+
+
+async def test_a_dm_before_anything_is_loaded_uses_the_hint(core: Core, chat: ChatDriver) -> None:
+    sender = Sender("Rosa", username="rosa", language="es-419")
+    event = ChatMessage(Address("console", "dm-rosa", "rosa"), ChatKind.DM, sender, "hola")
+    [reply] = await core.router.handle(event, chat.console.messenger)
+    assert plain(reply.message.text) == "Respondo a comandos. Envía /help para ver lo que sé hacer."
+
+
+@given(st.text(max_size=60))
+def test_choosing_a_language_never_fails_on_any_text(typed: str) -> None:
+    choice = choose_language(typed)
+    if choice is not None:
+        assert choice.shipped == (choice.code in SHIPPED)
+        assert Locale.parse(choice.code)
+    hinted = platform_language(typed)
+    assert hinted is None or hinted in SHIPPED
 
 
 async def test_dms_about_someone_are_in_the_readers_language(chat: ChatDriver, core: Core) -> None:

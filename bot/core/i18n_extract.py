@@ -40,6 +40,7 @@ CALL_SITES: Mapping[str, Site] = {
     "Button": Site((0,), ("label",)),
     "PersonLimit": Site((1,), ("sentence",)),
     "_text": Site((1,), ("template",)),
+    "_text_reply": Site((1,), ("template",)),
     "Refusal": Site((1,), ("template",)),
     "_refuse": Site((0,), ("template",)),
     "dm_for_reader": Site((1,), ("template",)),

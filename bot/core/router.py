@@ -177,8 +177,15 @@ class Router:
             return TEXT
         return parsed.name if parsed.name in self._registry.commands else UNKNOWN
 
+    def _guess_language(self, event: Event) -> str:
+        """Before anything is loaded: a DM speaks the platform's hint, a group the default."""
+        hinted = platform_language(event.sender.language)
+        if event.chat_kind is ChatKind.DM and hinted is not None:
+            return hinted
+        return self._defaults.language
+
     async def _handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
-        language = self._defaults.language
+        language = self._guess_language(event)
         try:
             event = clean_event(event)
             if isinstance(event, Message):
@@ -262,7 +269,8 @@ class Router:
         if event.chat_kind is ChatKind.DM:
             return [
                 self._text_reply(
-                    self._defaults.language, "I answer commands. Send /help to see what I can do."
+                    self._guess_language(event),
+                    "I answer commands. Send /help to see what I can do.",
                 )
             ]
         return []
@@ -282,7 +290,7 @@ class Router:
         if handler is None:
             return [
                 self._text_reply(
-                    self._defaults.language,
+                    self._guess_language(event),
                     "That button no longer works. Send /help to start again.",
                     private=True,
                 )
