@@ -248,6 +248,8 @@ class Ctx:
         """Refuses politely when the actor's role is too low."""
         if not await self.may(access):
             raise PermissionDenied(
+                # Translators: {who} is like "organizers" or "mentors and organizers" (translated
+                # separately).
                 "Only {who} can use `/{command}` here. Ask an organizer if you need it.",
                 {"who": self.t(_ROLE_PLURAL[access]), "command": command},
             )

@@ -93,15 +93,23 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.expr | None:
     return None
 
 
-def _comments(lines: Sequence[str], line: int) -> str:
-    """`# Translators: …` on the lines just above a call (or on its own line)."""
+def _comments(lines: Sequence[str], first: int, last: int) -> str:
+    """`# Translators: …` lines just above a call, or inside it before its template."""
     found: list[str] = []
-    index = line - 2
+    index = first - 2
     while index >= 0 and lines[index].strip().startswith("#"):
-        text = lines[index].strip().lstrip("#").strip()
-        if text.startswith("Translators:"):
-            found.insert(0, text.removeprefix("Translators:").strip())
         index -= 1
+    collecting = False
+    for line in lines[index + 1 : max(last - 1, first - 1)]:
+        text = line.strip()
+        words = text.lstrip("#").strip()
+        if not text.startswith("#"):
+            collecting = False
+        elif words.startswith("Translators:"):
+            collecting = True
+            found.append(words.removeprefix("Translators:").strip())
+        elif collecting:  # a comment that goes on over several lines
+            found.append(words)
     return " ".join(found)
 
 
@@ -113,7 +121,8 @@ def templates(source: str) -> Iterator[Found]:
         if not isinstance(node, ast.Call):
             continue
         name = _name(node)
-        comment = _comments(lines, node.lineno) if name else ""
+        template_line = min((arg.lineno for arg in node.args), default=node.lineno)
+        comment = _comments(lines, node.lineno, template_line) if name else ""
         for keyword in KEYWORD_SITES.get(name or "", ()):
             for value in _literals(_argument(node, len(node.args) + 99, keyword)):
                 yield Found(node.lineno, str(name), (value,), comment)

@@ -78,6 +78,7 @@ class CheckInPing:
             verb = N_("Scheduled")
         ctx.replan_after_commit(community.id)
         ctx.reply(
+            # Translators: {verb} is "Scheduled" or "Updated" (translated separately).
             "{verb}: daily check-in ping at **{time}** ({days}, {zone}). Members who don't "
             "check in get one nudge {hours} h later.",
             {

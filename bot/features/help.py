@@ -156,6 +156,8 @@ class Help:
         )
         parts.append(
             ctx.t(
+                # Translators: {who} is like "members"; {where} is like "groups only" (translated
+                # separately).
                 "Who: {who}. Where: {where}.",
                 {"who": ctx.t(WHO[spec.access]), "where": ctx.t(WHERE[spec.where])},
             )

@@ -133,6 +133,7 @@ class Helping:
             raise UsageError("#{number} is your own request; someone else will pick it up.", values)
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
+                # Translators: {status} is a translated word: "resolved" or "closed".
                 "#{number} is already {status}.",
                 {**values, "status": ctx.t(STATUS_TEXT[request.status])},
             )
@@ -258,6 +259,7 @@ class Helping:
         await self._owner_or_organizer(ctx, request, "resolve")
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
+                # Translators: {status} is a translated word: "resolved" or "closed".
                 "#{number} is already {status}.",
                 {"number": request.number, "status": ctx.t(STATUS_TEXT[request.status])},
             )
@@ -287,6 +289,7 @@ class Helping:
             "thanks": ctx.t("\n“{text}”", {"text": thanks}) if thanks else "",
         }
         ctx.reply(
+            # Translators: {thanks} is empty or a new line with the thank-you note in quotes.
             "✅ #{number} is resolved. Kudos to {helper}!{thanks}\n"
             "Worth keeping? Save it to the tips library.",
             values,

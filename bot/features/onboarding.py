@@ -191,6 +191,7 @@ class Onboarding:
         community.timezone = zone
         ctx.replan_after_commit(community.id)  # schedules follow the new local time
         ctx.reply(
+            # Translators: {note} is empty or one more whole sentence, starting with a space.
             "This community's timezone is now **{tz}** (local time {time}).{note}",
             {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )

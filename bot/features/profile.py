@@ -254,6 +254,7 @@ class Profiles:
     def _set_zone(self, ctx: Ctx, zone: str) -> None:
         ctx.person.timezone = zone
         ctx.reply(
+            # Translators: {note} is empty or one more whole sentence, starting with a space.
             "Your timezone is now **{tz}** (your local time: {time}).{note}",
             {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )

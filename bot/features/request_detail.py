@@ -101,6 +101,8 @@ class RequestDetail:
         status = ctx.t(STATUS_TEXT[request.status])
         lines = [
             ctx.t(
+                # Translators: {where} is the community name; {status} is a translated word like
+                # "open".
                 "**Request #{number}** in {where} — {status}",
                 {"number": request.number, "where": where(request.community), "status": status},
             ),

@@ -39,6 +39,8 @@ def line(ctx: Ctx, request: HelpRequest) -> RichText:
     elsewhere = ctx.community is None or request.community_id != ctx.community.id
     where = f" · {shown_where(request.community)}" if elsewhere else ""
     return ctx.t(
+        # Translators: {topics} is empty or " #pricing #etsy"; {status} is a translated word like
+        # "open"; {where} is empty or " · community".
         "**#{number}** “{question}”{topics} — {asker}, {status}{where}",
         {
             "number": request.number,

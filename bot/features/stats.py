@@ -164,6 +164,8 @@ class Stats:
         await repo.add(community.id, KIND, local_time, days, ctx.now, created_by=ctx.person.id)
         ctx.replan_after_commit(community.id)
         ctx.reply(
+            # Translators: {replaced} is empty or the sentence " It replaces the earlier recap."
+            # (translated separately).
             "📊 Weekly recap every **{day} {time}** ({zone}), with a chart.{replaced}",
             {
                 "day": DAY_NAMES[int(days)],

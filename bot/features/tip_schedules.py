@@ -73,6 +73,8 @@ class TipSchedules:
         first = next_fire(local_time, days, community.timezone, ctx.now)
         count = await TipLibrary(ctx.repo.session).count(await circle_ids(ctx))
         ctx.reply(
+            # Translators: {days} is like "every day" or "mon, wed"; {replaced} and {note} are empty
+            # or whole sentences starting with a space.
             "🌟 Tip of the day at **{time}** {days} ({zone}); the first on {when}.{replaced}{note}",
             {
                 "time": local_time,
