@@ -73,7 +73,8 @@ async def notify(
     if in_group:
         named = mentions(in_group[:MAX_GROUP_MENTIONS])
         if len(in_group) > MAX_GROUP_MENTIONS:  # a wall of pings is a mass ping: name a few
-            named = (*named, Span(f" and {len(in_group) - MAX_GROUP_MENTIONS} more"))
+            # "+5": digits and a sign read the same in every language
+            named = (*named, Span(f", +{len(in_group) - MAX_GROUP_MENTIONS}"))
         text = (*named, Span(": "), *group_text)
         await enqueue(
             f"{key}:group",

@@ -278,7 +278,7 @@ class Profiles:
             ctx.reply("Welcome back! Pings and streaks are on again.")
             return
         zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
-        found = parse_day(text, zone, ctx.language, ctx.now)
+        found = parse_day(text, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Day):
             raise UsageError(found.template, found.values, "/away dec 24")
         ctx.person.away_until = found.day

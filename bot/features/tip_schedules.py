@@ -96,7 +96,7 @@ class TipSchedules:
         """Schedules one tip to be posted (and stored) at a later local time."""
         community, _ = ctx.group()
         zone = ctx.person.timezone or community.timezone
-        found = parse_moment(rest, zone, ctx.language, ctx.now)
+        found = parse_moment(rest, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Moment):
             raise UsageError(found.template, found.values, EXAMPLE_ONE)
         if not found.rest:
