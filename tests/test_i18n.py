@@ -290,6 +290,15 @@ async def test_group_speaks_the_community_language(chat: ChatDriver) -> None:
     assert "Everything I can do" in out  # a DM: the reader's
 
 
+async def test_a_private_answer_in_a_group_is_in_the_readers_language(chat: ChatDriver) -> None:
+    await chat.say("ana", None, "/language es")
+    out = await chat.say("ana", "g", "/profile")  # the community speaks English
+    assert "Rol: miembro" in out
+    assert "Habilidades: ninguno todavía" in out
+    out = await chat.say("ken", "g", "/profile")
+    assert "Role: member" in out
+
+
 async def test_platform_hint_is_stored_on_first_contact(core: Core, chat: ChatDriver) -> None:
     def message(user: str, language: str | None) -> ChatMessage:
         sender = Sender(user.title(), username=user, language=language)

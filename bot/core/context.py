@@ -66,6 +66,8 @@ class Ctx:
     outbound: list[Outbound] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     enqueued: bool = False
+    private_voice: bool = False
+    """Set by `speak_privately`: what this handler says is for the actor alone."""
     _platform_admin: bool | None = None
 
     @property
@@ -86,9 +88,13 @@ class Ctx:
     @property
     def language(self) -> str:
         """The language this event is answered in: a group's posts speak the community's."""
-        if self.in_group and self.community is not None:
+        if self.in_group and self.community is not None and not self.private_voice:
             return self.community.language
         return self.reader_language
+
+    def speak_privately(self) -> None:
+        """This handler answers only the actor: its text is in their language, not the group's."""
+        self.private_voice = True
 
     @property
     def reader_language(self) -> str:

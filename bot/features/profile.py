@@ -158,6 +158,7 @@ class Profiles:
 
     async def profile(self, ctx: Ctx, args: Args) -> None:
         """Shows a profile, privately: an ephemeral reply or a DM."""
+        ctx.speak_privately()
         account, membership = ctx.account, ctx.membership
         if "person" in args:
             account, membership = await ctx.member(str(args["person"]))
