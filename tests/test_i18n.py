@@ -28,6 +28,7 @@ from bot.core.markup import plain
 from bot.domain.topics import MAX_TOPIC_LENGTH, MAX_TOPICS
 from bot.features.charts import checkins_chart, day_labels
 from bot.features.limits import COMMAND_LIMITS
+from bot.features.mentoring import is_can_help
 from bot.features.topic_lists import LIST_DETAILS
 from storage.models import Account, Person
 from tests.harness import ChatDriver, standalone_registry
@@ -354,6 +355,36 @@ async def test_dms_about_someone_are_in_the_readers_language(chat: ChatDriver, c
     delivered = await deliver(core, chat)
     assert "[dm bob] mentorbot: Mia te ayudará con #1" in delivered
     assert "[dm mia] mentorbot: Estás ayudando a Bob con #1" in delivered
+
+
+@pytest.mark.parametrize(
+    ("typed", "offer"),
+    [
+        ("¿cómo puedo ayudar?", True),
+        ("COMO PUEDO AYUDAR", True),
+        ("¿En qué puedo ayudar?", True),
+        ("¿Alguien necesita ayuda?", True),
+        ("我可以怎麼幫忙？", True),
+        ("我可以怎麼幫忙", True),
+        ("有人需要幫忙嗎?", True),
+        ("मैं कैसे मदद कर सकता हूँ?", True),
+        ("मैं कैसे मदद कर सकती हूं", True),
+        ("how can I help?", True),
+        ("¿cómo puedo ayudar con mis impuestos?", False),
+        ("necesito ayuda", False),
+        ("需要幫忙嗎", False),
+        ("मुझे मदद चाहिए", False),
+    ],
+)
+def test_how_can_i_help_in_each_language(typed: str, offer: bool) -> None:
+    assert is_can_help(typed) is offer
+
+
+async def test_a_spanish_offer_lists_open_requests(chat: ChatDriver) -> None:
+    await chat.say("bob", "g", "/ask How do I price candles? #pricing")
+    out = await chat.say("mia", "g", "¿Cómo puedo ayudar?")
+    assert "#1" in out
+    assert "price candles" in out
 
 
 # --- native command menus ------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.core.registry import (
     Where,
 )
 from bot.domain.matching import overlap, split_tags, topics_in_text
+from bot.domain.offers import is_offer
 from bot.domain.topics import parse_topics
 from bot.features.bridges import circle, circle_ids, circles_of_person, where
 from bot.features.limits import check_request_limit
@@ -49,7 +50,7 @@ _CAN_HELP = re.compile(
 
 def is_can_help(text: str) -> bool:
     """Whether plain text is a member offering help."""
-    return bool(_CAN_HELP.match(text))
+    return bool(_CAN_HELP.match(text)) or is_offer(text)
 
 
 def matching_helpers(
