@@ -25,13 +25,15 @@ test: lint
 
 # Catalogs: extract the English templates, merge them into each language, compile to check.
 # The bot compiles the .po files itself at start, so the .mo files are never committed.
+# No source locations and a sorted order: catalogs stay stable while code moves, so branches
+# that translate and branches that add strings merge cleanly.
 LOCALES := bot/locales
 LANGUAGES := es zh_Hant hi
 PYBABEL := $(BIN)/python -m babel.messages.frontend
 
 i18n: $(STAMP)
-	$(PYBABEL) extract -F babel.cfg --project=mentorbot --sort-by-file --width=100 \
-		--add-comments=Translators: -o $(LOCALES)/mentorbot.pot .
+	$(PYBABEL) extract -F babel.cfg --project=mentorbot --no-location --sort-output \
+		--width=100 --add-comments=Translators: -o $(LOCALES)/mentorbot.pot .
 	for lang in $(LANGUAGES); do \
 		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/mentorbot.po ]; then \
 			$(PYBABEL) update -D mentorbot -i $(LOCALES)/mentorbot.pot -d $(LOCALES) -l $$lang \
