@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,28 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Catalogs: extract the English templates, merge them into each language, compile to check.
+# The bot compiles the .po files itself at start, so the .mo files are never committed.
+# No source locations and a sorted order: catalogs stay stable while code moves, so branches
+# that translate and branches that add strings merge cleanly.
+LOCALES := bot/locales
+LANGUAGES := es zh_Hant hi
+PYBABEL := $(BIN)/python -m babel.messages.frontend
+
+i18n: $(STAMP)
+	$(PYBABEL) extract -F babel.cfg --project=mentorbot --no-location --sort-output \
+		--width=100 --add-comments=Translators: -o $(LOCALES)/mentorbot.pot .
+	for lang in $(LANGUAGES); do \
+		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/mentorbot.po ]; then \
+			$(PYBABEL) update -D mentorbot -i $(LOCALES)/mentorbot.pot -d $(LOCALES) -l $$lang \
+				--width=100 --ignore-obsolete; \
+		else \
+			$(PYBABEL) init -D mentorbot -i $(LOCALES)/mentorbot.pot -d $(LOCALES) -l $$lang \
+				--width=100; \
+		fi; \
+	done
+	$(PYBABEL) compile -D mentorbot -d $(LOCALES) --statistics
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)

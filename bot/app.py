@@ -76,11 +76,11 @@ def build_registry(
     CheckInPing(registry, engine, schedules, translator).register()
     KudosBoard(registry).register()
     Tips(registry, awarder, pager).register()
-    TipSchedules(schedules).register()
+    TipSchedules(schedules, translator).register()
     SaveTip(registry).register()
     Partners(registry, engine).register()
     Badges(registry).register()
-    Stats(registry, schedules).register()
+    Stats(registry, schedules, translator).register()
     Export(registry).register()
     return registry
 

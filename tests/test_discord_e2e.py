@@ -528,3 +528,24 @@ async def test_a_text_command_in_a_channel_is_ours_only_when_it_names_the_bot(
     assert me is not None
     assert str(me.id) == BOT_ID
     assert message_event(message, me.id).addressed_to_bot is addressed
+
+
+async def test_command_descriptions_are_localized(fake: FakeDiscord, bot: DiscordAdapter) -> None:
+    [put] = fake.find("PUT", rf"/applications/{APP_ID}/commands")
+    synced = {command["name"]: command for command in put.json}
+    language = synced["language"]
+    assert language["description"] == "Your language (else the community's, else English)"
+    localized = language["description_localizations"]
+    assert localized["es-ES"] == "Tu idioma (si no, el de la comunidad; si no, inglés)"
+    assert localized["es-419"] == localized["es-ES"]
+    assert localized["zh-TW"] == "你的語言（未設定時用社群的語言，再不然用英文）"
+    assert localized["hi"] == "आपकी भाषा (नहीं तो समुदाय की, नहीं तो अंग्रेज़ी)"
+    assert "zh-CN" not in localized  # Simplified is not shipped: Discord shows the English
+    assert "en-US" not in localized
+    [option] = synced["help"]["options"]
+    assert option["name"] == "command"
+    assert option["description_localizations"]["es-ES"] == "El nombre de un comando"
+    for command in put.json:  # names stay ASCII English: a localized name can fail the sync
+        assert not command.get("name_localizations")
+        assert all(not o.get("name_localizations") for o in command.get("options", []))
+        assert all(len(text) <= 100 for text in command["description_localizations"].values())

@@ -71,9 +71,10 @@ async def test_link_joins_profiles_and_profile_shows_both_accounts(
     assert await count(core, Person) == 1
     assert await count(core, Account) == 2
 
-    profile = await discord.dm("alice", "/profile")
-    assert "Skills: design, sewing, pricing" in profile  # keeper's first, no duplicates
-    assert "Timezone: Europe/Berlin" in profile  # filled from the other account
+    profile = await discord.dm("alice", "/profile")  # in her language, Spanish
+    assert "Habilidades: design, sewing, pricing" in profile  # keeper's first, no duplicates
+    assert "Zona horaria: Europe/Berlin" in profile  # filled from the other account
+    assert "Idioma: español" in profile
     assert "Accounts: the console: Alice · Discord: Alice" in profile
     assert "Accounts: the console: Alice · Discord" in await chat.say("alice", None, "/profile")
     # the other account is told, on its own platform, through the outbox

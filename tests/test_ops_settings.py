@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from adapters.discord import DiscordAdapter
 from bot.config import SettingsError, load_settings
+from bot.core.i18n import Translator
 from tests.discord_fake import FakeDiscord
 from tests.harness import standalone_registry
 
@@ -143,7 +144,9 @@ async def _identify(fake: FakeDiscord, **sharding: object) -> tuple[discord.Clie
 
 
 class _NoRouter:
-    """Nothing is said in these tests; the adapter only connects."""
+    """Nothing is said in these tests; the adapter only connects (and registers commands)."""
+
+    translator = Translator()
 
 
 async def test_discord_connects_as_the_shard_it_was_given(fake: FakeDiscord) -> None:

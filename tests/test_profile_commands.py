@@ -73,10 +73,10 @@ async def test_timezone_unknown_suggests_closest(chat: ChatDriver) -> None:
 
 async def test_language_known_unknown(chat: ChatDriver) -> None:
     out = await chat.say("alice", None, "/language xx")
-    assert "I don't know the language code “xx”" in out
+    assert "I don't know the language “xx”" in out
     out = await chat.say("alice", None, "/language pt-br")
     assert "português (Brasil)" in out
-    assert "stay in English" in out
+    assert "English until a translation" in out
 
 
 async def test_away_dates(chat: ChatDriver, clock: FakeClock) -> None:
@@ -149,7 +149,7 @@ async def test_settings_view_change_and_refuse(chat: ChatDriver) -> None:
     out = await chat.say("alice", "group-a", "/settings timezone Berlin")
     assert "now Europe/Berlin (local time 13:00)" in out
     out = await chat.say("alice", "group-a", "/settings language klingon")
-    assert "I don't know the language code" in out
+    assert "I don't know the language “klingon”" in out
     out = await chat.say("alice", "group-a", "/settings color blue")
     assert "must be one of: timezone, language" in out
     assert "Timezone: Europe/Berlin" in await chat.say("bob", "group-a", "/settings")

@@ -368,4 +368,4 @@ async def test_a_combined_group_mention_pings_at_most_twenty_people() -> None:
     assert key == "k:group"
     pinged = [span.mention.user_id for span in message.text if span.mention is not None]
     assert pinged == [str(n) for n in range(1, 21)]
-    assert plain(message.text).endswith("P20 and 5 more: no check-in yet")
+    assert plain(message.text).endswith("P20, +5: no check-in yet")  # no English in between

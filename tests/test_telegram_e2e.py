@@ -321,3 +321,26 @@ async def test_webhook_mode_sets_the_webhook_and_serves_updates(
         assert last(await fake.wait_sent(MAKERS["id"])).text == "Your skills: design"
     finally:
         await adapter.stop()
+
+
+async def test_command_menus_are_registered_per_language(
+    telegram: TelegramAdapter, fake: FakeBotApi, core: Core
+) -> None:
+    menus: dict[tuple[str | None, str], dict[str, str]] = {}
+    for call in fake.calls_to("setMyCommands"):
+        key = (call.params.get("language_code"), call.params["scope"]["type"])
+        menus[key] = {c["command"]: c["description"] for c in call.params["commands"]}
+    scopes = {"all_private_chats", "all_group_chats", "all_chat_administrators"}
+    assert set(menus) == {(code, scope) for code in (None, "es", "zh", "hi") for scope in scopes}
+    assert menus[None, "all_private_chats"]["language"] == (
+        "Your language (else the community's, else English)"
+    )
+    assert menus["es", "all_private_chats"]["language"] == (
+        "Tu idioma (si no, el de la comunidad; si no, inglés)"
+    )
+    assert menus["zh", "all_group_chats"]["ask"] == "請求協助；我會通知有相關專長的成員"
+    assert menus["hi", "all_group_chats"]["help"] == (
+        "यहाँ इस्तेमाल होने वाले कमांड, या किसी एक कमांड की पूरी जानकारी"
+    )
+    for (_, scope), described in menus.items():  # names never change with the language
+        assert set(described) == set(menus[None, scope])

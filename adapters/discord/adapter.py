@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.localize import CatalogTranslator
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.render import PLATFORM, Part, parts
 from adapters.discord.translate import button_event, command_event, message_event, slash_command
@@ -234,6 +235,7 @@ class DiscordAdapter:
     async def register_commands(self, tree: app_commands.CommandTree[Any]) -> None:
         """One global slash command per core command, synced in one bulk overwrite."""
         tree.clear_commands(guild=None)
+        await tree.set_translator(CatalogTranslator(self._router.translator))
         for spec in self._registry.commands.values():
             tree.add_command(slash_command(spec, self.on_command, self.complete))
         try:

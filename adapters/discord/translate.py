@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.app_commands.transformers import RangeTransformer
 
+from adapters.discord.localize import described
 from adapters.discord.render import PLATFORM, parse_custom_id
 from bot.core.events import Address, ButtonPress, ChatKind, Message, Sender, UserRef
 from bot.core.registry import CommandSpec, Param, ParamKind, Suggest, Where
@@ -85,7 +86,7 @@ def slash_command(
     # discord.py reads options from the callback's signature and these attributes.
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
-        key: _short(param.description) for key, param in names.items()
+        key: described(_short(param.description), param.description) for key, param in names.items()
     }
     callback.__discord_app_commands_param_rename__ = {  # type: ignore[attr-defined]
         key: param.name for key, param in names.items() if key != param.name
@@ -96,7 +97,7 @@ def slash_command(
         if param.kind is ParamKind.CHOICE and param.choices
     }
     command: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=spec.name, description=_short(spec.summary), callback=callback
+        name=spec.name, description=described(_short(spec.summary), spec.summary), callback=callback
     )
     if complete is not None:
         for key, param in names.items():
@@ -127,7 +128,12 @@ def interaction_sender(interaction: discord.Interaction) -> Sender:
     """Who acted; admin rights come from the member permissions Discord sent along."""
     user = interaction.user
     admin = False if interaction.guild_id is None else _is_organizer(interaction.permissions)
-    return Sender(display_name=user.display_name, username=user.name, is_admin=admin)
+    return Sender(
+        display_name=user.display_name,
+        username=user.name,
+        is_admin=admin,
+        language=str(interaction.locale.value),
+    )
 
 
 def _address(interaction: discord.Interaction) -> Address:

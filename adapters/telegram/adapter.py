@@ -8,6 +8,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +36,8 @@ from adapters.telegram.messenger import TelegramMessenger
 from adapters.telegram.render import PLATFORM
 from adapters.telegram.translate import to_button_press, to_message
 from bot.core.events import Event, Outbound
+from bot.core.i18n import Translator
+from bot.core.languages import SHIPPED
 from bot.core.messenger import Messenger
 from bot.core.registry import Access, CommandSpec, Registry, Where
 from bot.core.router import Router
@@ -85,27 +88,40 @@ def community_mover(sessions: async_sessionmaker[AsyncSession]) -> ChatMover:
     return move
 
 
-def bot_commands(specs: Iterable[CommandSpec]) -> list[BotCommand]:
+def bot_commands(
+    specs: Iterable[CommandSpec], describe: Callable[[str], str] = str
+) -> list[BotCommand]:
     """Registry commands in Telegram's shape, skipping names Telegram would refuse."""
     commands: list[BotCommand] = []
     for spec in specs:
         if not _COMMAND_NAME.match(spec.name):
             log.warning("command /%s cannot be registered on Telegram", spec.name)
             continue
-        commands.append(BotCommand(spec.name, spec.summary[:_DESCRIPTION_LIMIT]))
+        commands.append(BotCommand(spec.name, describe(spec.summary)[:_DESCRIPTION_LIMIT]))
     return commands
 
 
-def command_scopes(registry: Registry) -> list[tuple[BotCommandScope, list[BotCommand]]]:
+def command_languages(translator: Translator) -> list[tuple[str | None, Callable[[str], str]]]:
+    """The default menu (English) and one per shipped language, by two-letter language_code."""
+    menus: list[tuple[str | None, Callable[[str], str]]] = [(None, str)]
+    for language in SHIPPED:
+        if language != "en":
+            menus.append((language[:2], partial(translator.gettext, language)))
+    return menus
+
+
+def command_scopes(
+    registry: Registry, describe: Callable[[str], str] = str
+) -> list[tuple[BotCommandScope, list[BotCommand]]]:
     """Private chats, group members, and group admins each see the commands that fit them."""
     specs = list(registry.commands.values())
     private = [spec for spec in specs if spec.where in (Where.ANY, Where.DM)]
     group = [spec for spec in specs if spec.where in (Where.ANY, Where.GROUP)]
     members = [spec for spec in group if spec.access is not Access.ORGANIZER]
     return [
-        (BotCommandScopeAllPrivateChats(), bot_commands(private)),
-        (BotCommandScopeAllGroupChats(), bot_commands(members)),
-        (BotCommandScopeAllChatAdministrators(), bot_commands(group)),
+        (BotCommandScopeAllPrivateChats(), bot_commands(private, describe)),
+        (BotCommandScopeAllGroupChats(), bot_commands(members, describe)),
+        (BotCommandScopeAllChatAdministrators(), bot_commands(group, describe)),
     ]
 
 
@@ -208,11 +224,19 @@ class TelegramAdapter:
 
     async def _register_commands(self) -> None:
         """Telegram's command menu, from the same registry every platform reads."""
-        for scope, commands in command_scopes(self._registry):
-            try:
-                await self._app.bot.set_my_commands(commands, scope=scope)
-            except TelegramError as error:
-                log.warning("telegram: setMyCommands for %s failed: %s", scope.type, error)
+        for language_code, describe in command_languages(self._router.translator):
+            for scope, commands in command_scopes(self._registry, describe):
+                try:
+                    await self._app.bot.set_my_commands(
+                        commands, scope=scope, language_code=language_code
+                    )
+                except TelegramError as error:
+                    log.warning(
+                        "telegram: setMyCommands for %s (%s) failed: %s",
+                        scope.type,
+                        language_code or "default",
+                        error,
+                    )
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Hands a person's text or command to the core and delivers the answer."""

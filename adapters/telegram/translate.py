@@ -20,7 +20,7 @@ def chat_kind(chat: Chat) -> ChatKind | None:
 
 def sender(user: User) -> Sender:
     """The acting person; admin status is asked lazily (and cached) by the messenger."""
-    return Sender(display_name=user.full_name, username=user.username)
+    return Sender(display_name=user.full_name, username=user.username, language=user.language_code)
 
 
 def addressed_elsewhere(message: TgMessage, bot_username: str) -> bool:

@@ -10,8 +10,8 @@ from typing import Protocol
 
 from bot.core.errors import PermissionDenied, UsageError, WrongPlace
 from bot.core.events import Attachment, Button, ChatKind, Event, Message, Outbound, OutMessage
-from bot.core.i18n import Translator
-from bot.core.markup import Mention, RichText, Span, fmt
+from bot.core.i18n import N_, Translator
+from bot.core.markup import Mention, RichText, Span, fmt, plain
 from bot.core.messenger import Messenger
 from bot.core.registry import Access
 from bot.delivery.outbox import DEFAULT_GRACE, enqueue
@@ -66,6 +66,8 @@ class Ctx:
     outbound: list[Outbound] = field(default_factory=list)
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     enqueued: bool = False
+    private_voice: bool = False
+    """Set by `speak_privately`: what this handler says is for the actor alone."""
     _platform_admin: bool | None = None
 
     @property
@@ -85,16 +87,46 @@ class Ctx:
 
     @property
     def language(self) -> str:
-        """The reader's language: theirs, else the community's, else the default."""
+        """The language this event is answered in: a group's posts speak the community's."""
+        if self.in_group and self.community is not None and not self.private_voice:
+            return self.community.language
+        return self.reader_language
+
+    def speak_privately(self) -> None:
+        """This handler answers only the actor: its text is in their language, not the group's."""
+        self.private_voice = True
+
+    @property
+    def reader_language(self) -> str:
+        """The actor's own language: theirs, else the community's, else the default."""
         if self.person.language:
             return self.person.language
         if self.community is not None:
             return self.community.language
         return self.default_language
 
+    async def language_of(self, account: Account) -> str:
+        """Another person's language, for a message to them about someone else (SPEC)."""
+        person = await self.repo.session.get(Person, account.person_id)
+        if person is not None and person.language:
+            return person.language
+        if self.community is not None:
+            return self.community.language
+        return self.default_language
+
     def t(self, template: str, values: Mapping[str, object] | None = None) -> RichText:
-        """Translates a template into the reader's language and fills it safely."""
+        """Translates a template into the answer's language and fills it safely."""
         return fmt(self.translator.gettext(self.language, template), values)
+
+    def t_in(
+        self, language: str, template: str, values: Mapping[str, object] | None = None
+    ) -> RichText:
+        """Like `t` for a reader other than this chat: a DM to someone else."""
+        return fmt(self.translator.gettext(language, template), values)
+
+    def label(self, template: str, values: Mapping[str, object] | None = None) -> str:
+        """A button label in the answer's language (labels are plain text)."""
+        return plain(self.t(template, values))
 
     def tn(
         self, singular: str, plural: str, count: int, values: Mapping[str, object] | None = None
@@ -113,8 +145,11 @@ class Ctx:
         private: bool = False,
     ) -> None:
         """Answers in the chat the event came from (only to the actor when private)."""
-        message = OutMessage(self.t(template, values), buttons, attachment)
-        self.outbound.append(Outbound(message, private=private and self.in_group))
+        private_here = private and self.in_group
+        language = self.reader_language if private_here else self.language
+        text = fmt(self.translator.gettext(language, template), values)
+        message = OutMessage(text, buttons, attachment)
+        self.outbound.append(Outbound(message, private=private_here))
 
     def reply_rich(self, text: RichText, *, private: bool = False) -> None:
         """Answers with text already built from translated pieces."""
@@ -219,6 +254,8 @@ class Ctx:
         """Refuses politely when the actor's role is too low."""
         if not await self.may(access):
             raise PermissionDenied(
+                # Translators: {who} is like "organizers" or "mentors and organizers" (translated
+                # separately).
                 "Only {who} can use `/{command}` here. Ask an organizer if you need it.",
                 {"who": self.t(_ROLE_PLURAL[access]), "command": command},
             )
@@ -259,8 +296,8 @@ class Ctx:
 
 
 _ROLE_PLURAL = {
-    Access.ANYONE: "everyone",
-    Access.MEMBER: "members",
-    Access.MENTOR: "mentors and organizers",
-    Access.ORGANIZER: "organizers",
+    Access.ANYONE: N_("everyone"),
+    Access.MEMBER: N_("members"),
+    Access.MENTOR: N_("mentors and organizers"),
+    Access.ORGANIZER: N_("organizers"),
 }

@@ -32,6 +32,8 @@ class Sender:
     display_name: str
     username: str | None = None
     is_admin: bool | None = None
+    language: str | None = None
+    """The platform's language hint (Telegram `language_code`, Discord locale), if it sent one."""
 
 
 @dataclass(frozen=True, slots=True)

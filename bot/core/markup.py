@@ -40,6 +40,8 @@ class Span:
 
 
 RichText = tuple[Span, ...]
+Fill = Callable[[str, Mapping[str, object] | None], RichText]
+"""Translates a template and fills it (`ctx.t`, or a job's own for a community)."""
 
 _TOKEN = re.compile(r"(\*\*|`|\{\{|\}\}|\{[A-Za-z_][A-Za-z0-9_]*\})")
 

@@ -75,6 +75,8 @@ class Pager:
         paged = self._lists[name]
         size = paged.page_size
         page = max(page, 1)
+        if paged.private:
+            ctx.speak_privately()
         content = await paged.source(ctx, query, (page - 1) * size, size)
         pages = max(1, -(-content.total // size))
         if page > pages:  # the list shrank since the button was made

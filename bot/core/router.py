@@ -17,6 +17,7 @@ from bot.core.context import Ctx, DeliveryHooks, NoDelivery
 from bot.core.errors import UsageError, UserFacingError, WrongPlace
 from bot.core.events import ButtonPress, ChatKind, Event, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
+from bot.core.languages import platform_language
 from bot.core.markup import fmt
 from bot.core.messenger import Messenger
 from bot.core.registry import (
@@ -172,8 +173,15 @@ class Router:
             return TEXT
         return parsed.name if parsed.name in self._registry.commands else UNKNOWN
 
+    def _guess_language(self, event: Event) -> str:
+        """Before anything is loaded: a DM speaks the platform's hint, a group the default."""
+        hinted = platform_language(event.sender.language)
+        if event.chat_kind is ChatKind.DM and hinted is not None:
+            return hinted
+        return self._defaults.language
+
     async def _handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
-        language = self._defaults.language
+        language = self._guess_language(event)
         try:
             event = clean_event(event)
             if isinstance(event, Message):
@@ -265,7 +273,8 @@ class Router:
         if event.chat_kind is ChatKind.DM:
             return [
                 self._text_reply(
-                    self._defaults.language, "I answer commands. Send /help to see what I can do."
+                    self._guess_language(event),
+                    "I answer commands. Send /help to see what I can do.",
                 )
             ]
         return []
@@ -295,7 +304,7 @@ class Router:
         if handler is None:
             return [
                 self._text_reply(
-                    self._defaults.language,
+                    self._guess_language(event),
                     "That button no longer works. Send /help to start again.",
                     private=True,
                 )
@@ -366,6 +375,9 @@ class Router:
             now,
         )
         note_community(arrival.community.id if arrival.community is not None else None)
+        hinted = platform_language(event.sender.language)
+        if hinted is not None and arrival.account.person.language is None:
+            arrival.account.person.language = hinted  # stored: scheduled sends have no hint
         return Ctx(
             event=event,
             repo=repo,
@@ -379,6 +391,11 @@ class Router:
             joined_now=arrival.joined_now,
             hooks=self._hooks,
         )
+
+    @property
+    def translator(self) -> Translator:
+        """The catalogs, for adapters that register translated command descriptions."""
+        return self._translator
 
     def _error_reply(self, error: UserFacingError, language: str) -> Outbound:
         text = fmt(self._translator.gettext(language, error.template), error.values)

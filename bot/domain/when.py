@@ -15,6 +15,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
+from bot.core.languages import language_base
 from bot.domain.when_grammar import read
 from bot.domain.when_reading import Reading, Refusal, bad_date
 from bot.domain.when_words import vocabulary
@@ -138,7 +142,7 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
 def format_moment(at: datetime, zone: str, language: str = "en") -> str:
     """`Tue 2026-12-01 18:00 (Asia/Taipei)`; a wall time that occurs twice also names its offset."""
     local = at.astimezone(ZoneInfo(zone))
-    shown = f"{WEEKDAY_NAMES[local.weekday()]} {local:%Y-%m-%d %H:%M}"
+    shown = f"{weekday_name(local.date(), language)} {local:%Y-%m-%d %H:%M}"
     offset = local.utcoffset()
     if offset is not None and local.replace(fold=1 - local.fold).utcoffset() != offset:
         return f"{shown} ({zone}, UTC{_offset(offset)})"
@@ -147,7 +151,27 @@ def format_moment(at: datetime, zone: str, language: str = "en") -> str:
 
 def format_day(day: date, zone: str, language: str = "en") -> str:
     """`Sat 2026-12-05 (Asia/Taipei)`."""
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day:%Y-%m-%d} ({zone})"
+    return f"{weekday_name(day, language)} {day:%Y-%m-%d} ({zone})"
+
+
+def date_text(day: date, language: str, skeleton: str = "MMMd") -> str:
+    """`23 Nov`, `11月23日`, `lun, 23 nov` (skeleton `MMMEd`): CLDR's pattern for the language."""
+    base = language_base(language)
+    try:  # the bot's English writes the day before the month, as it always has
+        locale = Locale("en", "GB") if base == "en" else Locale.parse(base)
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale("en", "GB")
+    return str(format_skeleton(skeleton, day, locale=locale))
+
+
+def weekday_name(day: date, language: str) -> str:
+    """`Tue`, `mar`, `週二`, `मंगल`: the short weekday from CLDR, English when unknown."""
+    if language.split("_")[0] == "en":
+        return WEEKDAY_NAMES[day.weekday()]
+    try:
+        return str(format_date(day, "EEE", locale=Locale.parse(language_base(language))))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return WEEKDAY_NAMES[day.weekday()]
 
 
 def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:

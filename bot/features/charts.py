@@ -4,10 +4,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+
+from bot.core.languages import language_base
 
 CHART_WIDTH = 800
 CHART_HEIGHT = 400
 DPI = 100
+CHECKED_IN_COLOUR = "#9ecae1"
+DONE_COLOUR = "#3182bd"
+
+
+def day_labels(days: Sequence[date], language: str) -> list[str]:
+    """Axis labels in digits only (`11/23`, `23/11`): every font draws them, in every language."""
+    try:
+        locale = Locale.parse(language_base(language))
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale("en")
+    return [str(format_skeleton("Md", day, locale=locale)) for day in days]
 
 
 def checkins_chart(
@@ -15,11 +32,14 @@ def checkins_chart(
     checkins: Sequence[int],
     done: Sequence[int],
     *,
-    title: str = "Check-ins per day",
     width: int = CHART_WIDTH,
     height: int = CHART_HEIGHT,
 ) -> bytes:
-    """Bars of check-ins per day with the done part overlaid; exactly width × height pixels."""
+    """Bars of check-ins per day with the done part overlaid; exactly width × height pixels.
+
+    The image holds no words (the default font has no CJK or Devanagari glyphs): the message
+    beside it carries the title and the legend, translated like any other text.
+    """
     # Imported here: matplotlib costs ~0.5 s of start-up and only charts need it.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -29,13 +49,11 @@ def checkins_chart(
     FigureCanvasAgg(figure)  # attaches the Agg canvas: no display, no pyplot state
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
-    axes.bar(positions, checkins, color="#9ecae1", label="checked in")
-    axes.bar(positions, done, color="#3182bd", label="done")
+    axes.bar(positions, checkins, color=CHECKED_IN_COLOUR)
+    axes.bar(positions, done, color=DONE_COLOUR)
     axes.set_xticks(positions, list(labels))
-    axes.set_title(title)
     axes.set_ylim(0, max([1, *checkins]) * 1.15)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)

@@ -8,13 +8,15 @@ from datetime import date, timedelta
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Button, OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access, Registry
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
 from bot.delivery.timing import ALL_DAYS, day_span, describe_days, parse_days, parse_hhmm
+from bot.domain.when import date_text
 from bot.features.notify import notify
+from bot.features.readers import dm_in_reader_language
 from bot.features.schedules import Schedules, Subcommand
 from storage.checkins_repo import CheckInRepository
 from storage.mentoring_repo import MentoringRepository
@@ -68,14 +70,15 @@ class CheckInPing:
             schedule.local_time, schedule.days = local_time, days
             for extra in existing[1:]:
                 extra.enabled = False
-            verb = "Updated"
+            verb = N_("Updated")
         else:
             schedule = await repo.add(
                 community.id, "checkin", local_time, days, ctx.now, created_by=ctx.person.id
             )
-            verb = "Scheduled"
+            verb = N_("Scheduled")
         ctx.replan_after_commit(community.id)
         ctx.reply(
+            # Translators: {verb} is "Scheduled" or "Updated" (translated separately).
             "{verb}: daily check-in ping at **{time}** ({days}, {zone}). Members who don't "
             "check in get one nudge {hours} h later.",
             {
@@ -93,17 +96,18 @@ class CheckInPing:
     async def fire_ping(self, firing: Firing) -> None:
         """Posts the ping through the outbox and plans the day's nudge."""
         community = firing.schedule.community
+        language = community.language
         day = firing.local_date
         text = self._text(
-            community.language,
+            language,
             "☀️ **Check-in for {day}**\nWhat's your plan today? Reply to this message, "
             "send `/checkin <plan>`, or press a button.",
-            {"day": day.strftime("%a %d %b")},
+            {"day": date_text(day, language, "MMMEd")},
         )
         buttons = (
             (
-                Button("Check in", "ci", day.isoformat()),
-                Button("Skip today", "skip", day.isoformat()),
+                Button(self._translator.gettext(language, "Check in"), "ci", day.isoformat()),
+                Button(self._translator.gettext(language, "Skip today"), "skip", day.isoformat()),
             ),
         )
         await enqueue(
@@ -151,8 +155,10 @@ class CheckInPing:
             queue,
             community,
             targets,
-            self._text(
-                community.language,
+            dm_in_reader_language(
+                session,
+                self._translator,
+                community,
                 "👋 Quick nudge: what's your plan today in **{title}**? "
                 "Send `/checkin <plan>` there.",
                 values,

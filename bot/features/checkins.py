@@ -297,6 +297,7 @@ class CheckIns:
         )
         ctx.reply_rich(
             ctx.tn(
+                # Translators: {note} is empty or one more whole sentence, starting with a space.
                 "🔥 {name}: current streak **{count}** day, best **{best}**.{note}",
                 "🔥 {name}: current streak **{count}** days, best **{best}**.{note}",
                 result.current,

@@ -30,6 +30,7 @@ def mark_done(ctx: Ctx, entry: CheckIn, note: str, community: Community | None =
         entry.done_note = note
     if was_done:
         ctx.reply(
+            # Translators: {note} is empty or the note in quotes, starting with a space.
             "Already marked done today{note}. Nice!",
             {"note": ctx.t(" — note updated") if note else ""},
         )

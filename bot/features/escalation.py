@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +17,7 @@ from bot.core.messenger import Messenger
 from bot.delivery.outbox import enqueue
 from bot.features.bridges import where
 from bot.features.notify import Enqueue, notify
+from bot.features.readers import dm_in_reader_language
 from bot.features.requests_view import help_button
 from storage.bridge_repo import BridgeRepository
 from storage.mentoring_repo import MENTOR_ROLES, MemberReach, MentoringRepository
@@ -126,7 +128,7 @@ class Escalation:
             ]
             seen.update(m.person_id for m in mentors)
             home = shared.id == community.id
-            await self._announce(queue, request, shared, mentors, home)
+            await self._announce(session, queue, request, shared, mentors, home)
         asker = next((m.account for m in reach if m.person_id == request.asker_id), None)
         if asker is not None:
             values = {"number": request.number, "title": community.title}
@@ -134,7 +136,9 @@ class Escalation:
                 queue,
                 community,
                 [asker],
-                self._text(
+                dm_in_reader_language(
+                    session,
+                    self._translator,
                     community,
                     "Nobody has claimed #{number} yet, so I asked all mentors of "
                     "**{title}** again.",
@@ -162,8 +166,14 @@ class Escalation:
     def _text(self, community: Community, template: str, values: dict[str, object]) -> RichText:
         return fmt(self._translator.gettext(community.language, template), values)
 
+    def _fill(
+        self, community: Community, template: str, values: Mapping[str, object] | None
+    ) -> RichText:
+        return fmt(self._translator.gettext(community.language, template), values)
+
     async def _announce(
         self,
+        session: AsyncSession,
         queue: Enqueue,
         request: HelpRequest,
         shared: Community,
@@ -182,7 +192,9 @@ class Escalation:
             queue,
             shared,
             [m.account for m in mentors],
-            self._text(
+            dm_in_reader_language(
+                session,
+                self._translator,
                 shared,
                 "Still waiting for a helper in **{title}** after {hours} h — "
                 "#{number}: “{question}”",
@@ -196,5 +208,5 @@ class Escalation:
                 values,
             ),
             f"escalate:{request.id}" if home else f"escalate:{request.id}:c{shared.id}",
-            ((help_button(request),),),
+            ((help_button(request, partial(self._fill, shared)),),),
         )

@@ -9,21 +9,32 @@ from datetime import date, datetime
 
 from bot.core.context import Ctx
 from bot.core.events import Attachment, AttachmentKind
+from bot.core.i18n import N_
+from bot.core.markup import plain
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
 from storage.report_repo import ReportRepository, Row
 
+# CSV column headers of /export, in the organizer's language.
 REQUEST_HEADER = (
-    "number",
-    "status",
-    "asker",
-    "helper",
-    "question",
-    "thanks",
-    "created",
-    "resolved",
+    N_("number"),
+    N_("status"),
+    N_("asker"),
+    N_("helper"),
+    N_("question"),
+    N_("thanks"),
+    N_("created"),
+    N_("resolved"),
 )
-TIP_HEADER = ("id", "author", "text", "topics", "created")
-CHECKIN_HEADER = ("day", "person", "plan", "done", "skipped", "done_note", "blocker")
+TIP_HEADER = (N_("id"), N_("author"), N_("text"), N_("topics"), N_("created"))
+CHECKIN_HEADER = (
+    N_("day"),
+    N_("person"),
+    N_("plan"),
+    N_("done"),
+    N_("skipped"),
+    N_("done_note"),
+    N_("blocker"),
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -76,17 +87,22 @@ class Export:
         report = ReportRepository(ctx.repo.session)
         stem = f"{community.platform}-{community.chat_id}-{ctx.now.date().isoformat()}"
         files = (
-            ("requests", REQUEST_HEADER, await report.request_rows(community.id)),
-            ("tips", TIP_HEADER, await report.tip_rows(community.id)),
-            ("checkins", CHECKIN_HEADER, await report.checkin_rows(community.id)),
+            ("requests", N_("requests"), REQUEST_HEADER, await report.request_rows(community.id)),
+            ("tips", N_("tips"), TIP_HEADER, await report.tip_rows(community.id)),
+            ("checkins", N_("check-ins"), CHECKIN_HEADER, await report.checkin_rows(community.id)),
         )
-        for name, header, rows in files:
+        reader = ctx.reader_language  # the files go to the organizer alone
+        for name, shown, header, rows in files:
             ctx.reply(
                 "📄 {title}: {name} (rows: {count})",
-                {"title": community.title or community.chat_id, "name": name, "count": len(rows)},
+                {
+                    "title": community.title or community.chat_id,
+                    "name": ctx.t_in(reader, shown),
+                    "count": len(rows),
+                },
                 attachment=Attachment(
                     f"{stem.replace(':', '_')}-{name}.csv",
-                    to_csv(header, rows),
+                    to_csv([plain(ctx.t_in(reader, cell)) for cell in header], rows),
                     AttachmentKind.FILE,
                     "text/csv",
                 ),

@@ -7,17 +7,18 @@ from dataclasses import dataclass
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.features.limits import COMMAND_LIMITS
 
 WHO = {
-    Access.ANYONE: "anyone",
-    Access.MEMBER: "members",
-    Access.MENTOR: "mentors and organizers",
-    Access.ORGANIZER: "organizers",
+    Access.ANYONE: N_("anyone"),
+    Access.MEMBER: N_("members"),
+    Access.MENTOR: N_("mentors and organizers"),
+    Access.ORGANIZER: N_("organizers"),
 }
-WHERE = {Where.ANY: "groups and DMs", Where.GROUP: "groups only", Where.DM: "DMs only"}
+WHERE = {Where.ANY: N_("groups and DMs"), Where.GROUP: N_("groups only"), Where.DM: N_("DMs only")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     Job(
         "mentoring",
-        "**Mentoring**",
+        N_("**Mentoring**"),
         (
             "ask",
             "canhelp",
@@ -51,10 +52,10 @@ JOBS: tuple[Job, ...] = (
         ),
         ("ask", "canhelp", "claim", "resolve"),
     ),
-    Job("tips", "**Tips**", ("tip", "tips", "savetip"), ("tip", "tips")),
+    Job("tips", N_("**Tips**"), ("tip", "tips", "savetip"), ("tip", "tips")),
     Job(
         "accountability",
-        "**Accountability**",
+        N_("**Accountability**"),
         (
             "checkin",
             "done",
@@ -71,7 +72,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "profile",
-        "**Profile**",
+        N_("**Profile**"),
         (
             "start",
             "help",
@@ -90,7 +91,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job(
         "organizers",
-        "**Organizers**",
+        N_("**Organizers**"),
         ("settings", "schedule", "partners", "promote", "demote", "export", "dashboard"),
         ("settings", "schedule", "promote", "export"),
     ),
@@ -156,6 +157,8 @@ class Help:
         )
         parts.append(
             ctx.t(
+                # Translators: {who} is like "members"; {where} is like "groups only" (translated
+                # separately).
                 "Who: {who}. Where: {where}.",
                 {"who": ctx.t(WHO[spec.access]), "where": ctx.t(WHERE[spec.where])},
             )

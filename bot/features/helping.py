@@ -7,6 +7,7 @@ from dataclasses import replace
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.numbers import read_number
 from bot.core.registry import (
     Args,
@@ -23,7 +24,7 @@ from bot.features.bridges import circle_ids, organizes, where
 from bot.features.limits import MAX_ACTIVE_CLAIMS
 from bot.features.linking import platform_name
 from bot.features.notify import can_dm, mention_of
-from bot.features.requests_view import preview
+from bot.features.requests_view import STATUS_TEXT, preview
 from bot.features.savetip import save_button
 from storage.bridge_repo import BridgeRepository
 from storage.link_repo import LinkRepository
@@ -132,7 +133,9 @@ class Helping:
             raise UsageError("#{number} is your own request; someone else will pick it up.", values)
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
-                "#{number} is already {status}.", {**values, "status": ctx.t(request.status)}
+                # Translators: {status} is a translated word: "resolved" or "closed".
+                "#{number} is already {status}.",
+                {**values, "status": ctx.t(STATUS_TEXT[request.status])},
             )
         if request.status == RequestStatus.CLAIMED.value:
             await self._taken(ctx, request)
@@ -201,13 +204,15 @@ class Helping:
         for account, template, question in (
             (
                 asker,
-                "{helper} will help you with #{number}: “{question}”. Say hello!",
+                N_("{helper} will help you with #{number}: “{question}”. Say hello!"),
                 values["question"],
             ),
             (
                 ctx.account,
-                "You're helping {asker} with #{number}: “{question}”. When it's solved, "
-                "they can `/resolve {number}`.",
+                N_(
+                    "You're helping {asker} with #{number}: “{question}”. When it's solved, "
+                    "they can `/resolve {number}`."
+                ),
                 request.question,
             ),
         ):
@@ -220,7 +225,13 @@ class Helping:
                         person_id=account.person_id,
                         community_id=community.id,
                     ),
-                    OutMessage(ctx.t(template, {**plain_values, "question": question})),
+                    OutMessage(
+                        ctx.t_in(
+                            await ctx.language_of(account),
+                            template,
+                            {**plain_values, "question": question},
+                        )
+                    ),
                     due_at=ctx.now,
                 )
 
@@ -248,8 +259,9 @@ class Helping:
         await self._owner_or_organizer(ctx, request, "resolve")
         if request.status in (RequestStatus.RESOLVED.value, RequestStatus.CLOSED.value):
             raise UsageError(
+                # Translators: {status} is a translated word: "resolved" or "closed".
                 "#{number} is already {status}.",
-                {"number": request.number, "status": ctx.t(request.status)},
+                {"number": request.number, "status": ctx.t(STATUS_TEXT[request.status])},
             )
         thanks = str(args.get("thanks", "")).strip()
         request.status = RequestStatus.RESOLVED.value
@@ -277,10 +289,11 @@ class Helping:
             "thanks": ctx.t("\n“{text}”", {"text": thanks}) if thanks else "",
         }
         ctx.reply(
+            # Translators: {thanks} is empty or a new line with the thank-you note in quotes.
             "✅ #{number} is resolved. Kudos to {helper}!{thanks}\n"
             "Worth keeping? Save it to the tips library.",
             values,
-            buttons=((save_button(request),),),
+            buttons=((save_button(request, ctx.t),),),
         )
         if elsewhere is not None and can_dm(elsewhere):  # across a bridge: thank them at home
             await ctx.enqueue(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from storage.activity_repo import ActivityRepository
 
 WINDOW = timedelta(hours=1)
@@ -55,26 +56,39 @@ async def _check(
     ctx: Ctx,
     recent: Callable[[int, datetime], Awaitable[list[datetime]]],
     limit: int,
-    what: str,
+    template: str,
 ) -> None:
+    """Refuses when the limit is reached; `template` says what was done, with {limit} and {time}."""
     times = await recent(ctx.person.id, ctx.now - WINDOW)
     if len(times) < limit:
         return
     zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
     again = (times[-limit] + WINDOW).astimezone(ZoneInfo(zone)).strftime("%H:%M")
-    raise UsageError(
-        "You've {what} {limit} times in the last hour, the limit. Try again after {time}.",
-        {"what": ctx.t(what), "limit": limit, "time": again},
-    )
+    raise UsageError(template, {"limit": limit, "time": again})
 
 
 async def check_request_limit(ctx: Ctx) -> None:
     """At most 5 requests (`/ask`, `/blocked`) per person per hour: each one pings people."""
     repo = ActivityRepository(ctx.repo.session)
-    await _check(ctx, repo.requests_since, MAX_REQUESTS_PER_HOUR, "asked for help")
+    await _check(
+        ctx,
+        repo.requests_since,
+        MAX_REQUESTS_PER_HOUR,
+        N_(
+            "You've asked for help {limit} times in the last hour, the limit. "
+            "Try again after {time}."
+        ),
+    )
 
 
 async def check_tip_limit(ctx: Ctx) -> None:
     """At most 10 tip posts per person per hour (a `/tip all` counts once)."""
     repo = ActivityRepository(ctx.repo.session)
-    await _check(ctx, repo.tips_since, MAX_TIPS_PER_HOUR, "posted a tip")
+    await _check(
+        ctx,
+        repo.tips_since,
+        MAX_TIPS_PER_HOUR,
+        N_(
+            "You've posted a tip {limit} times in the last hour, the limit. Try again after {time}."
+        ),
+    )

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import (
     Access,
@@ -20,11 +21,13 @@ from bot.core.registry import (
     Where,
 )
 from bot.domain.matching import overlap, split_tags, topics_in_text
+from bot.domain.offers import is_offer
 from bot.domain.topics import parse_topics
 from bot.features.bridges import circle, circle_ids, circles_of_person, where
 from bot.features.limits import check_request_limit
 from bot.features.linking import platform_name
 from bot.features.notify import notify
+from bot.features.readers import dm_for_reader
 from bot.features.requests_view import help_button, line, preview
 from storage.mentoring_repo import MemberReach, MentoringRepository
 from storage.models import HelpRequest, RequestStatus, TopicKind
@@ -47,7 +50,7 @@ _CAN_HELP = re.compile(
 
 def is_can_help(text: str) -> bool:
     """Whether plain text is a member offering help."""
-    return bool(_CAN_HELP.match(text))
+    return bool(_CAN_HELP.match(text)) or is_offer(text)
 
 
 def matching_helpers(
@@ -143,7 +146,7 @@ class Mentoring:
             "Request **#{number}** is open: “{question}”\n{note}\n"
             "Anyone can offer help with “how can I help?” or the button.",
             {**values, "note": note},
-            buttons=((help_button(request),),),
+            buttons=((help_button(request, ctx.t),),),
         )
 
     async def open_and_route(
@@ -196,14 +199,15 @@ class Mentoring:
                 self._enqueuer(ctx),
                 shared,
                 [member.account for member in helpers],
-                ctx.t(
+                dm_for_reader(
+                    ctx,
                     "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n"
                     "“{question}”",
                     values,
                 ),
                 ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
                 f"ask:{request.id}" if home else f"ask:{request.id}:c{shared.id}",
-                ((help_button(request),),),
+                ((help_button(request, ctx.t),),),
             )
         return request, told
 
@@ -247,7 +251,7 @@ class Mentoring:
         heading = ctx.t(
             "**Open requests** (matching your skills first; `/request N` shows one in full):"
         )
-        buttons = tuple((help_button(request),) for request in shown)
+        buttons = tuple((help_button(request, ctx.t),) for request in shown)
         return Page(len(candidates), heading, tuple(line(ctx, r) for r in shown), buttons)
 
     async def requests(self, ctx: Ctx, args: Args) -> None:
@@ -258,13 +262,13 @@ class Mentoring:
         """One page of `/requests open|mine|all`, newest first."""
         if which not in _WHICH:
             which = "open"
-        statuses, title = _WHICH[which]
+        statuses, title, empty = _WHICH[which]
         mentoring = MentoringRepository(ctx.repo.session)
         shared = await circle_ids(ctx)
         person_id = ctx.person.id if which == "mine" else None
         total = await mentoring.count_listed(shared, statuses, person_id)
         if not total:
-            return Page(0, ctx.t(_NONE[which]))
+            return Page(0, ctx.t(empty))
         found = await mentoring.listing(shared, statuses, person_id, limit, offset)
         heading = ctx.t(
             "**{title}** ({total}; `/request N` shows one in full)",
@@ -273,14 +277,20 @@ class Mentoring:
         return Page(total, heading, tuple(line(ctx, r) for r in found))
 
 
-_WHICH: dict[str, tuple[list[RequestStatus] | None, str]] = {
-    "open": ([RequestStatus.OPEN, RequestStatus.CLAIMED], "Open requests"),
-    "mine": (None, "Your requests"),
-    "all": (None, "All requests"),
+_WHICH: dict[str, tuple[list[RequestStatus] | None, str, str]] = {
+    "open": (
+        [RequestStatus.OPEN, RequestStatus.CLAIMED],
+        N_("Open requests"),
+        N_("No open requests here. Ask with `/ask <question> #topic`."),
+    ),
+    "mine": (
+        None,
+        N_("Your requests"),
+        N_("You have no requests here. Ask with `/ask <question> #topic`."),
+    ),
+    "all": (
+        None,
+        N_("All requests"),
+        N_("No requests here yet. Ask with `/ask <question> #topic`."),
+    ),
 }
-_NONE = {
-    "open": "No open requests here. Ask with `/ask <question> #topic`.",
-    "mine": "You have no requests here yet. Ask with `/ask <question> #topic`.",
-    "all": "No requests here yet. Ask with `/ask <question> #topic`.",
-}
-"""Whole sentences per list, so each reads right (and translates) on its own."""

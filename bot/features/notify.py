@@ -14,6 +14,8 @@ from storage.outbox_repo import Delivery
 # the two in step, since can_dm sees only an account, not a messenger.
 DM_NEEDS_OPT_IN = frozenset({"telegram"})
 Enqueue = Callable[[str, Delivery, OutMessage], Awaitable[bool]]
+DmText = Callable[[Account], Awaitable[RichText]]
+"""A DM's text for one recipient, in that reader's language."""
 # One combined group message pings at most this many people; the rest read the same post.
 MAX_GROUP_MENTIONS = 20
 
@@ -44,7 +46,7 @@ async def notify(
     enqueue: Enqueue,
     community: Community,
     recipients: Sequence[Account],
-    dm_text: RichText,
+    dm_text: RichText | DmText,
     group_text: RichText,
     key: str,
     buttons: tuple[tuple[Button, ...], ...] = (),
@@ -64,14 +66,17 @@ async def notify(
                     person_id=account.person_id,
                     community_id=community.id,
                 ),
-                OutMessage(dm_text, buttons),
+                OutMessage(
+                    dm_text if isinstance(dm_text, tuple) else await dm_text(account), buttons
+                ),
             )
         elif group_fallback:
             in_group.append(account)
     if in_group:
         named = mentions(in_group[:MAX_GROUP_MENTIONS])
         if len(in_group) > MAX_GROUP_MENTIONS:  # a wall of pings is a mass ping: name a few
-            named = (*named, Span(f" and {len(in_group) - MAX_GROUP_MENTIONS} more"))
+            # "+5": digits and a sign read the same in every language
+            named = (*named, Span(f", +{len(in_group) - MAX_GROUP_MENTIONS}"))
         text = (*named, Span(": "), *group_text)
         await enqueue(
             f"{key}:group",

@@ -5,26 +5,16 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind
-from bot.core.i18n import language_name, normalize_language
+from bot.core.i18n import language_name
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
+from bot.features.language_choice import choose_or_refuse, confirm_community
+from bot.features.roles import ROLE_NAME
 from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.schedule_repo import ScheduleRepository
 
 COMMUNITY_ZONE_ACTION = "tzs"
-
-
-def language_or_refuse(text: str, example: str) -> str:
-    """The canonical language code for `text`, or a UsageError with examples."""
-    code = normalize_language(text)
-    if code is None:
-        raise UsageError(
-            "I don't know the language code “{code}”. Use a code like en, es, de or pt_BR.",
-            {"code": text},
-            example,
-        )
-    return code
 
 
 class Onboarding:
@@ -125,7 +115,7 @@ class Onboarding:
         if not ctx.joined_now:
             ctx.reply(
                 "You're already in **{title}** as {role}.",
-                {"title": community.title, "role": ctx.t(membership.role)},
+                {"title": community.title, "role": ctx.t(ROLE_NAME[membership.role])},
             )
             return
         ctx.reply(
@@ -181,16 +171,9 @@ class Onboarding:
         example = "/settings language es"
         if not value:
             raise UsageError("Which language?", example=example)
-        community.language = language_or_refuse(value, example)
-        ctx.reply(
-            "This community's language is now **{language}**.{note}",
-            {
-                "language": language_name(community.language),
-                "note": ""
-                if ctx.translator.has_catalog(community.language)
-                else ctx.t(" My messages stay in English until a translation is available."),
-            },
-        )
+        choice = choose_or_refuse(value, example)
+        community.language = choice.code
+        confirm_community(ctx, choice)
 
     async def timezone_chosen(self, ctx: Ctx, payload: str) -> None:
         """Sets the community's zone an organizer picked from `/settings timezone` choices."""
@@ -208,6 +191,7 @@ class Onboarding:
         community.timezone = zone
         ctx.replan_after_commit(community.id)  # schedules follow the new local time
         ctx.reply(
+            # Translators: {note} is empty or one more whole sentence, starting with a space.
             "This community's timezone is now **{tz}** (local time {time}).{note}",
             {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )

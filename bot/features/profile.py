@@ -14,8 +14,8 @@ from bot.domain.timezones import MAX_INPUT, local_time
 from bot.domain.when import Day, format_day, parse_day
 from bot.features import roles
 from bot.features.badges import badge_labels
+from bot.features.language_choice import choose_or_refuse, confirm_person
 from bot.features.linking import accounts_line
-from bot.features.onboarding import language_or_refuse
 from bot.features.topic_lists import (
     LIST_INPUT,
     LIST_PARAM,
@@ -112,9 +112,9 @@ class Profiles:
                     (
                         Param(
                             "code",
-                            ParamKind.WORD,
-                            "A language code like en, es, pt_BR",
-                            max_length=16,
+                            ParamKind.TEXT,
+                            "A language: es, Spanish, español, zh-TW, 中文, hi, हिन्दी …",
+                            max_length=40,
                         ),
                     ),
                 ),
@@ -158,6 +158,7 @@ class Profiles:
 
     async def profile(self, ctx: Ctx, args: Args) -> None:
         """Shows a profile, privately: an ephemeral reply or a DM."""
+        ctx.speak_privately()
         account, membership = ctx.account, ctx.membership
         if "person" in args:
             account, membership = await ctx.member(str(args["person"]))
@@ -166,7 +167,7 @@ class Profiles:
         interests = await ctx.repo.topics(person.id, TopicKind.INTEREST)
         role = ctx.t("—")
         if membership is not None:
-            role = ctx.t(await self._effective_role(ctx, account, membership))
+            role = ctx.t(roles.ROLE_NAME[await self._effective_role(ctx, account, membership)])
         zone = person.timezone or (ctx.community.timezone if ctx.community else None)
         helped, kudos = await MentoringRepository(ctx.repo.session).totals(person.id)
         extra: RichText = ()
@@ -254,23 +255,16 @@ class Profiles:
     def _set_zone(self, ctx: Ctx, zone: str) -> None:
         ctx.person.timezone = zone
         ctx.reply(
+            # Translators: {note} is empty or one more whole sentence, starting with a space.
             "Your timezone is now **{tz}** (your local time: {time}).{note}",
             {"tz": zone, "time": local_time(zone, ctx.now), "note": utc_note(ctx, zone)},
         )
 
     async def language(self, ctx: Ctx, args: Args) -> None:
         """Sets the person's own language."""
-        code = language_or_refuse(str(args["code"]), "/language es")
-        ctx.person.language = code
-        note = (
-            ""
-            if ctx.translator.has_catalog(code)
-            else ctx.t(" My messages stay in English until a translation is available.")
-        )
-        ctx.reply(
-            "Your language is now **{language}**.{note}",
-            {"language": language_name(code), "note": note},
-        )
+        choice = choose_or_refuse(str(args["code"]), "/language es")
+        ctx.person.language = choice.code
+        confirm_person(ctx, choice)
 
     async def away(self, ctx: Ctx, args: Args) -> None:
         """Starts or ends a vacation."""
@@ -285,7 +279,7 @@ class Profiles:
             ctx.reply("Welcome back! Pings and streaks are on again.")
             return
         zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
-        found = parse_day(text, zone, ctx.language, ctx.now)
+        found = parse_day(text, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Day):
             raise UsageError(found.template, found.values, "/away dec 24")
         ctx.person.away_until = found.day

@@ -70,7 +70,7 @@ class Reminders:
             await self._cancel_numbered(ctx, rest.strip())
             return
         zone = person_zone(ctx)
-        found = parse_moment(text, zone, ctx.language, ctx.now)
+        found = parse_moment(text, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Moment):
             raise UsageError(found.template, found.values, EXAMPLE)
         if not found.rest:

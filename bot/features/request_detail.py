@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.features.bridges import circle_ids, circles_of_person, where
@@ -22,13 +23,15 @@ from storage.request_history_repo import RequestHistory, RequestStep
 EXAMPLE = "/request 12"
 EDIT_EXAMPLE = "/request edit 12 How should I price handmade candles for a market stall?"
 _STEP_TEXT = {
-    RequestStep.CLAIMED.value: "{when} — claimed by {who}",
-    RequestStep.UNCLAIMED.value: "{when} — given back by {who}",
-    RequestStep.RESOLVED.value: "{when} — resolved by {who}",
-    RequestStep.CLOSED.value: "{when} — closed by {who}",
-    RequestStep.REOPENED.value: "{when} — reopened by {who}",
-    RequestStep.EDITED.value: "{when} — edited by {who}",
-    RequestStep.RELEASED.value: "{when} — open again: the bridge to its helper's community ended",
+    RequestStep.CLAIMED.value: N_("{when} — claimed by {who}"),
+    RequestStep.UNCLAIMED.value: N_("{when} — given back by {who}"),
+    RequestStep.RESOLVED.value: N_("{when} — resolved by {who}"),
+    RequestStep.CLOSED.value: N_("{when} — closed by {who}"),
+    RequestStep.REOPENED.value: N_("{when} — reopened by {who}"),
+    RequestStep.EDITED.value: N_("{when} — edited by {who}"),
+    RequestStep.RELEASED.value: N_(
+        "{when} — open again: the bridge to its helper's community ended"
+    ),
 }
 
 
@@ -98,6 +101,8 @@ class RequestDetail:
         status = ctx.t(STATUS_TEXT[request.status])
         lines = [
             ctx.t(
+                # Translators: {where} is the community name; {status} is a translated word like
+                # "open".
                 "**Request #{number}** in {where} — {status}",
                 {"number": request.number, "where": where(request.community), "status": status},
             ),

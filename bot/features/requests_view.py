@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.events import Button
-from bot.core.markup import RichText
+from bot.core.i18n import N_
+from bot.core.markup import Fill, RichText, plain
 from bot.features.bridges import where as shown_where
 from storage.models import HelpRequest, RequestStatus
 
 STATUS_TEXT = {
-    RequestStatus.OPEN.value: "open",
-    RequestStatus.CLAIMED.value: "claimed",
-    RequestStatus.RESOLVED.value: "resolved",
-    RequestStatus.CLOSED.value: "closed",
+    RequestStatus.OPEN.value: N_("open"),
+    RequestStatus.CLAIMED.value: N_("claimed"),
+    RequestStatus.RESOLVED.value: N_("resolved"),
+    RequestStatus.CLOSED.value: N_("closed"),
 }
 PREVIEW = 160
 
@@ -38,6 +39,8 @@ def line(ctx: Ctx, request: HelpRequest) -> RichText:
     elsewhere = ctx.community is None or request.community_id != ctx.community.id
     where = f" · {shown_where(request.community)}" if elsewhere else ""
     return ctx.t(
+        # Translators: {topics} is empty or " #pricing #etsy"; {status} is a translated word like
+        # "open"; {where} is empty or " · community".
         "**#{number}** “{question}”{topics} — {asker}, {status}{where}",
         {
             "number": request.number,
@@ -50,6 +53,8 @@ def line(ctx: Ctx, request: HelpRequest) -> RichText:
     )
 
 
-def help_button(request: HelpRequest) -> Button:
-    """The **I'll help** button; its payload is the request's global id."""
-    return Button(f"I'll help #{request.number}", "claim", str(request.id))
+def help_button(request: HelpRequest, t: Fill) -> Button:
+    """The **I'll help** button, labelled in the reader's language; its payload is the id."""
+    return Button(
+        plain(t("I'll help #{number}", {"number": request.number})), "claim", str(request.id)
+    )

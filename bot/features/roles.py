@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from bot.core.registry import Args
 from storage.models import Role
 
 PROMOTE_EXAMPLE = "/promote @alice mentor"
-A_ROLE = {Role.MEMBER: "a member", Role.MENTOR: "a mentor", Role.ORGANIZER: "an organizer"}
+ROLE_NAME = {
+    Role.MEMBER.value: N_("member"),
+    Role.MENTOR.value: N_("mentor"),
+    Role.ORGANIZER.value: N_("organizer"),
+}
+"""A role as a word (`/join` and `/profile` show it)."""
+A_ROLE = {
+    Role.MEMBER: N_("a member"),
+    Role.MENTOR: N_("a mentor"),
+    Role.ORGANIZER: N_("an organizer"),
+}
 
 
 async def promote(ctx: Ctx, args: Args) -> None:

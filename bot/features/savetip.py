@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
+from bot.core.markup import Fill, plain
 from bot.core.numbers import read_number
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
 from bot.domain.thanks import is_only_thanks
@@ -22,9 +23,9 @@ EXAMPLE = "/savetip 12 Price at 3× material cost, then test"
 SAVE_ACTION = "savetip"
 
 
-def save_button(request: HelpRequest) -> Button:
+def save_button(request: HelpRequest, t: Fill) -> Button:
     """Offered when a request is resolved."""
-    return Button("Save as tip", SAVE_ACTION, str(request.id))
+    return Button(plain(t("Save as tip", None)), SAVE_ACTION, str(request.id))
 
 
 class SaveTip:

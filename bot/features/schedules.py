@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
@@ -18,11 +19,11 @@ from storage.schedule_repo import ScheduleRepository
 
 SubHandler = Callable[[Ctx, str], Awaitable[None]]
 KIND_NAMES = {
-    "checkin": "check-in ping",
-    "tips": "tip of the day",
-    "recap": "weekly recap",
-    "tip": "one tip",
-    "partners": "weekly partners",
+    "checkin": N_("check-in ping"),
+    "tips": N_("tip of the day"),
+    "recap": N_("weekly recap"),
+    "tip": N_("one tip"),
+    "partners": N_("weekly partners"),
 }
 """The kinds people schedule; any other kind (a nudge after a ping) is the system's own."""
 _WHEN = "%a %d %b %H:%M"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Attachment, AttachmentKind, Outbound, OutMessage
+from bot.core.i18n import Translator
 from bot.core.markup import RichText, fmt, join
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
 from bot.delivery.outbox import enqueue
@@ -16,7 +18,8 @@ from bot.delivery.scheduler import Firing
 from bot.delivery.timing import DAY_NAMES, parse_days, parse_hhmm
 from bot.domain.dates import local_today
 from bot.domain.streaks import streak_for
-from bot.features.charts import checkins_chart
+from bot.domain.when import date_text
+from bot.features.charts import checkins_chart, day_labels
 from bot.features.schedules import Schedules, Subcommand
 from storage.checkins_repo import CheckInRepository
 from storage.models import Community
@@ -32,8 +35,15 @@ TOP = 3
 HISTORY_DAYS = 400
 
 
-async def week_report(session: AsyncSession, community: Community, now: datetime) -> OutMessage:
-    """The last 7 local days of one community: text highlights and a PNG chart."""
+async def week_report(
+    session: AsyncSession, community: Community, now: datetime, translator: Translator
+) -> OutMessage:
+    """The last 7 local days of one community, in its language: highlights and a PNG chart."""
+    language = community.language
+
+    def t(template: str, values: Mapping[str, object] | None = None) -> RichText:
+        return fmt(translator.gettext(language, template), values)
+
     today = local_today(community.timezone, now)
     days = [today - timedelta(days=offset) for offset in range(WEEK - 1, -1, -1)]
     report = ReportRepository(session)
@@ -53,34 +63,36 @@ async def week_report(session: AsyncSession, community: Community, now: datetime
     helpers = (await report.helpers_since(community.id, since))[:TOP]
     resolved = await report.resolved_since(community.id, since)
     lines: list[RichText] = [
-        fmt(
+        t(
             "📊 **{title}: the week {first} – {last}**",
             {
                 "title": community.title or community.chat_id,
-                "first": days[0].strftime("%d %b"),
-                "last": today.strftime("%d %b"),
+                "first": date_text(days[0], language),
+                "last": date_text(today, language),
             },
         ),
-        fmt(
+        t(
             "Check-ins: {total} · done: {done} ({rate}%)",
             {"total": total, "done": finished, "rate": rate},
         ),
     ]
     if streaks:
         shown = ", ".join([f"{await name(p)} {n}" for p, n in streaks])
-        lines.append(fmt("🔥 Top streaks: {list}", {"list": shown}))
-    if resolved:
-        thanks = ", ".join([f"{await name(p)} ({n})" for p, n in helpers])
+        lines.append(t("🔥 Top streaks: {list}", {"list": shown}))
+    thanks = ", ".join([f"{await name(p)} ({n})" for p, n in helpers])
+    if resolved and thanks:
         lines.append(
-            fmt(
-                "🤝 Requests resolved: {count}{thanks}",
-                {"count": resolved, "thanks": f" — thanks to {thanks}" if thanks else ""},
+            t(
+                "🤝 Requests resolved: {count} — thanks to {names}",
+                {"count": resolved, "names": thanks},
             )
         )
+    elif resolved:
+        lines.append(t("🤝 Requests resolved: {count}", {"count": resolved}))
     else:
-        lines.append(fmt("🤝 No requests resolved this week. `/ask` when you're stuck!"))
-    labels = [f"{DAY_NAMES[d.weekday()].title()} {d.day}" for d in days]
-    png = checkins_chart(labels, checkins, done, title=f"Check-ins per day (done: {rate}%)")
+        lines.append(t("🤝 No requests resolved this week. `/ask` when you're stuck!"))
+    lines.append(t("📈 The chart: check-ins per day; the darker part of each bar was done."))
+    png = checkins_chart(day_labels(days, language), checkins, done)
     chart = Attachment(f"recap-{today.isoformat()}.png", png, AttachmentKind.IMAGE, "image/png")
     return OutMessage(join(lines), attachment=chart)
 
@@ -104,9 +116,10 @@ async def _top_streaks(
 class Stats:
     """`/stats`, `/schedule recap` and the weekly recap post."""
 
-    def __init__(self, registry: Registry, schedules: Schedules) -> None:
+    def __init__(self, registry: Registry, schedules: Schedules, translator: Translator) -> None:
         self._registry = registry
         self._schedules = schedules
+        self._translator = translator
 
     def register(self) -> None:
         """Declares `/stats`, the `recap` subcommand and schedule kind."""
@@ -127,7 +140,7 @@ class Stats:
     async def stats(self, ctx: Ctx, args: Args) -> None:
         """The same report as the weekly recap, now."""
         community, _ = ctx.group()
-        message = await week_report(ctx.repo.session, community, ctx.now)
+        message = await week_report(ctx.repo.session, community, ctx.now, ctx.translator)
         ctx.outbound.append(Outbound(message))
 
     async def schedule_recap(self, ctx: Ctx, rest: str) -> None:
@@ -151,6 +164,8 @@ class Stats:
         await repo.add(community.id, KIND, local_time, days, ctx.now, created_by=ctx.person.id)
         ctx.replan_after_commit(community.id)
         ctx.reply(
+            # Translators: {replaced} is empty or the sentence " It replaces the earlier recap."
+            # (translated separately).
             "📊 Weekly recap every **{day} {time}** ({zone}), with a chart.{replaced}",
             {
                 "day": DAY_NAMES[int(days)],
@@ -163,7 +178,7 @@ class Stats:
     async def fire_recap(self, firing: Firing) -> None:
         """Posts the week's recap in the group through the outbox."""
         community = firing.schedule.community
-        message = await week_report(firing.session, community, firing.occurrence)
+        message = await week_report(firing.session, community, firing.occurrence, self._translator)
         await enqueue(
             firing.session,
             f"{firing.key}:group",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
-from bot.core.markup import fmt
+from bot.core.i18n import Translator
+from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
@@ -35,8 +37,9 @@ _LOCAL = "%a %d %b %H:%M"
 class TipSchedules:
     """Plugs the two tip schedule kinds into `/schedule` and the schedule engine."""
 
-    def __init__(self, schedules: Schedules) -> None:
+    def __init__(self, schedules: Schedules, translator: Translator) -> None:
         self._schedules = schedules
+        self._translator = translator
 
     def register(self) -> None:
         """Declares `/schedule tips`, `/schedule tip` and what firing them sends."""
@@ -70,6 +73,8 @@ class TipSchedules:
         first = next_fire(local_time, days, community.timezone, ctx.now)
         count = await TipLibrary(ctx.repo.session).count(await circle_ids(ctx))
         ctx.reply(
+            # Translators: {days} is like "every day" or "mon, wed"; {replaced} and {note} are empty
+            # or whole sentences starting with a space.
             "🌟 Tip of the day at **{time}** {days} ({zone}); the first on {when}.{replaced}{note}",
             {
                 "time": local_time,
@@ -91,7 +96,7 @@ class TipSchedules:
         """Schedules one tip to be posted (and stored) at a later local time."""
         community, _ = ctx.group()
         zone = ctx.person.timezone or community.timezone
-        found = parse_moment(rest, zone, ctx.language, ctx.now)
+        found = parse_moment(rest, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Moment):
             raise UsageError(found.template, found.values, EXAMPLE_ONE)
         if not found.rest:
@@ -138,7 +143,7 @@ class TipSchedules:
                 now=firing.now,
             )
             return
-        if await _post(firing, tip, DAILY_HEADING):
+        if await _post(firing, tip, DAILY_HEADING, self._translator):
             await library.record_post(tip.id, community.id, firing.occurrence)
 
     async def fire_one(self, firing: Firing) -> None:
@@ -159,12 +164,16 @@ class TipSchedules:
         tip = await library.get(added.id)
         if tip is None:
             return
-        await _post(firing, tip, TIP_HEADING)
+        await _post(firing, tip, TIP_HEADING, self._translator)
 
 
-async def _post(firing: Firing, tip: Tip, heading: str) -> bool:
-    """Queues a tip for the firing's community, once per occurrence."""
+async def _post(firing: Firing, tip: Tip, heading: str, translator: Translator) -> bool:
+    """Queues a tip for the firing's community, in its language, once per occurrence."""
     community = firing.schedule.community
+
+    def t(template: str, values: Mapping[str, object] | None) -> RichText:
+        return fmt(translator.gettext(community.language, template), values)
+
     return await enqueue(
         firing.session,
         f"{firing.key}:{community.chat_id}",
@@ -174,7 +183,7 @@ async def _post(firing: Firing, tip: Tip, heading: str) -> bool:
             person_id=tip.author_id,
             community_id=community.id,
         ),
-        tip_post(tip, tip.author.display_name, heading),
+        tip_post(tip, tip.author.display_name, heading, t),
         due_at=firing.occurrence,
         now=firing.now,
     )

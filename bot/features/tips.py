@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, Outbound, OutMessage
-from bot.core.markup import RichText, fmt, join
+from bot.core.i18n import N_
+from bot.core.markup import RichText, fmt, join, plain
 from bot.core.numbers import read_number
 from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Suggest, Where
@@ -31,11 +32,11 @@ TIPS_LIST = "tips"
 _ONE_TIP = re.compile(r"^#(\d{1,9})$")
 RESULTS = 5
 Fill = Callable[[str, Mapping[str, object] | None], RichText]
-TIP_HEADING = "💡 **Tip #{id} from {author}**"
-DAILY_HEADING = "🌟 **Tip of the day** (#{id}, from {author})"
+TIP_HEADING = N_("💡 **Tip #{id} from {author}**\n{text}")
+DAILY_HEADING = N_("🌟 **Tip of the day** (#{id}, from {author})\n{text}")
 
 
-def helpful_button(tip: Tip, label: str = "Helpful") -> tuple[Button, ...]:
+def helpful_button(tip: Tip, label: str) -> tuple[Button, ...]:
     """The button row under a tip: one vote per person, pressing again takes it back."""
     return (Button(label, HELPFUL_ACTION, str(tip.id)),)
 
@@ -43,7 +44,8 @@ def helpful_button(tip: Tip, label: str = "Helpful") -> tuple[Button, ...]:
 def tip_post(tip: Tip, author: str, heading: str = TIP_HEADING, t: Fill = fmt) -> OutMessage:
     """The message that posts a tip in a group, with its **Helpful** button."""
     values = {"id": tip.id, "author": author, "text": tip.text}
-    return OutMessage(t(heading + "\n{text}", values), (helpful_button(tip),), card=True)
+    label = plain(t("Helpful", None))
+    return OutMessage(t(heading, values), (helpful_button(tip, label),), card=True)
 
 
 class Tips:
@@ -299,7 +301,10 @@ class Tips:
         )
         if any(preview(hit.tip.text) != hit.tip.text for hit in result.hits):
             heading = join([heading, ctx.t("Long tips are shortened; `/tips #N` shows one whole.")])
-        buttons = tuple(helpful_button(hit.tip, f"Helpful #{hit.tip.id}") for hit in result.hits)
+        buttons = tuple(
+            helpful_button(hit.tip, ctx.label("Helpful #{id}", {"id": hit.tip.id}))
+            for hit in result.hits
+        )
         return Page(result.total, heading, items, buttons)
 
     async def helpful(self, ctx: Ctx, payload: str) -> None:
@@ -322,7 +327,7 @@ class Tips:
             return
         voted = await library.toggle_helpful(tip.id, ctx.person.id, ctx.now)
         count = await library.helpful_count(tip.id)
-        template = (
+        template = N_(
             "Thanks! Tip #{id} is marked helpful ({count} so far). Press again to take it back."
             if voted
             else "Your helpful vote on tip #{id} is taken back ({count} left)."

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button
+from bot.core.i18n import N_
 from bot.core.markup import plain
 from bot.core.numbers import read_number
 from bot.domain.lists import AND, WORDS, candidate_keys, is_clear, other_reading, read_list
-from bot.domain.topics import MAX_TOPIC_LENGTH, MAX_TOPICS
 from storage.models import TopicKind
 from storage.topics_repo import TopicsRepository
 
 OTHER_READING = "topics-other"
 LIST_INPUT = 4000  # long enough that a list of 200 topics is refused by its count, not length
-LIST_PARAM = "Topics separated by commas, semicolons, new lines or #hashtags"
+LIST_PARAM = N_("Topics separated by commas, semicolons, new lines or #hashtags")
 _KIND_CODES = {TopicKind.SKILL: "s", TopicKind.INTEREST: "i"}
 _JOINER_CODES = {WORDS: "w", AND: "a"}
 _DIGEST_LENGTH = 12
@@ -63,15 +63,26 @@ LIST_TEXTS = {
 }
 
 
+LIST_DETAILS = {
+    "skills": N_(
+        "Separate topics with commas, semicolons, new lines or #hashtags: up to 20 topics of up "
+        "to 40 characters each. Words with no separator: three or more become separate topics, "
+        "two stay one topic (unless each is already a topic here), and a button offers the "
+        "other reading. /skills clear (or off, or none) empties the list."
+    ),
+    "interests": N_(
+        "Separate topics with commas, semicolons, new lines or #hashtags: up to 20 topics of up "
+        "to 40 characters each. Words with no separator: three or more become separate topics, "
+        "two stay one topic (unless each is already a topic here), and a button offers the "
+        "other reading. /interests clear (or off, or none) empties the list."
+    ),
+}
+"""The `/help <command>` text, whole per command (a test checks the numbers against the limits)."""
+
+
 def list_details(command: str) -> str:
     """The `/help <command>` text: how to separate, the limits, how to clear."""
-    return (
-        f"Separate topics with commas, semicolons, new lines or #hashtags: up to {MAX_TOPICS} "
-        f"topics of up to {MAX_TOPIC_LENGTH} characters each. Words with no separator: three "
-        "or more become separate topics, two stay one topic (unless each is already a topic "
-        "here), and a button offers the other reading. "
-        f"/{command} clear (or off, or none) empties the list."
-    )
+    return LIST_DETAILS[command]
 
 
 async def show_or_replace(ctx: Ctx, given: str | int | None, kind: TopicKind) -> None:

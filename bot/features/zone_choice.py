@@ -12,22 +12,23 @@ import asyncio
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Button
+from bot.core.i18n import N_
 from bot.core.markup import RichText
 from bot.domain.timezones import Understood, ZoneLookup, local_time, lookup_timezone
 from bot.domain.zone_places import atlas, atlas_loaded, is_settable
 
 _INTRO = {
-    Understood.NAME: "“{text}” matches more than one timezone. Which one is yours?",
-    Understood.PLACE: "“{text}” matches more than one timezone. Which one is yours?",
-    Understood.OFFSET: (
+    Understood.NAME: N_("“{text}” matches more than one timezone. Which one is yours?"),
+    Understood.PLACE: N_("“{text}” matches more than one timezone. Which one is yours?"),
+    Understood.OFFSET: N_(
         "These timezones are at {offset} today. Which one is yours? "
         "A real zone follows summer time for you."
     ),
-    Understood.ABBREVIATION: (
+    Understood.ABBREVIATION: N_(
         "“{text}” is an abbreviation that several timezones use. Which one is yours? "
         "A real zone follows summer time for you."
     ),
-    Understood.GUESS: "I don't know the timezone “{text}”. Did you mean one of these?",
+    Understood.GUESS: N_("I don't know the timezone “{text}”. Did you mean one of these?"),
 }
 _SEPARATOR = "|"
 
