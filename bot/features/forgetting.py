@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied
 from bot.core.events import Button
-from bot.core.markup import RichText, plain
+from bot.core.markup import plain
 from bot.core.registry import Args, CommandSpec, Registry
 from bot.delivery.serialize import load_message
 from storage.forget_repo import ForgetRepository
@@ -35,11 +35,6 @@ def quotes(payload: str, needles: set[str]) -> bool:
     except (ValueError, KeyError, TypeError):
         return False
     return any(needle in shown for needle in needles)
-
-
-def counted(ctx: Ctx, count: int, one: str, many: str) -> RichText:
-    """A count with its noun, singular or plural, as one translatable phrase."""
-    return ctx.t(one if count == 1 else many, {"count": count})
 
 
 class Forgetting:
@@ -97,16 +92,15 @@ class Forgetting:
             "Done. I deleted every record of you, including {requests}, {checkins}, {tips}, "
             "{kudos}, {answers} and {messages}. Goodbye!",
             {
-                "requests": counted(ctx, words.requests, "{count} request", "{count} requests"),
-                "checkins": counted(ctx, words.checkins, "{count} check-in", "{count} check-ins"),
-                "tips": counted(ctx, counts.get("tips", 0), "{count} tip", "{count} tips"),
-                "kudos": counted(ctx, words.kudos, "{count} kudos", "{count} kudos"),
-                "answers": counted(ctx, 0, "{count} program answer", "{count} program answers"),
-                "messages": counted(
-                    ctx,
-                    messages + counts.get("queued messages", 0),
+                "requests": ctx.tn("{count} request", "{count} requests", words.requests),
+                "checkins": ctx.tn("{count} check-in", "{count} check-ins", words.checkins),
+                "tips": ctx.tn("{count} tip", "{count} tips", counts.get("tips", 0)),
+                "kudos": ctx.tn("{count} kudos", "{count} kudos", words.kudos),
+                "answers": ctx.tn("{count} program answer", "{count} program answers", 0),
+                "messages": ctx.tn(
                     "{count} message",
                     "{count} messages",
+                    messages + counts.get("queued messages", 0),
                 ),
             },
             private=True,
