@@ -48,6 +48,8 @@ JOBS: tuple[Job, ...] = (
             "reopen",
             "kudos",
             "leaderboard",
+            "program",
+            "mentor",
         ),
         ("ask", "canhelp", "claim", "resolve"),
     ),
