@@ -16,7 +16,7 @@ from bot.core.errors import UsageError
 from bot.core.markup import RichText, join, plain
 from bot.dialogs import Answer, Answers, Completion, Dialogs, DialogSpec, Kind, Lapse, Option, Step
 from bot.dialogs.spec import Invalid
-from bot.domain.timezones import lookup_timezone
+from bot.domain.timezones import Understood, lookup_timezone
 from bot.domain.weekly_windows import (
     DAY_NAMES,
     WindowsRefusal,
@@ -48,9 +48,16 @@ def _zone_check(value: Answer, _answers: Answers) -> Invalid | None:
     if found.refusal is not None:
         return found.refusal.template, found.refusal.values
     if found.zone is None:
+        values = {"text": str(value).strip(), "choices": ", ".join(found.choices)}
+        if found.understood is Understood.GUESS:
+            return (
+                "I don't know the timezone “{text}”. Did you mean one of these: {choices}? "
+                "Please type the one that is yours.",
+                values,
+            )
         return (
             "“{text}” could be several timezones: {choices}. Please type the one that is yours.",
-            {"text": str(value), "choices": ", ".join(found.choices)},
+            values,
         )
     return None
 

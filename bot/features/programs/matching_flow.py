@@ -19,8 +19,8 @@ from storage.program_models import PairingMode, ProgramPair, ProgramParticipant,
 UNMATCHED = {
     UnmatchedReason.NO_MENTORS: "{mentee}: unmatched, because no mentor has completed an intake.",
     UnmatchedReason.NO_ELIGIBLE_MENTOR: (
-        "{mentee}: unmatched, because no mentor shares a topic with them, or a language and "
-        "at least 2 hours a week."
+        "{mentee}: unmatched, because no mentor shares a topic with them, or a language with "
+        "at least 2 hours a week of overlap."
     ),
     UnmatchedReason.MENTORS_FULL: (
         "{mentee}: unmatched, because every mentor who fits is full ({mentors})."
@@ -74,9 +74,11 @@ class MatchingFlow:
         room = sum(max(0, (row.capacity or 0) - load.get(row.person_id, 0)) for row in mentors)
         if room < len(waiting):
             lines.append(
-                ctx.t(
-                    "The mentors have room for {room} more mentees, and {waiting} are waiting.",
-                    {"room": room, "waiting": len(waiting)},
+                ctx.tn(
+                    "The mentors have room for {count} more mentee, and {waiting} are waiting.",
+                    "The mentors have room for {count} more mentees, and {waiting} are waiting.",
+                    room,
+                    {"waiting": len(waiting)},
                 )
             )
         if not pairs:
