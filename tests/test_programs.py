@@ -332,3 +332,123 @@ async def test_more_mentees_than_capacity_leaves_the_rest_unmatched(chat: ChatDr
     assert "1. Ben with Tom: score 27." in said
     assert "Ana: unmatched, because every mentor who fits is full (Tom)." in said
     assert "The mentors have room for 1 more mentee, and 2 are waiting." in said
+
+
+async def test_program_new_while_one_is_open_or_running_is_refused(chat: ChatDriver) -> None:
+    await open_program(chat)
+    said = await chat.say("olga", "g", "/program new Autumn")
+    assert (
+        "The program “Spring mentoring” is still open for joining here, and a community runs "
+        "one program at a time. End it with /program end before opening a new one."
+    ) in said
+    await join(chat, "mia", "mentor", MIA)
+    await join(chat, "ana", "mentee", ANA)
+    await chat.say("olga", "g", "/program match")
+    await chat.say("olga", "g", "/program approve all")
+    said = await chat.say("olga", "g", "/program new Autumn")
+    assert "“Spring mentoring” is still running here" in said
+    await chat.say("olga", "g", "/program end")
+    said = await chat.say("olga", "g", "/program new Autumn")
+    assert "The mentorship program “Autumn” is open!" in said
+
+
+async def test_members_cannot_run_organizer_commands(chat: ChatDriver) -> None:
+    said = await chat.say("zed", "g", "/program new Mine")
+    assert "Only organizers can use /program new" in said
+    await open_program(chat)
+    for command in ("/program set weeks 8", "/program match", "/program end"):
+        said = await chat.say("zed", "g", command)
+        assert "Only organizers can use" in said, command
+    said = await chat.say("zed", "g", "/program")
+    assert "Spring mentoring is a mentorship program, open for joining" in said
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        ("weeks 8", "The program now runs 8 weeks: from Mon 2026-11-23 (UTC) to Sun 2027-01-17"),
+        ("weeks 60", "A program runs from 4 to 52 weeks, so 60 won't do."),
+        ("weeks 3", "A program runs from 4 to 52 weeks, so 3 won't do."),
+        ("weeks twelve", "Give the number of weeks as a whole number from 4 to 52."),
+        ("start 2026-12-07", "The program now starts on Mon 2026-12-07 (UTC) and ends on Sun"),
+        ("start dec 7", "The program now starts on Mon 2026-12-07 (UTC)"),
+        ("start yesterday", "is in the past. Give a date from today on."),
+        ("start someday", "I can't read “someday” as a date."),
+        ("reflection friday 19:30", "Weekly reflections now come on Friday at 19:30"),
+        ("reflection sun 9", "Weekly reflections now come on Sunday at 09:00"),
+        ("reflection funday 25:00", "Give a weekday and a 24-hour time, like monday 18:00."),
+        ("reflection monday 25:00", "Give a weekday and a 24-hour time"),
+        ("pairing auto", "Pairing is now automatic"),
+        ("pairing approve", "Pairing is now approved by an organizer"),
+        ("pairing random", "Pairing is approve or auto."),
+        ("colour blue", "I can change weeks, start, reflection or pairing."),
+    ],
+)
+async def test_program_set_shows_the_new_value_or_refuses_with_an_example(
+    chat: ChatDriver, command: str, reply: str
+) -> None:
+    await open_program(chat)
+    said = await chat.say("olga", "g", f"/program set {command}")
+    assert reply in said
+    assert "something went wrong" not in said.casefold()
+    if "won't do" in reply or "Give" in reply or "can't read" in reply or "past" in reply:
+        assert "Example:" in said
+
+
+async def test_automatic_pairing_makes_the_pairs_at_once(chat: ChatDriver, core: Core) -> None:
+    await open_program(chat)
+    await chat.say("olga", "g", "/program set pairing auto")
+    await join(chat, "mia", "mentor", MIA)
+    await join(chat, "ana", "mentee", ANA)
+    said = await chat.say("olga", "g", "/program match")
+    assert "Pairing is automatic, so I've made these pairs and introduced them:" in said
+    assert "1. Ana with Mia: score 20." in said
+    assert "Approve all" not in said
+    assert [status for _, _, status in await pairs(core)] == [PairStatus.ACTIVE.value]
+    assert "[dm ana] mentorbot: You have a mentor" in await deliver(core, chat)
+
+
+async def test_one_by_one_approve_and_skip(chat: ChatDriver, core: Core) -> None:
+    await open_program(chat)
+    await join(chat, "mia", "mentor", MIA)
+    await join(chat, "tom", "mentor", TOM)
+    await join(chat, "ana", "mentee", ANA)
+    await join(chat, "ben", "mentee", BEN)
+    await chat.say("olga", "g", "/program match")
+    said = await chat.press("olga", "One by one")
+    assert "1. Ana with Mia: score 20." in said
+    said = await chat.press("olga", "Approve")
+    assert "Paired Ana with Mia, and introduced them by DM." in said
+    assert "2. Ben with Tom: score 27." in said
+    said = await chat.press("zed", "Skip")
+    assert "Only organizers can use /program match" in said
+    said = await chat.press("olga", "Skip")
+    assert "Skipped." in said
+    assert "No proposals are waiting." in said
+    assert [status for _, _, status in await pairs(core)] == [PairStatus.ACTIVE.value]
+    said = await chat.say("olga", "g", "/program approve 2")
+    assert "There is no proposal #2 waiting." in said
+    said = await chat.say("olga", "g", "/program match")  # Ben is proposed again
+    assert "1. Ben with Tom: score 27." in said
+    said = await chat.say("olga", "g", "/program approve 1")
+    assert "Paired Ben with Tom, and introduced them by DM." in said
+
+
+async def test_pair_by_hand_follows_the_same_rules(chat: ChatDriver, core: Core) -> None:
+    await open_program(chat)
+    await join(chat, "tom", "mentor", TOM)  # capacity 1
+    await join(chat, "ana", "mentee", ANA)
+    await join(chat, "ben", "mentee", BEN)
+    said = await chat.say("olga", "g", "/program pair @tom @ana")
+    assert "Tom is not a mentee with a complete intake in “Spring mentoring”." in said
+    said = await chat.say("olga", "g", "/program pair @ana @tom")
+    assert "Paired Ana with Tom, and introduced them by DM." in said
+    said = await chat.say("olga", "g", "/program pair @ben @tom")
+    assert "I can't pair Ben with Tom: Tom has no room left, or Ben already has a mentor." in said
+    said = await chat.say("olga", "g", "/program pair @ana @tom")
+    assert "These two have already been a pair in this program" in said
+    said = await chat.say("olga", "g", "/program pair @ana")
+    assert "Name the mentee, then the mentor." in said
+    delivered = await deliver(core, chat)
+    assert "[dm ana] mentorbot: You have a mentor in “Spring mentoring”: Tom" in delivered
+    assert "You share these topics: none yet." in delivered  # set by hand, nothing shared
