@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.app import Core
 from bot.config import Settings
+from bot.core.markup import plain
 from storage.program_models import (
     IntakeStatus,
     PairStatus,
@@ -16,7 +17,8 @@ from storage.program_models import (
     ProgramPair,
     ProgramParticipant,
 )
-from tests.harness import ChatDriver, FakeClock
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+from tests.test_bridges import bridged
 
 # Intake answers in order: timezone, topics, goal / wants, languages, meeting, availability
 # (and capacity for mentors).
@@ -452,3 +454,43 @@ async def test_pair_by_hand_follows_the_same_rules(chat: ChatDriver, core: Core)
     delivered = await deliver(core, chat)
     assert "[dm ana] mentorbot: You have a mentor in “Spring mentoring”: Tom" in delivered
     assert "You share these topics: none yet." in delivered  # set by hand, nothing shared
+
+
+async def test_a_bridge_shares_one_program_and_intros_reach_each_platform(
+    chat: ChatDriver, core: Core
+) -> None:
+    discord = DiscordSpeaker(core)
+    await bridged(chat, discord)
+    await open_program(chat)
+    said = await discord.group("dora", "dc", "/program new Discord side", admin=True)
+    assert "The program “Spring mentoring” is still open for joining here" in said
+    said = await discord.group("max", "dc", "/program join mentor")
+    assert "Welcome to “Spring mentoring”!" in said
+    for answer in MIA:
+        said = await discord.dm("max", answer)
+    assert "Your intake is complete." in said
+    await join(chat, "ana", "mentee", ANA)
+    said = await discord.group("max", "dc", "/program")
+    assert "Mentors: 1. Mentees: 1. Pairs: 0." in said
+    said = await chat.say("olga", "g", "/program match")
+    assert "1. Ana with Max: score 20." in said
+    await chat.press("olga", "Approve all")
+    core.attach(chat.console.messenger)
+    core.attach(discord.messenger)
+    start = len(chat.output)
+    await core.dispatcher.drain_due()
+    delivered = "\n".join(chat.output[start:])
+    assert (
+        "[dm ana] mentorbot: You have a mentor in “Spring mentoring”: Max (@max on Discord)!"
+        in (delivered)
+    )
+    to_max = [
+        plain(message.text)
+        for kind, target, message, _ in discord.messenger.sent
+        if (kind, target) == ("dm", "max")
+    ]
+    assert len(to_max) == 1
+    assert to_max[0].startswith(
+        "You have a new mentee in “Spring mentoring”: Ana (@ana on Console)! You share these "
+        "topics: pricing. Their goal: Sell my candles in two shops."
+    )
