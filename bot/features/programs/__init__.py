@@ -44,7 +44,7 @@ class Programs:
                     Param("action", ParamKind.WORD, "What to do", required=False),
                     Param("details", ParamKind.TEXT, "The rest", required=False, max_length=300),
                 ),
-                access=Access.ANYONE,
+                access=Access.MEMBER,
                 details=(
                     "`/program` shows the program here. `/program join mentor|mentee` starts "
                     "your intake in a DM; `/program profile` changes it. Organizers, in the "
@@ -68,7 +68,7 @@ class Programs:
                 "My mentoring pair(s): who, the goal, the next reflection, the last meeting",
                 self._mentor,
                 "/mentor",
-                access=Access.ANYONE,
+                access=Access.MEMBER,
             )
         )
 

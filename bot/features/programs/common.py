@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.core.context import Ctx
-from bot.core.errors import PermissionDenied, UsageError
+from bot.core.errors import PermissionDenied, UsageError, WrongPlace
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from storage.bridge_repo import BridgeRepository
@@ -65,7 +65,7 @@ async def latest_here(ctx: Ctx) -> Program | None:
 def need_group(ctx: Ctx, example: str) -> Community:
     """The community of a command that is sent in the community's chat."""
     if ctx.community is None:
-        raise UsageError("Send this in your community's group chat.", example=example)
+        raise WrongPlace("This works in a group chat. Send it there.", example=example)
     return ctx.community
 
 
