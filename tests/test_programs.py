@@ -494,3 +494,38 @@ async def test_a_bridge_shares_one_program_and_intros_reach_each_platform(
         "You have a new mentee in “Spring mentoring”: Ana (@ana on Console)! You share these "
         "topics: pricing. Their goal: Sell my candles in two shops."
     )
+
+
+async def test_an_intake_left_unanswered_lapses_and_withdraws_the_join(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    await open_program(chat)
+    await join(chat, "ana", "mentee", ANA[:2])
+    clock.advance(hours=25)
+    assert await core.dialog_lapses.sweep() == 1
+    assert list((await participants(core)).values()) == [IntakeStatus.WITHDRAWN.value]
+    said = await chat.say("zed", "g", "/program")
+    assert "Intakes in progress: 0." in said
+    said = await chat.say("ana", "g", "/program join mentee")
+    assert "I've sent you a private message with the first question." in said
+
+
+async def test_a_mentee_who_wants_another_mentor_is_matched_again(
+    chat: ChatDriver, core: Core
+) -> None:
+    await open_program(chat)
+    await join(chat, "mia", "mentor", MIA)
+    await join(chat, "tom", "mentor", TOM)
+    await join(chat, "ana", "mentee", [a if a != "pricing" else "pricing, taxes" for a in ANA])
+    await chat.say("olga", "g", "/program match")
+    await chat.say("olga", "g", "/program approve all")
+    said = await chat.say("olga", "g", "/program match")
+    assert "Every mentee already has a mentor. Nothing to propose." in said
+    async with core.database.sessions() as session, session.begin():
+        for participant in (await session.execute(select(ProgramParticipant))).scalars():
+            participant.wants_new_mentor = participant.role == "mentee"
+    said = await chat.say("olga", "g", "/program match")
+    assert "1. Ana with Tom: score 15." in said  # never Mia again: a pair is never repeated
+    said = await chat.say("olga", "g", "/program approve 1")
+    assert "Paired Ana with Tom" in said
+    assert [status for _, _, status in await pairs(core)] == ["ended", "active"]

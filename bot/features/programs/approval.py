@@ -208,9 +208,17 @@ class Approval:
             return False
         if (await store.active_load(program.id)).get(pair.mentor_id, 0) >= (mentor.capacity or 1):
             return False
-        active = await store.pairs_of(pair.mentee_id, program.id, (PairStatus.ACTIVE,))
-        if any(p.mentee_id == pair.mentee_id for p in active) and not mentee.wants_new_mentor:
+        active = [
+            p
+            for p in await store.pairs_of(pair.mentee_id, program.id, (PairStatus.ACTIVE,))
+            if p.mentee_id == pair.mentee_id
+        ]
+        if active and not mentee.wants_new_mentor:
             return False
+        for old in active:  # a mentee who asked for another mentor leaves the old pair
+            old.status = PairStatus.ENDED.value
+            old.ended_at = ctx.now
+            old.end_reason = "new_mentor"
         pair.status = PairStatus.ACTIVE.value
         pair.paired_at = ctx.now
         mentee.wants_new_mentor = False
