@@ -529,3 +529,36 @@ async def test_a_mentee_who_wants_another_mentor_is_matched_again(
     said = await chat.say("olga", "g", "/program approve 1")
     assert "Paired Ana with Tom" in said
     assert [status for _, _, status in await pairs(core)] == ["ended", "active"]
+
+
+async def test_program_pairs_come_a_page_at_a_time(chat: ChatDriver, core: Core) -> None:
+    await open_program(chat)
+    mentors = [f"mentor{n:02d}" for n in range(12)]
+    mentees = [f"mentee{n:02d}" for n in range(12)]
+    for who in mentors:
+        await join(chat, who, "mentor", MIA)
+    for who in mentees:
+        await join(chat, who, "mentee", ANA)
+    said = await chat.say("olga", "g", "/program match")
+    assert "12. Mentee11 with" in said
+    await chat.say("olga", "g", "/program approve all")
+    said = await chat.say("olga", "g", "/program pairs")
+    assert "[g]" not in said
+    assert said.count(": last meeting none yet") == 10
+    assert "Page 1 of 2." in said
+    said = await chat.press("olga", "Next ▶")
+    assert said.count(": last meeting none yet") == 2
+    assert "Page 2 of 2." in said
+
+
+async def test_program_in_a_dm_finds_the_persons_community(chat: ChatDriver) -> None:
+    said = await chat.say("ana", None, "/program")
+    assert "There is no mentorship program here right now." in said
+    await open_program(chat)
+    await chat.say("ana", "g", "/join")
+    said = await chat.say("ana", None, "/program")
+    assert "Spring mentoring is a mentorship program, open for joining" in said
+    said = await chat.say("ana", None, "/program join mentee")
+    assert "[dm ana] mentorbot: Welcome to “Spring mentoring”!" in said
+    said = await chat.say("ana", None, "/program new Other")
+    assert "This works in a group chat." in said

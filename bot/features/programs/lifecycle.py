@@ -58,6 +58,7 @@ class Lifecycle:
     async def new(self, ctx: Ctx, rest: str) -> None:
         """Opens a program with the defaults, unless one is open or running here."""
         community = common.need_group(ctx, NEW_EXAMPLE)
+        await ctx.require(Access.ORGANIZER, "program new")
         name = " ".join(rest.split())
         if not name:
             raise UsageError("Give the program a name.", example=NEW_EXAMPLE)
@@ -67,7 +68,6 @@ class Lifecycle:
                 {"length": len(name), "limit": MAX_NAME},
                 NEW_EXAMPLE,
             )
-        await ctx.require(Access.ORGANIZER, "program new")
         live = await common.live_here(ctx)
         if live is not None:
             ctx.reply(
