@@ -175,11 +175,13 @@ class Approval:
             ctx.reply("No proposals are waiting. Send `/program match` first.", private=True)
             return
         made = [pair for pair in proposed if await self.approve(ctx, program, pair)]
-        ctx.reply(
-            "Approved {count} of {total} proposed pairs, and introduced each by DM.",
-            {"count": len(made), "total": len(proposed)},
-            private=True,
+        text = ctx.tn(
+            "Approved {approved} of {count} proposed pair, and introduced it by DM.",
+            "Approved {approved} of {count} proposed pairs, and introduced each by DM.",
+            len(proposed),
+            {"approved": len(made)},
         )
+        ctx.reply_rich(text, private=True)
 
     async def approve_one(self, ctx: Ctx, program: Program, pair: ProgramPair) -> None:
         """Approves one pair and says so, or says why not."""

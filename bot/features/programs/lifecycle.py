@@ -234,10 +234,17 @@ class Lifecycle:
             )
             asked += 1
         ctx.enqueued = True
-        ctx.reply(
-            "The program “{name}” has ended. I'm asking each of its {count} participants two "
-            "close-out questions by DM. Pairs stay readable with `/program pairs` and `/mentor`.",
-            {"name": program.name, "count": asked},
+        ctx.reply_rich(
+            ctx.tn(
+                "The program “{name}” has ended. I'm asking its {count} participant two "
+                "close-out questions by DM. Pairs stay readable with `/program pairs` and "
+                "`/mentor`.",
+                "The program “{name}” has ended. I'm asking each of its {count} participants two "
+                "close-out questions by DM. Pairs stay readable with `/program pairs` and "
+                "`/mentor`.",
+                asked,
+                {"name": program.name},
+            )
         )
 
     async def closed_out(self, end: Completion) -> None:
