@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +15,13 @@ from storage.program_models import (
     IntakeStatus,
     PairStatus,
     ProgramCloseout,
+    ProgramGoal,
+    ProgramMeeting,
     ProgramPair,
     ProgramParticipant,
+    ProgramPulse,
+    ProgramReflection,
+    ReflectionStatus,
 )
 from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
 from tests.test_bridges import bridged
@@ -562,3 +568,54 @@ async def test_program_in_a_dm_finds_the_persons_community(chat: ChatDriver) -> 
     assert "[dm ana] mentorbot: Welcome to “Spring mentoring”!" in said
     said = await chat.say("ana", None, "/program new Other")
     assert "This works in a group chat." in said
+
+
+async def test_pair_views_read_the_loop_tables_with_dates_in_the_readers_zone(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    await open_program(chat)
+    await join(chat, "mia", "mentor", MIA)
+    await join(chat, "ana", "mentee", ANA)
+    await chat.say("olga", "g", "/program match")
+    await chat.say("olga", "g", "/program approve all")
+    await chat.say("olga", "g", "/timezone Pacific/Honolulu")  # UTC-10: one day earlier
+    clock.advance(days=10)
+    met = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Nov 30 in Taipei, Nov 29 in Honolulu
+    async with core.database.sessions() as session, session.begin():
+        pair = (await session.execute(select(ProgramPair))).scalars().one()
+        session.add_all(
+            [
+                ProgramMeeting(
+                    pair_id=pair.id,
+                    logged_by=pair.mentee_id,
+                    logged_at=met,
+                    confirmed_at=met,
+                    confirmed_by=pair.mentor_id,
+                ),
+                ProgramMeeting(pair_id=pair.id, logged_by=pair.mentor_id, logged_at=clock.now()),
+                ProgramReflection(
+                    pair_id=pair.id,
+                    week_start=date(2026, 11, 30),
+                    status=ReflectionStatus.ANSWERED.value,
+                    answered_at=met,
+                ),
+                ProgramGoal(
+                    pair_id=pair.id,
+                    text="Two shops by March",
+                    progress=40,
+                    created_at=met,
+                    updated_at=met,
+                ),
+                ProgramPulse(
+                    pair_id=pair.id, person_id=pair.mentee_id, due_at=met, answered_at=met, score=2
+                ),
+            ]
+        )
+    said = await chat.say("olga", "g", "/program pairs")
+    assert (
+        "Ana with Mia: last meeting 2026-11-29, last reflection 2026-11-29, goal progress 40%, "
+        "health: needs attention."
+    ) in said  # the unconfirmed meeting does not count
+    said = await chat.say("ana", None, "/mentor")
+    assert "your mentor is Mia. Your goal: Two shops by March." in said
+    assert "Last meeting: 2026-11-30." in said  # Ana reads it in Taipei
