@@ -33,6 +33,7 @@ from bot.features.mentoring import Mentoring
 from bot.features.onboarding import Onboarding
 from bot.features.partners import Partners
 from bot.features.profile import Profiles
+from bot.features.programs import Programs
 from bot.features.reminders import Reminders
 from bot.features.request_detail import RequestDetail
 from bot.features.savetip import SaveTip
@@ -57,7 +58,8 @@ def build_registry(
 ) -> Registry:
     """Every feature declares its commands, buttons, triggers, dialogs and schedule kinds here."""
     registry = Registry()
-    (dialogs or Dialogs(translator)).register(registry)
+    dialogs = dialogs or Dialogs(translator)
+    dialogs.register(registry)
     Onboarding(registry, Bridging()).register()
     Help(registry).register()
     Profiles(registry).register()
@@ -82,6 +84,7 @@ def build_registry(
     Badges(registry).register()
     Stats(registry, schedules, translator).register()
     Export(registry).register()
+    Programs(registry, dialogs, pager).register()
     return registry
 
 

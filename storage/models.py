@@ -618,3 +618,7 @@ class DialogSession(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+# Mentorship program tables live in their own module; importing it here registers them.
+from storage import program_models as program_models  # noqa: E402

@@ -96,6 +96,14 @@ TABLE: tuple[Row, ...] = (
     Row("badges", "", Who.MEMBER, Where.ANY),
     Row("stats", "", Who.MEMBER, Where.GROUP),
     Row("export", "", Who.ORGANIZER, Where.GROUP),
+    Row("cancel", "", Who.ANYONE, Where.ANY),
+    Row("program", "new Matrix program", Who.ORGANIZER, Where.GROUP),
+    Row("program", "", Who.ANYONE, Where.ANY),
+    Row("program", "join mentee", Who.MEMBER, Where.ANY),
+    Row("program", "set weeks 8", Who.ORGANIZER, Where.GROUP),
+    Row("program", "match", Who.ORGANIZER, Where.GROUP),
+    Row("program", "pairs", Who.MEMBER, Where.ANY),
+    Row("mentor", "", Who.MEMBER, Where.ANY),
 )
 
 # How the bot says no. Wrong place comes first (the router checks it before the role).

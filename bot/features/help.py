@@ -49,6 +49,8 @@ JOBS: tuple[Job, ...] = (
             "reopen",
             "kudos",
             "leaderboard",
+            "program",
+            "mentor",
         ),
         ("ask", "canhelp", "claim", "resolve"),
     ),

@@ -1,0 +1,110 @@
+"""The weekly availability parser: the forms people type, clear refusals, and a round trip."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.domain.program_availability import LocalWindow
+from bot.domain.weekly_windows import (
+    DAY_NAMES,
+    WindowsRefusal,
+    describe,
+    read_windows,
+    weekday_of,
+    windows_from_json,
+    windows_to_json,
+)
+
+
+def shown(text: str) -> str:
+    found = read_windows(text)
+    assert not isinstance(found, WindowsRefusal), found
+    return describe(found, lambda day: DAY_NAMES[day])
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("mon-fri 18-20, sat 10-12", "Mon–Fri 18:00–20:00; Sat 10:00–12:00"),
+        ("Mon-Fri 18:00-20:00; Sat 10:00-12:00", "Mon–Fri 18:00–20:00; Sat 10:00–12:00"),
+        ("mon - fri 18 - 20", "Mon–Fri 18:00–20:00"),
+        ("monday 18–20", "Mon 18:00–20:00"),
+        ("tue/thu 6-8pm", "Tue, Thu 18:00–20:00"),
+        ("tue and thu 6pm-8pm", "Tue, Thu 18:00–20:00"),
+        ("tue & thu 6 pm-8 pm", "Tue, Thu 18:00–20:00"),
+        ("weekends 9am-12", "Sat–Sun 09:00–12:00"),
+        ("weekdays 7:30-8:30", "Mon–Fri 07:30–08:30"),
+        ("every day 21-22", "Mon–Sun 21:00–22:00"),
+        ("daily 21-22", "Mon–Sun 21:00–22:00"),
+        ("sat 22-01", "Sat 22:00–01:00"),
+        ("sun 20-24", "Sun 20:00–00:00"),
+        ("fri-mon 10-11", "Mon, Fri–Sun 10:00–11:00"),
+        ("sat 10-12 14-16", "Sat 10:00–12:00; Sat 14:00–16:00"),
+        ("mon 18 to 20", "Mon 18:00–20:00"),
+        ("mon 18-20\nwed 18-20", "Mon, Wed 18:00–20:00"),
+    ],
+)
+def test_the_forms_people_type(typed: str, expected: str) -> None:
+    assert shown(typed) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "whenever",
+        "mon",
+        "18-20",
+        "mon 18",
+        "funday 10-12",
+        "mon 25-26",
+        "mon 10:75-11",
+        "mon 10-10",
+        "mon 13pm-14",
+        "mon-fri",
+        "",
+        ", ;",
+    ],
+)
+def test_what_is_not_days_and_hours_is_refused_with_an_example(typed: str) -> None:
+    found = read_windows(typed)
+    assert isinstance(found, WindowsRefusal)
+    assert "mon-fri 18-20, sat 10-12" in found.template
+
+
+def test_a_long_paste_is_refused_before_any_work() -> None:
+    found = read_windows("mon 10-11, " * 100)
+    assert isinstance(found, WindowsRefusal)
+    assert "too long" in found.template
+
+
+def test_weekday_words() -> None:
+    assert [weekday_of(word) for word in ("Monday", "tue", "THURS", "sun", "funday")] == [
+        0,
+        1,
+        3,
+        6,
+        None,
+    ]
+
+
+windows = st.builds(
+    LocalWindow,
+    st.integers(0, 6),
+    st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45])),
+    st.builds(time, st.integers(0, 23), st.sampled_from([0, 30])),
+)
+
+
+@given(st.lists(windows, max_size=10))
+def test_stored_windows_round_trip(values: list[LocalWindow]) -> None:
+    assert windows_from_json(windows_to_json(values)) == tuple(values)
+
+
+@given(st.text(max_size=120))
+def test_any_text_is_read_or_refused_never_raises(text: str) -> None:
+    found = read_windows(text)
+    assert isinstance(found, WindowsRefusal | tuple)
