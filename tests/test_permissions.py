@@ -96,7 +96,6 @@ TABLE: tuple[Row, ...] = (
     Row("badges", "", Who.MEMBER, Where.ANY),
     Row("stats", "", Who.MEMBER, Where.GROUP),
     Row("export", "", Who.ORGANIZER, Where.GROUP),
-    Row("cancel", "", Who.ANYONE, Where.ANY),
     Row("program", "new Matrix program", Who.ORGANIZER, Where.GROUP),
     Row("program", "", Who.ANYONE, Where.ANY),
     Row("program", "join mentee", Who.MEMBER, Where.ANY),
