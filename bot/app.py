@@ -33,6 +33,10 @@ from bot.features.mentoring import Mentoring
 from bot.features.onboarding import Onboarding
 from bot.features.partners import Partners
 from bot.features.profile import Profiles
+from bot.features.programs.loop import ProgramLoop
+from bot.features.programs.reach import Voice
+from bot.features.programs.sweeps import SWEEP_SECONDS as LOOP_SWEEP_SECONDS
+from bot.features.programs.sweeps import LoopSweeps
 from bot.features.reminders import Reminders
 from bot.features.request_detail import RequestDetail
 from bot.features.savetip import SaveTip
@@ -57,7 +61,8 @@ def build_registry(
 ) -> Registry:
     """Every feature declares its commands, buttons, triggers, dialogs and schedule kinds here."""
     registry = Registry()
-    (dialogs or Dialogs(translator)).register(registry)
+    dialogs = dialogs or Dialogs(translator)
+    dialogs.register(registry)
     Onboarding(registry, Bridging()).register()
     Help(registry).register()
     Profiles(registry).register()
@@ -82,6 +87,7 @@ def build_registry(
     Badges(registry).register()
     Stats(registry, schedules).register()
     Export(registry).register()
+    ProgramLoop(registry, dialogs, translator, mentoring).register()
     return registry
 
 
@@ -126,6 +132,14 @@ class Core:
             self.messengers,
         )
         self.schedules.every("escalation", 300, self.escalation.sweep)
+        self.program_sweeps = LoopSweeps(
+            self.database.sessions,
+            self.clock,
+            self.dialogs,
+            Voice(self.translator, settings.default_language),
+            self.dispatcher.wake,
+        )
+        self.schedules.every("program-loop", LOOP_SWEEP_SECONDS, self.program_sweeps.sweep)
         self.router = Router(
             self.registry,
             self.database.sessions,

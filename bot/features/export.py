@@ -10,6 +10,7 @@ from datetime import date, datetime
 from bot.core.context import Ctx
 from bot.core.events import Attachment, AttachmentKind
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
+from bot.features.programs.report import program_files
 from storage.report_repo import ReportRepository, Row
 
 REQUEST_HEADER = (
@@ -75,11 +76,12 @@ class Export:
         community, _ = ctx.group()
         report = ReportRepository(ctx.repo.session)
         stem = f"{community.platform}-{community.chat_id}-{ctx.now.date().isoformat()}"
-        files = (
+        files = [
             ("requests", REQUEST_HEADER, await report.request_rows(community.id)),
             ("tips", TIP_HEADER, await report.tip_rows(community.id)),
             ("checkins", CHECKIN_HEADER, await report.checkin_rows(community.id)),
-        )
+            *await program_files(ctx.repo.session, community.id),
+        ]
         for name, header, rows in files:
             ctx.reply(
                 "📄 {title}: {name} (rows: {count})",

@@ -8,6 +8,7 @@ from bot.core.events import Button
 from bot.core.markup import RichText, plain
 from bot.core.registry import Args, CommandSpec, Registry
 from bot.delivery.serialize import load_message
+from bot.features.programs.leaving import leave_programs
 from storage.forget_repo import ForgetRepository
 
 MIN_QUOTE = 12
@@ -92,6 +93,7 @@ class Forgetting:
             if quotes(payload_text, needles)
         ]
         messages = await forget.drop_messages(person_id, quoting)
+        program_answers = await leave_programs(ctx)
         counts = await ctx.repo.forget_person(person_id)
         ctx.reply(
             "Done. I deleted every record of you, including {requests}, {checkins}, {tips}, "
@@ -101,7 +103,9 @@ class Forgetting:
                 "checkins": counted(ctx, words.checkins, "{count} check-in", "{count} check-ins"),
                 "tips": counted(ctx, counts.get("tips", 0), "{count} tip", "{count} tips"),
                 "kudos": counted(ctx, words.kudos, "{count} kudos", "{count} kudos"),
-                "answers": counted(ctx, 0, "{count} program answer", "{count} program answers"),
+                "answers": counted(
+                    ctx, program_answers, "{count} program answer", "{count} program answers"
+                ),
                 "messages": counted(
                     ctx,
                     messages + counts.get("queued messages", 0),

@@ -94,6 +94,12 @@ JOBS: tuple[Job, ...] = (
         ("settings", "schedule", "partners", "promote", "demote", "export", "dashboard"),
         ("settings", "schedule", "promote", "export"),
     ),
+    Job(
+        "programs",
+        "**Mentorship programs**",
+        ("program", "met", "goal", "reflect"),
+        ("met", "goal", "reflect"),
+    ),
 )
 """Every command belongs to exactly one job (a test checks the registry against this)."""
 
