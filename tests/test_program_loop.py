@@ -9,12 +9,24 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.app import Core
+from bot.core.errors import UsageError
 from bot.features.export import to_csv
+from bot.features.programs.goals import read_progress, split_target
 from bot.features.programs.report import program_files
-from storage.models import Account, Community, HelpRequest, Membership, Person, Role
+from storage.models import (
+    Account,
+    Community,
+    HelpRequest,
+    Membership,
+    OutboxMessage,
+    Person,
+    Role,
+)
 from storage.program_models import (
     IntakeStatus,
     PairStatus,
@@ -31,7 +43,7 @@ from storage.program_models import (
     ReflectionStatus,
 )
 from storage.programs_repo import ProgramRepository
-from tests.harness import ChatDriver, FakeClock
+from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
 
 GROUP = "g"
 
@@ -541,3 +553,51 @@ async def test_forgetme_of_a_mentee_ends_the_pair_and_tells_the_mentor(
     for model in (ProgramPair, ProgramMeeting, ProgramGoal, ProgramReflection, ProgramFit):
         assert await count(core, model) == 0, model
     assert await count(core, ProgramParticipant) == 1  # the mentor stays in the program
+
+
+# A pair across platforms, and the pure readers
+
+
+async def test_a_cross_platform_pair_reaches_each_on_their_own_platform(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    discord = DiscordSpeaker(core)
+    await discord.group("dan", "chan", "/help")
+    await chat.say("mia", GROUP, "/help")
+    dan = await person_id(core, "dan")
+    async with core.database.sessions() as session, session.begin():
+        community = (
+            await session.execute(select(Community).where(Community.chat_id == GROUP))
+        ).scalar_one()
+        programs = ProgramRepository(session)
+        program = await programs.create(
+            community.id, "Spring", dan, clock.now().date(), clock.now()
+        )
+        mia = (await session.execute(select(Account).where(Account.user_id == "mia"))).scalar_one()
+        pair = await programs.add_pair(program.id, mia.person_id, dan, 1, {}, clock.now())
+        pair.status = PairStatus.ACTIVE.value
+        pair.paired_at = clock.now()
+    await chat.say("mia", GROUP, "/met call on Tuesday")
+    async with core.database.sessions() as session:
+        queued = (await session.execute(select(OutboxMessage))).scalars().all()
+    assert [(row.platform, row.user_id) for row in queued] == [("discord", "dan")]
+    said = await discord.dm("dan", "/goal ship it")
+    assert "Only a mentee in an active pair" in said
+
+
+@given(st.integers(min_value=-1000, max_value=1000), st.sampled_from(["", "%", " %"]))
+def test_progress_reads_exactly_the_whole_numbers_from_0_to_100(number: int, suffix: str) -> None:
+    typed = f"{number}{suffix}"
+    if 0 <= number <= 100:
+        assert read_progress(typed) == number
+    else:
+        with pytest.raises(UsageError):
+            read_progress(typed)
+
+
+@given(st.text(alphabet="abc xyz", min_size=1, max_size=30).filter(lambda t: t.strip()))
+def test_a_goal_without_by_keeps_all_its_words(text: str) -> None:
+    goal, when = split_target(text)
+    if " by " not in f" {text.casefold()} ".replace("  ", " "):
+        assert (goal, when) == (text.strip(), None)
+    assert split_target(f"{text} by dec 5")[1] == "dec 5"
