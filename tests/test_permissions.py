@@ -95,6 +95,11 @@ TABLE: tuple[Row, ...] = (
     Row("badges", "", Who.MEMBER, Where.ANY),
     Row("stats", "", Who.MEMBER, Where.GROUP),
     Row("export", "", Who.ORGANIZER, Where.GROUP),
+    Row("cancel", "", Who.ANYONE, Where.ANY),
+    Row("met", "we planned prices", Who.MEMBER, Where.ANY),
+    Row("goal", "open my shop", Who.MEMBER, Where.ANY),
+    Row("reflect", "", Who.MEMBER, Where.ANY),
+    Row("program", "report", Who.ORGANIZER, Where.GROUP),
 )
 
 # How the bot says no. Wrong place comes first (the router checks it before the role).
