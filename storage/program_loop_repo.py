@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, Membership, Role
+from storage.models import Account, Base, Membership, Role
 from storage.program_models import (
     PairStatus,
     Program,
@@ -278,8 +278,6 @@ class LoopRepository:
         )
         return ratings + pulses + fits + closeouts + int(reflections or 0)
 
-    async def _count(self, model: type[object], condition: object) -> int:
-        count = await self.session.scalar(
-            select(func.count()).select_from(model).where(condition)  # type: ignore[arg-type]
-        )
+    async def _count(self, model: type[Base], condition: ColumnElement[bool]) -> int:
+        count = await self.session.scalar(select(func.count()).select_from(model).where(condition))
         return int(count or 0)

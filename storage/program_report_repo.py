@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -99,8 +99,8 @@ class ProgramReportRepository:
             mean_rating=None if mean is None else float(mean),
         )
 
-    async def _scalar(self, query: object) -> int:
-        return int(await self.session.scalar(query) or 0)  # type: ignore[call-overload]
+    async def _scalar(self, query: Select[int]) -> int:
+        return int(await self.session.scalar(query) or 0)
 
     async def pair_rows(self, program_id: int) -> list[Row]:
         """One row per pair: mentee, mentor, status, score, paired, ended."""

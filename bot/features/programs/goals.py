@@ -19,7 +19,8 @@ from storage.program_models import ProgramGoal
 GOAL_EXAMPLE = "/goal open my online shop by march 31"
 PROGRESS_EXAMPLE = "/goal progress 40"
 MAX_GOAL = 300
-_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+_BY = re.compile(r"(?<=\s)by(?=\s)", re.IGNORECASE)
+"""A standalone `by`; the lookarounds keep `say by by dec 5` from hiding the last one."""
 
 
 def split_target(text: str) -> tuple[str, str | None]:
@@ -122,7 +123,8 @@ class Goals:
             )
         target = None
         if when is not None:
-            zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
+            me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
+            zone = me.zone if me is not None else "UTC"
             day = parse_day(when, zone, ctx.language, ctx.now)
             if not isinstance(day, Day):
                 raise UsageError(day.template, day.values, GOAL_EXAMPLE)

@@ -65,9 +65,9 @@ class Pulses:
         program = await ProgramRepository(ctx.repo.session).by_id(pair.program_id) if pair else None
         if pair is None or program is None:
             return
-        await self.alert(ctx.repo.session, pair, program, pulse.id, ctx.now)
+        if await self.alert(ctx.repo.session, pair, program, pulse.id, ctx.now):
+            ctx.enqueued = True
         pulse.alerted_at = ctx.now
-        ctx.enqueued = True
 
     async def alert(
         self,
@@ -76,8 +76,9 @@ class Pulses:
         program: Program,
         pulse_id: int,
         now: datetime,
-    ) -> None:
+    ) -> bool:
         """Tells each organizer privately which pair may need attention, without the answer."""
+        queued = False
         for organizer_id in await organizer_ids(session, program):
             reader = await self._voice.reader(session, organizer_id, program)
             if reader is None:
@@ -93,6 +94,6 @@ class Pulses:
                     "program": program.name,
                 },
             )
-            await send_dm(
-                session, reader, f"pulse:{pulse_id}:org:{organizer_id}", OutMessage(text), now
-            )
+            key = f"pulse:{pulse_id}:org:{organizer_id}"
+            queued = await send_dm(session, reader, key, OutMessage(text), now) or queued
+        return queued

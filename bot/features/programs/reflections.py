@@ -83,8 +83,9 @@ class Reflections:
     async def reflect(self, ctx: Ctx, args: Args) -> None:
         """This week's reflection now; once it is sent, the week is done."""
         found = await actor_pair(ctx, "", REFLECT_EXAMPLE, mentee_only=True)
-        zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
-        monday = week_start(local_today(zone, ctx.now))
+        me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
+        assert me is not None  # the actor exists and has the account they wrote from
+        monday = week_start(local_today(me.zone, ctx.now))
         loop = LoopRepository(ctx.repo.session)
         row = await loop.reflection_of_week(found.pair.id, monday)
         if row is None:

@@ -18,7 +18,7 @@ from bot.features.programs.my_pair import name_of
 from bot.features.programs.pulses import PULSE
 from bot.features.programs.reach import Voice, organizer_ids, send_dm
 from bot.features.programs.reflections import REFLECTION, due_moment, week_start
-from storage.models import Community, Person
+from storage.models import Community
 from storage.program_loop_repo import LoopRepository
 from storage.program_models import PairStatus, Program, ProgramPair, ReflectionStatus
 from storage.programs_repo import ProgramRepository
@@ -104,14 +104,6 @@ class LoopSweeps:
             return None
         return pair, program
 
-    async def _zone(self, session: AsyncSession, person_id: int, program: Program) -> str:
-        """The person's zone, else the program community's."""
-        person = await session.get(Person, person_id)
-        if person is not None and person.timezone:
-            return person.timezone
-        community = await session.get(Community, program.community_id)
-        return community.timezone if community is not None else "UTC"
-
     async def _reflection_due(
         self, session: AsyncSession, pair_id: int, program_id: int, now: datetime
     ) -> int:
@@ -120,17 +112,20 @@ class LoopSweeps:
         if found is None:
             return 0
         pair, program = found
-        zone = await self._zone(session, pair.mentee_id, program)
-        monday = week_start(local_today(zone, now))
+        reader = await self._voice.reader(session, pair.mentee_id, program)
+        if reader is None:
+            return 0
+        monday = week_start(local_today(reader.zone, now))
         due = due_moment(
-            monday + timedelta(days=program.reflection_weekday), program.reflection_time, zone
+            monday + timedelta(days=program.reflection_weekday),
+            program.reflection_time,
+            reader.zone,
         )
         introduced = pair.intro_sent_at or pair.paired_at or pair.proposed_at
         if due > now or now - due > CATCH_UP or due < introduced + FIRST_AFTER_INTRO:
             return 0
         row = await LoopRepository(session).add_reflection(pair.id, monday, due, now)
-        reader = await self._voice.reader(session, pair.mentee_id, program)
-        if row is None or reader is None:
+        if row is None:
             return 0
         mentor = await name_of(session, pair.mentor_id, reader.account.platform)
         await self._dialogs.offer(
