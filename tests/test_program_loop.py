@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given
@@ -14,10 +14,17 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.app import Core
+from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import Translator
+from bot.core.paging import Pager
+from bot.core.registry import Access, Args, CommandSpec, Registry
+from bot.dialogs import Dialogs
 from bot.features.export import to_csv
+from bot.features.mentoring import Mentoring
 from bot.features.programs.goals import read_progress, split_target
-from bot.features.programs.report import program_files
+from bot.features.programs.loop import ProgramLoop
+from bot.features.programs.report import ProgramReport, program_files
 from storage.models import (
     Account,
     Community,
@@ -601,3 +608,30 @@ def test_a_goal_without_by_keeps_all_its_words(text: str) -> None:
     if " by " not in f" {text.casefold()} ".replace("  ", " "):
         assert (goal, when) == (text.strip(), None)
     assert split_target(f"{text} by dec 5")[1] == "dec 5"
+
+
+async def test_report_joins_an_existing_program_command_and_leaves_the_rest_to_it() -> None:
+    registry = Registry()
+    translator = Translator()
+    dialogs = Dialogs(translator)
+    seen: list[str] = []
+
+    async def enrolment(_ctx: Ctx, args: Args) -> None:
+        seen.append(str(args.get("action", "")))
+
+    registry.add_command(CommandSpec("program", "Programs", enrolment, "/program"))
+    loop = ProgramLoop(registry, dialogs, translator, Mentoring(registry, Pager(registry)))
+    loop.register()
+    reports: list[Args] = []
+
+    class Recorder(ProgramReport):
+        async def report(self, ctx: Ctx) -> None:
+            reports.append({})
+
+    loop.report = Recorder()
+    spec = registry.commands["program"]
+    assert (spec.summary, spec.access) == ("Programs", Access.MEMBER)
+    await spec.handler(cast(Ctx, None), {"action": "match"})
+    await spec.handler(cast(Ctx, None), {"action": "Report"})
+    assert seen == ["match"]
+    assert len(reports) == 1

@@ -48,6 +48,11 @@ JOBS: tuple[Job, ...] = (
             "reopen",
             "kudos",
             "leaderboard",
+            "program",
+            "mentor",
+            "met",
+            "goal",
+            "reflect",
         ),
         ("ask", "canhelp", "claim", "resolve"),
     ),
@@ -93,12 +98,6 @@ JOBS: tuple[Job, ...] = (
         "**Organizers**",
         ("settings", "schedule", "partners", "promote", "demote", "export", "dashboard"),
         ("settings", "schedule", "promote", "export"),
-    ),
-    Job(
-        "programs",
-        "**Mentorship programs**",
-        ("program", "met", "goal", "reflect"),
-        ("met", "goal", "reflect"),
     ),
 )
 """Every command belongs to exactly one job (a test checks the registry against this)."""

@@ -14,6 +14,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Attachment, AttachmentKind
 from bot.core.markup import RichText, join
+from bot.core.registry import Access
 from bot.domain.dates import local_today
 from bot.features.bridges import circle_ids
 from bot.features.programs.my_pair import name_of
@@ -65,6 +66,7 @@ class ProgramReport:
     async def report(self, ctx: Ctx) -> None:
         """Sends the report privately: text with the numbers, and a chart."""
         community, _ = ctx.group()
+        await ctx.require(Access.ORGANIZER, "program report")
         session = ctx.repo.session
         program = await ProgramRepository(session).latest(await circle_ids(ctx))
         if program is None:

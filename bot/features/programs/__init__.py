@@ -1,1 +1,0 @@
-"""Mentorship programs: enrolment and pairing, and the weekly loop that carries each pair."""
