@@ -34,6 +34,10 @@ from bot.features.onboarding import Onboarding
 from bot.features.partners import Partners
 from bot.features.profile import Profiles
 from bot.features.programs import Programs
+from bot.features.programs.loop import ProgramLoop
+from bot.features.programs.reach import Voice
+from bot.features.programs.sweeps import SWEEP_SECONDS as LOOP_SWEEP_SECONDS
+from bot.features.programs.sweeps import LoopSweeps
 from bot.features.reminders import Reminders
 from bot.features.request_detail import RequestDetail
 from bot.features.savetip import SaveTip
@@ -85,6 +89,7 @@ def build_registry(
     Stats(registry, schedules, translator).register()
     Export(registry).register()
     Programs(registry, dialogs, pager).register()
+    ProgramLoop(registry, dialogs, translator, mentoring).register()
     return registry
 
 
@@ -129,6 +134,14 @@ class Core:
             self.messengers,
         )
         self.schedules.every("escalation", 300, self.escalation.sweep)
+        self.program_sweeps = LoopSweeps(
+            self.database.sessions,
+            self.clock,
+            self.dialogs,
+            Voice(self.translator, settings.default_language),
+            self.dispatcher.wake,
+        )
+        self.schedules.every("program-loop", LOOP_SWEEP_SECONDS, self.program_sweeps.sweep)
         self.router = Router(
             self.registry,
             self.database.sessions,

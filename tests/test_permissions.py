@@ -103,6 +103,10 @@ TABLE: tuple[Row, ...] = (
     Row("program", "match", Who.ORGANIZER, Where.GROUP),
     Row("program", "pairs", Who.MEMBER, Where.ANY),
     Row("mentor", "", Who.MEMBER, Where.ANY),
+    Row("met", "we planned prices", Who.MEMBER, Where.ANY),
+    Row("goal", "open my shop", Who.MEMBER, Where.ANY),
+    Row("reflect", "", Who.MEMBER, Where.ANY),
+    Row("program", "report", Who.ORGANIZER, Where.GROUP),
 )
 
 # How the bot says no. Wrong place comes first (the router checks it before the role).

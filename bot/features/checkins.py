@@ -19,6 +19,7 @@ from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle, where
 from bot.features.done_marks import CHECKIN_EXAMPLE, DONE_ACTION, done_button, done_in_dm, mark_done
 from bot.features.mentoring import Mentoring
+from bot.features.programs.goals import remind_goal
 from storage.checkins_repo import CheckInRepository
 from storage.models import CheckIn, Community, Person
 
@@ -123,6 +124,7 @@ class CheckIns:
             ctx.reply("Updated your plan for today, {name}: “{plan}”", values)
         else:
             ctx.reply("✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values)
+        await remind_goal(ctx)
         await self._awarder.check(ctx, community, ctx.person, ctx.account.display_name, "streak")
 
     async def checkin(self, ctx: Ctx, args: Args) -> None:

@@ -12,6 +12,7 @@ from bot.core.events import Attachment, AttachmentKind
 from bot.core.i18n import N_
 from bot.core.markup import plain
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
+from bot.features.programs.report import program_files
 from storage.report_repo import ReportRepository, Row
 
 # CSV column headers of /export, in the organizer's language.
@@ -90,6 +91,7 @@ class Export:
             ("requests", N_("requests"), REQUEST_HEADER, await report.request_rows(community.id)),
             ("tips", N_("tips"), TIP_HEADER, await report.tip_rows(community.id)),
             ("checkins", N_("check-ins"), CHECKIN_HEADER, await report.checkin_rows(community.id)),
+            *await program_files(ctx.repo.session, community.id),
         )
         reader = ctx.reader_language  # the files go to the organizer alone
         for name, shown, header, rows in files:

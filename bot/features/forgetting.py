@@ -8,6 +8,7 @@ from bot.core.events import Button
 from bot.core.markup import plain
 from bot.core.registry import Args, CommandSpec, Registry
 from bot.delivery.serialize import load_message
+from bot.features.programs.leaving import leave_programs
 from storage.forget_repo import ForgetRepository
 
 MIN_QUOTE = 12
@@ -87,6 +88,7 @@ class Forgetting:
             if quotes(payload_text, needles)
         ]
         messages = await forget.drop_messages(person_id, quoting)
+        program_answers = await leave_programs(ctx)
         counts = await ctx.repo.forget_person(person_id)
         ctx.reply(
             "Done. I deleted every record of you, including {requests}, {checkins}, {tips}, "
@@ -96,7 +98,9 @@ class Forgetting:
                 "checkins": ctx.tn("{count} check-in", "{count} check-ins", words.checkins),
                 "tips": ctx.tn("{count} tip", "{count} tips", counts.get("tips", 0)),
                 "kudos": ctx.tn("{count} kudos", "{count} kudos", words.kudos),
-                "answers": ctx.tn("{count} program answer", "{count} program answers", 0),
+                "answers": ctx.tn(
+                    "{count} program answer", "{count} program answers", program_answers
+                ),
                 "messages": ctx.tn(
                     "{count} message",
                     "{count} messages",
