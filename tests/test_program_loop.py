@@ -527,7 +527,7 @@ async def test_report_numbers_chart_and_program_csvs(
     for name in ("program-pairs", "program-meetings", "program-goals"):
         assert f"{name}.csv" in said
     async with core.database.sessions() as session:
-        files = {name: (header, data) for name, header, data in await program_files(session, 1)}
+        files = {name: (header, data) for name, _, header, data in await program_files(session, 1)}
     pairs = list(csv.reader(io.StringIO(to_csv(*files["program-pairs"]).decode("utf-8-sig"))))
     assert pairs[1][:4] == ["Mia", "Max", "active", "3"]
     goals = list(csv.reader(io.StringIO(to_csv(*files["program-goals"]).decode("utf-8-sig"))))
