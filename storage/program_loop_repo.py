@@ -55,7 +55,7 @@ class LoopRepository:
             .where(ProgramPair.status == PairStatus.ACTIVE.value, Program.status.in_(LIVE))
             .order_by(ProgramPair.id)
         )
-        return [(pair, program) for pair, program in found.tuples()]
+        return [(pair, program) for pair, program in found.all()]
 
     async def live_programs(self) -> list[Program]:
         """Every open or running program."""
