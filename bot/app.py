@@ -14,7 +14,8 @@ from bot.core.messenger import Messenger
 from bot.core.paging import Pager
 from bot.core.registry import Registry
 from bot.core.router import Router
-from bot.delivery.outbox import Dispatcher
+from bot.delivery.liveness import Liveness, SingleProcess
+from bot.delivery.outbox import Dispatcher, new_worker_id
 from bot.delivery.scheduler import ScheduleEngine
 from bot.features.badges import BadgeAwarder, Badges
 from bot.features.bridges import Bridging
@@ -40,6 +41,7 @@ from bot.features.tip_schedules import TipSchedules
 from bot.features.tips import Tips
 from bot.ops.endpoints import ops_routes
 from bot.ops.health import PlatformCalls, Readiness
+from bot.ops.identity import ProcessIdentity
 from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
@@ -92,8 +94,21 @@ class Core:
         self.metrics = Metrics()
         self.platform_calls = PlatformCalls()
         self.observer = OpsObserver(self.metrics, self.platform_calls)
+        # Each lease names this process; on PostgreSQL a lock held while it runs proves it alive.
+        worker = new_worker_id()
+        self.identity: ProcessIdentity | None = None
+        liveness: Liveness = SingleProcess()
+        if is_postgres(settings.database_url):
+            self.identity = ProcessIdentity(settings.database_url, worker)
+            liveness = self.identity
         self.dispatcher = Dispatcher(
-            self.database.sessions, self.messengers, self.clock, observer=self.observer
+            self.database.sessions,
+            self.messengers,
+            self.clock,
+            observer=self.observer,
+            liveness=liveness,
+            worker=worker,
+            idle_poll=1.0 if self.identity is not None else 5.0,  # notice a dead one's rows
         )
         self.schedules = ScheduleEngine(
             self.database.sessions,
@@ -164,6 +179,8 @@ class Core:
 
     async def start_delivery(self) -> None:
         """Catches up on missed schedules, plans the next fires and starts sending."""
+        if self.identity is not None:
+            await self.identity.prepare()  # before any claim: a claim must name a live holder
         self.dispatcher.start()
         self._delivering = True
         if self.scheduler_leadership is not None:
@@ -197,6 +214,8 @@ class Core:
             remaining = deadline - asyncio.get_running_loop().time()
             await self.dispatcher.stop(grace=max(0.5, remaining))
             self._delivering = False
+        if self.identity is not None:
+            await self.identity.stop()  # only after our rows are finished or returned
         await self.database.dispose()
 
     def wake(self) -> None:
