@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
@@ -139,6 +141,7 @@ class Core:
         self.readiness = Readiness(self._ping, self.platform_calls, self._adapters)
         self._delivering = False
         self._scheduling = False
+        self._receivers: list[Leadership | _Held] = []
         # Several processes may share PostgreSQL: only the elected one runs the scheduler.
         self.scheduler_leadership: Leadership | None = None
         if is_postgres(settings.database_url):
@@ -154,9 +157,39 @@ class Core:
         self.messengers[messenger.platform] = messenger
         if connection is not None:
             self.connections[messenger.platform] = connection
-        if messenger.platform == "telegram":
-            self.metrics.hold("telegram_receiver", True)  # one process for now: it receives
         self.dispatcher.wake()
+
+    async def hold_receiver(
+        self,
+        platform: str,
+        receive: Callable[[], Awaitable[None]],
+        stand_by: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Receives `platform`'s updates here, or (PostgreSQL) whenever this process holds
+        the `<platform>_receiver` role; the others stand by and still send."""
+        role = f"{platform}_receiver"
+
+        async def gain() -> None:
+            await receive()
+            self.metrics.hold(role, True)
+
+        async def loss() -> None:
+            self.metrics.hold(role, False)
+            await stand_by()
+
+        if not is_postgres(self.settings.database_url):
+            await gain()
+            self._receivers.append(_Held(gain, loss))
+            return
+        leadership = Leadership(self.settings.database_url, role, gain, loss)
+        self._receivers.append(leadership)
+        await leadership.start()
+
+    async def release_receivers(self) -> None:
+        """Stops taking updates and gives the receiver roles to the next process."""
+        receivers, self._receivers = self._receivers, []
+        for receiver in receivers:
+            await receiver.stop()
 
     def web_app(self) -> Starlette:
         """The app on WEB_PORT: health and metrics (the dashboard mounts here later)."""
@@ -206,6 +239,7 @@ class Core:
 
         Fires in progress get half; sends in progress get what is left, then return to pending.
         """
+        await self.release_receivers()
         if self._delivering:
             deadline = asyncio.get_running_loop().time() + grace
             await self._stop_scheduling(grace=grace / 2)
@@ -226,3 +260,11 @@ class Core:
         """Re-plans a community's schedules after a change (the scheduling process only)."""
         if self._scheduling:
             await self.schedules.reload(community_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A role held without election (SQLite: the only process); `stop` lets it go."""
+
+    gain: Callable[[], Awaitable[None]]
+    stop: Callable[[], Awaitable[None]]

@@ -66,6 +66,7 @@ class TelegramConfig:
     poll_timeout: int = 10
     max_retries: int = 3
     concurrent_updates: int = 8
+    receive_on_start: bool = True  # False: a receiver role decides (several processes)
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -146,11 +147,16 @@ class TelegramAdapter:
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
         self._poll_failed_at: float | None = None
+        self._receiving = False
 
     def connected(self) -> bool:
-        """Receiving, with no failed poll in the last minute (asked by /readyz)."""
+        """Receiving (or standing by), with no failed poll in the last minute (for /readyz)."""
         updater = self._app.updater
-        if not self._app.running or updater is None or not updater.running:
+        if not self._app.running or updater is None:
+            return False
+        if not self._receiving:
+            return True  # a standby still sends; another process receives
+        if not updater.running:
             return False
         failed = self._poll_failed_at
         return failed is None or time.monotonic() - failed > POLL_FAILURE_MEMORY
@@ -175,8 +181,16 @@ class TelegramAdapter:
         await self._app.initialize()
         await self._register_commands()
         await self._app.start()
+        if self._config.receive_on_start:
+            await self.receive()
+
+    async def receive(self) -> None:
+        """Starts taking updates (this process holds the receiver role)."""
         updater = self._app.updater
         assert updater is not None
+        if updater.running:
+            return
+        self._receiving = True
         if self._config.webhook_url:
             path = urlsplit(self._config.webhook_url).path.strip("/") or "telegram"
             await updater.start_webhook(
@@ -195,6 +209,16 @@ class TelegramAdapter:
                 error_callback=self._poll_failed,
             )
             log.info("telegram: @%s receiving by long polling", self.bot_username)
+
+    async def stand_by(self) -> None:
+        """Stops taking updates but keeps sending; updates already fetched are confirmed to
+        Telegram (PTB's final getUpdates) and still handled here, so the next receiver starts
+        at the first one this process did not take."""
+        self._receiving = False
+        updater = self._app.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+            log.info("telegram: standing by; another process receives updates")
 
     async def stop(self) -> None:
         """Stops receiving, lets PTB finish, and closes its connections."""
