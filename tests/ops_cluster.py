@@ -7,6 +7,7 @@ process made each call; each serves /metrics on its own WEB_PORT.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import re
 import signal
 import socket
@@ -21,6 +22,7 @@ from tests.ops_process import BotProcess, bot_env
 from tests.telegram_fake import FakeBotApi
 
 LeaderCheck = Callable[[], Awaitable[bool]]
+_caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="")
 
 
 class TaggedBotApi(FakeBotApi):
@@ -29,6 +31,7 @@ class TaggedBotApi(FakeBotApi):
     def __init__(self) -> None:
         super().__init__()
         self.by: list[tuple[str, str]] = []  # (tag, method), in arrival order
+        self.sends: list[tuple[str, int]] = []  # (tag, chat id) of each accepted sendMessage
         self.port = 0
 
     async def start(self) -> str:
@@ -45,7 +48,14 @@ class TaggedBotApi(FakeBotApi):
 
     async def _tagged(self, request: web.Request) -> web.Response:
         self.by.append((request.match_info["tag"], request.match_info["method"]))
+        _caller.set(request.match_info["tag"])
         return await self._handle(request)
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        result = await super()._answer(method, params)
+        if method == "sendMessage":
+            self.sends.append((_caller.get(), int(params["chat_id"])))
+        return result
 
     def pollers(self) -> list[str]:
         """The tags of getUpdates calls, in order, each run of one tag collapsed to one entry."""

@@ -1,0 +1,151 @@
+"""SPEC "Operations and scale-out", done-when: three processes on PostgreSQL, the scheduler
+leader SIGKILLed while 300 check-in pings fire; a new leader, every group pinged once."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select
+
+from storage.db import Database
+from storage.models import Community, Schedule
+from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.ops_cluster import Cluster, TaggedBotApi, eventually
+from tests.ops_process import WAIT
+
+GROUPS = 300
+FIRST_CHAT = -3_000_000_000
+TAKEOVER = 30.0  # SPEC: a surviving process holds the role within 30 s
+CONCURRENCY = 8  # the outbox's sends in flight per process: the most a kill can leave unsure
+MIN_LEAD = 25  # seconds between seeding and the fire: three processes start in less
+
+
+@pytest.fixture
+async def fresh_pg() -> AsyncIterator[str]:
+    """A new, migrated PostgreSQL database for the three processes (dropped afterwards)."""
+    name = f"mentorbot_failover_{uuid.uuid4().hex[:10]}"
+    try:
+        url = await _create_postgres_database(name)
+    except Exception as error:  # any failure to connect means no PostgreSQL
+        if os.environ.get("MENTORBOT_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but unavailable: {error}")
+        pytest.skip("PostgreSQL unavailable on 127.0.0.1:5432")
+    database = Database(url)
+    try:
+        await database.upgrade()
+    finally:
+        await database.dispose()
+    yield url
+    await _drop_postgres_database(name)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[TaggedBotApi]:
+    server = TaggedBotApi()
+    await server.start()
+    yield server
+    await server.close()
+
+
+def next_fire(now: datetime) -> datetime:
+    """The first whole minute at least MIN_LEAD seconds away."""
+    minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return minute if (minute - now).total_seconds() >= MIN_LEAD else minute + timedelta(minutes=1)
+
+
+async def seed(url: str, at: datetime) -> list[int]:
+    """GROUPS Telegram groups, each with a daily check-in at `at` (UTC); returns chat ids."""
+    created = at - timedelta(days=7)
+    chats = [FIRST_CHAT - number for number in range(GROUPS)]
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                insert(Community),
+                [
+                    {
+                        "platform": "telegram",
+                        "chat_id": str(chat),
+                        "title": f"group {index}",
+                        "timezone": "UTC",
+                        "language": "en",
+                        "created_at": created,
+                    }
+                    for index, chat in enumerate(chats)
+                ],
+            )
+            ids = (await connection.scalars(select(Community.id))).all()
+            await connection.execute(
+                insert(Schedule),
+                [
+                    {
+                        "community_id": community_id,
+                        "kind": "checkin",
+                        "local_time": at.strftime("%H:%M"),
+                        "days": "0123456",
+                        "created_at": created,
+                    }
+                    for community_id in ids
+                ],
+            )
+    finally:
+        await database.dispose()
+    return chats
+
+
+async def test_three_processes_survive_a_sigkilled_scheduler_leader_mid_fanout(
+    fresh_pg: str, fake: TaggedBotApi, tmp_path: Path
+) -> None:
+    fire_at = next_fire(datetime.now(UTC))
+    chats = await seed(fresh_pg, fire_at)
+    wanted = set(chats)
+    cluster = Cluster(tmp_path, fresh_pg, fake)
+    try:
+        await cluster.start("p0", "p1", "p2")
+        leader = await eventually(lambda: cluster.sole_holder("scheduler"), WAIT)
+        await eventually(lambda: cluster.sole_holder("telegram_receiver"), WAIT)
+
+        def pinged() -> set[int]:
+            return {chat for _, chat in fake.sends if chat in wanted}
+
+        async def firing() -> bool:
+            return bool(pinged())
+
+        await eventually(firing, 2 * MIN_LEAD + WAIT)  # the fan-out has begun
+        await cluster.kill(leader)  # SIGKILL: its lock, claims and sends in hand are cut off
+        assert len(pinged()) < GROUPS  # the kill did land in the middle of the fan-out
+        killed_sends = sum(1 for tag, chat in fake.sends if tag == leader and chat in wanted)
+
+        successor = await eventually(lambda: cluster.sole_holder("scheduler"), TAKEOVER)
+        assert successor != leader
+
+        async def all_pinged() -> bool:
+            return pinged() == wanted
+
+        await eventually(all_pinged, WAIT)
+        for tag in cluster.alive():  # survivors are ready and report
+            assert await cluster.ready(tag), tag
+            assert await cluster.metrics(tag) is not None, tag
+        await eventually(lambda: cluster.sole_holder("telegram_receiver"), TAKEOVER)
+    finally:
+        await cluster.close()
+
+    per_chat = Counter(chat for _, chat in fake.sends if chat in wanted)
+    repeated = {chat for chat, count in per_chat.items() if count > 1}
+    assert set(per_chat) == wanted  # every group pinged
+    assert all(per_chat[chat] == 2 for chat in repeated)  # a repeat happens at most once
+    first_sender = {}
+    for tag, chat in fake.sends:
+        first_sender.setdefault(chat, tag)
+    # Only a send the dead leader had in flight may repeat: its first copy came from it.
+    assert {first_sender[chat] for chat in repeated} <= {leader}
+    assert len(repeated) <= CONCURRENCY
+    assert killed_sends >= len(repeated)
+    polling = fake.pollers()
+    assert len(polling) == len(set(polling))  # never two receivers taking turns back and forth
