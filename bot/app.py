@@ -19,6 +19,7 @@ from bot.core.router import Router
 from bot.delivery.liveness import Liveness, SingleProcess
 from bot.delivery.outbox import Dispatcher, new_worker_id
 from bot.delivery.scheduler import ScheduleEngine
+from bot.delivery.shared_pacing import SharedPacer
 from bot.features.badges import BadgeAwarder, Badges
 from bot.features.bridges import Bridging
 from bot.features.checkin_ping import CheckInPing
@@ -107,6 +108,7 @@ class Core:
             self.database.sessions,
             self.messengers,
             self.clock,
+            SharedPacer(self.database.sessions) if self.identity is not None else None,
             observer=self.observer,
             liveness=liveness,
             worker=worker,

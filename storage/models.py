@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -579,3 +580,16 @@ class Reminder(Base):
     status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING.value)
     outbox_key: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+class SendSlot(Base):
+    """The next free moment (epoch seconds, the database's clock) to send on a platform.
+
+    Processes sharing PostgreSQL reserve their sends here one slot at a time, so a
+    platform's overall limit holds across all of them, not per process.
+    """
+
+    __tablename__ = "send_slots"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)

@@ -1,4 +1,7 @@
-"""One process at a time receives Telegram updates; a SIGKILL or SIGTERM hands it over."""
+"""One process at a time receives Telegram updates; a SIGKILL or SIGTERM hands it over.
+
+(An update answered but not yet confirmed when its receiver is SIGKILLed is answered again by
+the next one, like a send in flight; tests/test_telegram_poller.py covers that window.)"""
 
 from __future__ import annotations
 
@@ -44,8 +47,14 @@ async def test_one_receiver_at_a_time_and_updates_answered_once_across_handovers
     try:
         await cluster.start("p0", "p1", "p2")
         first = await eventually(lambda: cluster.sole_holder("telegram_receiver"), WAIT)
-        fake.say(chats[0], ALICE, "/start")
+        update = fake.say(chats[0], ALICE, "/start")
         await fake.wait_text(chats[0]["id"], "Hello, Circle 0!")
+
+        async def confirmed() -> bool:  # the receiver asked for what comes after it
+            polls = fake.calls_to("getUpdates")
+            return any(int(call.params.get("offset") or 0) > update for call in polls)
+
+        await eventually(confirmed, WAIT)  # answered and confirmed: never answered again
 
         assert await cluster.kill(first) == -signal.SIGKILL  # no chance to let go
         fake.say(chats[1], ALICE, "/start")  # waits for the next receiver

@@ -1,8 +1,10 @@
-"""A dead process's outbox claims are taken at once, and a stopping one returns unstarted rows."""
+"""A dead process's outbox claims are taken at once, a stopping one returns unstarted rows,
+and processes share one overall send rate."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -13,8 +15,10 @@ from bot.core.events import OutMessage
 from bot.core.markup import fmt
 from bot.delivery.liveness import SingleProcess, dead_among, unsigned_halves
 from bot.delivery.outbox import Dispatcher, enqueue
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pacer, PlatformLimits
+from bot.delivery.shared_pacing import SharedPacer
 from bot.ops.identity import ProcessIdentity, identity_key
+from storage.db import Database
 from storage.models import OutboxMessage
 from storage.outbox_repo import Delivery, OutboxRepository
 from tests.harness import FakeClock, RecordingMessenger
@@ -142,3 +146,22 @@ async def test_stopping_returns_claimed_rows_that_had_not_started_at_once(
         assert row.attempts == 0
         assert row.leased_by is None
         assert row.next_attempt_at <= clock.now()
+
+
+async def test_processes_share_one_overall_send_rate(core: Core, db_url: str) -> None:
+    if core.database.is_sqlite:
+        pytest.skip("SQLite is single-process: its pacer is local")
+    limits = {"telegram": PlatformLimits(overall=(20, 1))}  # one slot every 50 ms
+    other = Database(db_url)  # a second process's own connections
+    pacers = [SharedPacer(core.database.sessions, limits), SharedPacer(other.sessions, limits)]
+    try:
+        await asyncio.gather(
+            *(pacer.wait("telegram", f"-{n}", private=False) for pacer in pacers for n in range(10))
+        )
+    finally:
+        await other.dispose()
+    slots = sorted(slot for pacer in pacers for slot in pacer.taken)
+    assert len(slots) == 20
+    assert all(pacer.taken for pacer in pacers)  # both processes did send
+    gaps = [later - earlier for earlier, later in itertools.pairwise(slots)]
+    assert min(gaps) >= 0.05 - 1e-6  # on the database's clock: never two in one slot
