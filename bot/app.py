@@ -225,9 +225,13 @@ class Core:
 
     async def _lead_scheduling(self) -> None:
         """This process schedules: rebuild every plan from the tables, fire what was missed."""
-        await self.schedules.start()
+        self.metrics.hold("scheduler", True)  # held from the lock on, through the catch-up
+        try:
+            await self.schedules.start()
+        except BaseException:
+            self.metrics.hold("scheduler", False)
+            raise
         self._scheduling = True
-        self.metrics.hold("scheduler", True)
 
     async def _stop_scheduling(self, grace: float = 3.0) -> None:
         """Another process may schedule now: stop firing (jobs in progress get `grace`)."""

@@ -11,15 +11,23 @@ import contextvars
 import re
 import signal
 import socket
+import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 from aiohttp import web
+from sqlalchemy import insert, select
 
+from storage.db import Database
+from storage.models import Community, Schedule
 from tests.ops_process import BotProcess, bot_env
 from tests.telegram_fake import FakeBotApi
+
+FIRST_CHAT = -3_000_000_000
+MIN_LEAD = 25  # seconds between seeding and the fire: three processes start in less
 
 LeaderCheck = Callable[[], Awaitable[bool]]
 _caller: contextvars.ContextVar[str] = contextvars.ContextVar("caller", default="")
@@ -32,6 +40,7 @@ class TaggedBotApi(FakeBotApi):
         super().__init__()
         self.by: list[tuple[str, str]] = []  # (tag, method), in arrival order
         self.sends: list[tuple[str, int]] = []  # (tag, chat id) of each accepted sendMessage
+        self.sent_at: list[float] = []  # time.time() of each of those
         self.port = 0
 
     async def start(self) -> str:
@@ -55,6 +64,7 @@ class TaggedBotApi(FakeBotApi):
         result = await super()._answer(method, params)
         if method == "sendMessage":
             self.sends.append((_caller.get(), int(params["chat_id"])))
+            self.sent_at.append(time.time())
         return result
 
     def pollers(self) -> list[str]:
@@ -162,3 +172,49 @@ async def eventually(check: Callable[[], Awaitable[Any]], bound: float) -> Any:
         while not (result := await check()):
             await asyncio.sleep(0.2)
     return result
+
+
+def next_fire(now: datetime) -> datetime:
+    """The first whole minute at least MIN_LEAD seconds away."""
+    minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return minute if (minute - now).total_seconds() >= MIN_LEAD else minute + timedelta(minutes=1)
+
+
+async def seed(url: str, at: datetime, groups: int) -> list[int]:
+    """`groups` Telegram groups, each with a daily check-in at `at` (UTC); returns chat ids."""
+    created = at - timedelta(days=7)
+    chats = [FIRST_CHAT - number for number in range(groups)]
+    database = Database(url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                insert(Community),
+                [
+                    {
+                        "platform": "telegram",
+                        "chat_id": str(chat),
+                        "title": f"group {index}",
+                        "timezone": "UTC",
+                        "language": "en",
+                        "created_at": created,
+                    }
+                    for index, chat in enumerate(chats)
+                ],
+            )
+            ids = (await connection.scalars(select(Community.id))).all()
+            await connection.execute(
+                insert(Schedule),
+                [
+                    {
+                        "community_id": community_id,
+                        "kind": "checkin",
+                        "local_time": at.strftime("%H:%M"),
+                        "days": "0123456",
+                        "created_at": created,
+                    }
+                    for community_id in ids
+                ],
+            )
+    finally:
+        await database.dispose()
+    return chats

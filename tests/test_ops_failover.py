@@ -7,23 +7,19 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
 
 from storage.db import Database
-from storage.models import Community, Schedule
 from tests.conftest import _create_postgres_database, _drop_postgres_database
-from tests.ops_cluster import Cluster, TaggedBotApi, eventually
+from tests.ops_cluster import MIN_LEAD, Cluster, TaggedBotApi, eventually, next_fire, seed
 from tests.ops_process import WAIT
 
 GROUPS = 300
-FIRST_CHAT = -3_000_000_000
 TAKEOVER = 30.0  # SPEC: a surviving process holds the role within 30 s
 CONCURRENCY = 8  # the outbox's sends in flight per process: the most a kill can leave unsure
-MIN_LEAD = 25  # seconds between seeding and the fire: three processes start in less
 
 
 @pytest.fixture
@@ -53,57 +49,11 @@ async def fake() -> AsyncIterator[TaggedBotApi]:
     await server.close()
 
 
-def next_fire(now: datetime) -> datetime:
-    """The first whole minute at least MIN_LEAD seconds away."""
-    minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return minute if (minute - now).total_seconds() >= MIN_LEAD else minute + timedelta(minutes=1)
-
-
-async def seed(url: str, at: datetime) -> list[int]:
-    """GROUPS Telegram groups, each with a daily check-in at `at` (UTC); returns chat ids."""
-    created = at - timedelta(days=7)
-    chats = [FIRST_CHAT - number for number in range(GROUPS)]
-    database = Database(url)
-    try:
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                insert(Community),
-                [
-                    {
-                        "platform": "telegram",
-                        "chat_id": str(chat),
-                        "title": f"group {index}",
-                        "timezone": "UTC",
-                        "language": "en",
-                        "created_at": created,
-                    }
-                    for index, chat in enumerate(chats)
-                ],
-            )
-            ids = (await connection.scalars(select(Community.id))).all()
-            await connection.execute(
-                insert(Schedule),
-                [
-                    {
-                        "community_id": community_id,
-                        "kind": "checkin",
-                        "local_time": at.strftime("%H:%M"),
-                        "days": "0123456",
-                        "created_at": created,
-                    }
-                    for community_id in ids
-                ],
-            )
-    finally:
-        await database.dispose()
-    return chats
-
-
 async def test_three_processes_survive_a_sigkilled_scheduler_leader_mid_fanout(
     fresh_pg: str, fake: TaggedBotApi, tmp_path: Path
 ) -> None:
     fire_at = next_fire(datetime.now(UTC))
-    chats = await seed(fresh_pg, fire_at)
+    chats = await seed(fresh_pg, fire_at, GROUPS)
     wanted = set(chats)
     cluster = Cluster(tmp_path, fresh_pg, fake)
     try:
