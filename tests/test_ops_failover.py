@@ -14,10 +14,12 @@ import pytest
 
 from storage.db import Database
 from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.discord_fake import FakeDiscord
 from tests.ops_cluster import MIN_LEAD, Cluster, TaggedBotApi, eventually, next_fire, seed
 from tests.ops_process import WAIT
 
 GROUPS = 300
+DISCORD_TOKEN = "fake.discord-token-for-failover"
 TAKEOVER = 30.0  # SPEC: a surviving process holds the role within 30 s
 CONCURRENCY = 8  # the outbox's sends in flight per process: the most a kill can leave unsure
 
@@ -42,6 +44,14 @@ async def fresh_pg() -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def discord() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
 async def fake() -> AsyncIterator[TaggedBotApi]:
     server = TaggedBotApi()
     await server.start()
@@ -50,12 +60,19 @@ async def fake() -> AsyncIterator[TaggedBotApi]:
 
 
 async def test_three_processes_survive_a_sigkilled_scheduler_leader_mid_fanout(
-    fresh_pg: str, fake: TaggedBotApi, tmp_path: Path
+    fresh_pg: str, fake: TaggedBotApi, discord: FakeDiscord, tmp_path: Path
 ) -> None:
     fire_at = next_fire(datetime.now(UTC))
     chats = await seed(fresh_pg, fire_at, GROUPS)
     wanted = set(chats)
-    cluster = Cluster(tmp_path, fresh_pg, fake)
+    cluster = Cluster(
+        tmp_path,
+        fresh_pg,
+        fake,
+        DISCORD_TOKEN=DISCORD_TOKEN,
+        DISCORD_API_BASE_URL=discord.api_base_url,
+        DISCORD_GATEWAY_URL=discord.gateway_url,
+    )
     try:
         await cluster.start("p0", "p1", "p2")
         leader = await eventually(lambda: cluster.sole_holder("scheduler"), WAIT)
@@ -79,7 +96,8 @@ async def test_three_processes_survive_a_sigkilled_scheduler_leader_mid_fanout(
             return pinged() == wanted
 
         await eventually(all_pinged, WAIT)
-        for tag in cluster.alive():  # survivors are ready and report
+        assert discord.identified is not None  # the processes run Discord too
+        for tag in cluster.alive():  # survivors are ready (Telegram and Discord) and report
             assert await cluster.ready(tag), tag
             assert await cluster.metrics(tag) is not None, tag
         await eventually(lambda: cluster.sole_holder("telegram_receiver"), TAKEOVER)
