@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.messenger import Messenger
 
@@ -21,4 +21,17 @@ class Adapter(Protocol):
 
     async def stop(self) -> None:
         """Stops receiving and closes connections; safe to call after a failed start."""
+        ...
+
+
+@runtime_checkable
+class Receiver(Protocol):
+    """An adapter whose intake one process at a time may hold (Telegram's updates)."""
+
+    async def receive(self) -> None:
+        """Starts taking updates."""
+        ...
+
+    async def stand_by(self) -> None:
+        """Stops taking updates, confirming those taken; sending goes on."""
         ...

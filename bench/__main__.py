@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import fanout, growth, inbound_discord, inbound_telegram, latency, startup
+from bench import failover, fanout, growth, inbound_discord, inbound_telegram, latency, startup
 from bench.common import Report, machine
 from bench.seed import Scale
 
@@ -25,6 +25,7 @@ BENCHMARKS = (
     "latency",
     "startup",
     "growth",
+    "failover",
 )
 
 
@@ -87,6 +88,8 @@ async def main(options: argparse.Namespace) -> list[Report]:
         return [report, started]
 
     steps["latency"] = run_latency
+    if postgres is not None:
+        steps["failover"] = lambda: failover.run(300, postgres)
     reports: list[Report] = []
     try:
         for name in chosen:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
@@ -14,8 +16,10 @@ from bot.core.messenger import Messenger
 from bot.core.paging import Pager
 from bot.core.registry import Registry
 from bot.core.router import Router
-from bot.delivery.outbox import Dispatcher
+from bot.delivery.liveness import Liveness, SingleProcess
+from bot.delivery.outbox import Dispatcher, new_worker_id
 from bot.delivery.scheduler import ScheduleEngine
+from bot.delivery.shared_pacing import SharedPacer
 from bot.dialogs import DialogLapses, Dialogs
 from bot.dialogs.lapse import SWEEP_SECONDS
 from bot.features.badges import BadgeAwarder, Badges
@@ -47,6 +51,7 @@ from bot.features.tip_schedules import TipSchedules
 from bot.features.tips import Tips
 from bot.ops.endpoints import ops_routes
 from bot.ops.health import PlatformCalls, Readiness
+from bot.ops.identity import ProcessIdentity
 from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
@@ -106,12 +111,23 @@ class Core:
         self.platform_calls = PlatformCalls()
         self.observer = OpsObserver(self.metrics, self.platform_calls)
         self.translator = Translator()
+        # Each lease names this process; on PostgreSQL a lock held while it runs proves it alive.
+        worker = new_worker_id()
+        self.identity: ProcessIdentity | None = None
+        liveness: Liveness = SingleProcess()
+        if is_postgres(settings.database_url):
+            self.identity = ProcessIdentity(settings.database_url, worker)
+            liveness = self.identity
         self.dispatcher = Dispatcher(
             self.database.sessions,
             self.messengers,
             self.clock,
+            SharedPacer(self.database.sessions) if self.identity is not None else None,
             observer=self.observer,
             translator=self.translator,
+            liveness=liveness,
+            worker=worker,
+            idle_poll=1.0 if self.identity is not None else 5.0,  # notice a dead one's rows
         )
         self.schedules = ScheduleEngine(
             self.database.sessions,
@@ -154,6 +170,7 @@ class Core:
         self.readiness = Readiness(self._ping, self.platform_calls, self._adapters)
         self._delivering = False
         self._scheduling = False
+        self._receivers: list[Leadership | _Held] = []
         # Several processes may share PostgreSQL: only the elected one runs the scheduler.
         self.scheduler_leadership: Leadership | None = None
         if is_postgres(settings.database_url):
@@ -169,9 +186,39 @@ class Core:
         self.messengers[messenger.platform] = messenger
         if connection is not None:
             self.connections[messenger.platform] = connection
-        if messenger.platform == "telegram":
-            self.metrics.hold("telegram_receiver", True)  # one process for now: it receives
         self.dispatcher.wake()
+
+    async def hold_receiver(
+        self,
+        platform: str,
+        receive: Callable[[], Awaitable[None]],
+        stand_by: Callable[[], Awaitable[None]],
+    ) -> None:
+        """Receives `platform`'s updates here, or (PostgreSQL) whenever this process holds
+        the `<platform>_receiver` role; the others stand by and still send."""
+        role = f"{platform}_receiver"
+
+        async def gain() -> None:
+            await receive()
+            self.metrics.hold(role, True)
+
+        async def loss() -> None:
+            self.metrics.hold(role, False)
+            await stand_by()
+
+        if not is_postgres(self.settings.database_url):
+            await gain()
+            self._receivers.append(_Held(gain, loss))
+            return
+        leadership = Leadership(self.settings.database_url, role, gain, loss)
+        self._receivers.append(leadership)
+        await leadership.start()
+
+    async def release_receivers(self) -> None:
+        """Stops taking updates and gives the receiver roles to the next process."""
+        receivers, self._receivers = self._receivers, []
+        for receiver in receivers:
+            await receiver.stop()
 
     def web_app(self) -> Starlette:
         """The app on WEB_PORT: health and metrics (the dashboard mounts here later)."""
@@ -194,6 +241,8 @@ class Core:
 
     async def start_delivery(self) -> None:
         """Catches up on missed schedules, plans the next fires and starts sending."""
+        if self.identity is not None:
+            await self.identity.prepare()  # before any claim: a claim must name a live holder
         self.dispatcher.start()
         self._delivering = True
         if self.scheduler_leadership is not None:
@@ -203,9 +252,13 @@ class Core:
 
     async def _lead_scheduling(self) -> None:
         """This process schedules: rebuild every plan from the tables, fire what was missed."""
-        await self.schedules.start()
+        self.metrics.hold("scheduler", True)  # held from the lock on, through the catch-up
+        try:
+            await self.schedules.start()
+        except BaseException:
+            self.metrics.hold("scheduler", False)
+            raise
         self._scheduling = True
-        self.metrics.hold("scheduler", True)
 
     async def _stop_scheduling(self, grace: float = 3.0) -> None:
         """Another process may schedule now: stop firing (jobs in progress get `grace`)."""
@@ -219,6 +272,7 @@ class Core:
 
         Fires in progress get half; sends in progress get what is left, then return to pending.
         """
+        await self.release_receivers()
         if self._delivering:
             deadline = asyncio.get_running_loop().time() + grace
             await self._stop_scheduling(grace=grace / 2)
@@ -227,6 +281,8 @@ class Core:
             remaining = deadline - asyncio.get_running_loop().time()
             await self.dispatcher.stop(grace=max(0.5, remaining))
             self._delivering = False
+        if self.identity is not None:
+            await self.identity.stop()  # only after our rows are finished or returned
         await self.database.dispose()
 
     def wake(self) -> None:
@@ -237,3 +293,11 @@ class Core:
         """Re-plans a community's schedules after a change (the scheduling process only)."""
         if self._scheduling:
             await self.schedules.reload(community_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A role held without election (SQLite: the only process); `stop` lets it go."""
+
+    gain: Callable[[], Awaitable[None]]
+    stop: Callable[[], Awaitable[None]]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from socket import socket
 
-from adapters.base import Adapter
+from adapters.base import Adapter, Receiver
 from adapters.console import ConsoleChat, run_interactive, run_script
 from bot.app import Core
 from bot.config import Settings
@@ -31,6 +31,7 @@ def build_adapters(core: Core, settings: Settings) -> list[Adapter]:
             api_base_url=str(settings.telegram_api_base_url or "") or None,
             webhook_url=str(settings.telegram_webhook_url or "") or None,
             webhook_port=settings.telegram_webhook_port,
+            receive_on_start=False,  # the receiver role starts it, in one process at a time
         )
         telegram = TelegramAdapter(
             core.router, core.registry, config, community_mover(core.database.sessions)
@@ -124,8 +125,12 @@ async def _run_platforms(core: Core, settings: Settings) -> int:
     for adapter in started:
         core.attach(adapter.messenger, adapter)
     await core.start_delivery()
+    for adapter in started:
+        if isinstance(adapter, Receiver):
+            await core.hold_receiver(adapter.messenger.platform, adapter.receive, adapter.stand_by)
     log.info("mentorbot is running on %d platform(s)", len(started))
     await stop.wait()
+    await core.release_receivers()  # stop intake first; the next receiver takes over
     for adapter in reversed(started):
         try:
             await adapter.stop()

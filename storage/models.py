@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -618,6 +619,19 @@ class DialogSession(Base):
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SendSlot(Base):
+    """The next free moment (epoch seconds, the database's clock) to send on a platform.
+
+    Processes sharing PostgreSQL reserve their sends here one slot at a time, so a
+    platform's overall limit holds across all of them, not per process.
+    """
+
+    __tablename__ = "send_slots"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Double)
 
 
 # Mentorship program tables live in their own module; importing it here registers them.

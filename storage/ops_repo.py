@@ -20,3 +20,15 @@ async def outbox_counts(session: AsyncSession) -> dict[str, int]:
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
     )
     return {str(getattr(status, "value", status)): int(count) for status, count in rows.all()}
+
+
+async def held_advisory_locks(session: AsyncSession) -> set[tuple[int, int]]:
+    """(classid, objid) of every one-bigint advisory lock held in this database right now."""
+    rows = await session.execute(
+        text(
+            "SELECT classid::bigint, objid::bigint FROM pg_locks "
+            "WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+    )
+    return {(int(classid), int(objid)) for classid, objid in rows.all()}

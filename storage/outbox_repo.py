@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,15 +89,22 @@ class OutboxRepository:
         return result.first() is not None
 
     async def claim_due(
-        self, now: datetime, worker: str, lease: timedelta, limit: int
+        self,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int,
+        dead: Sequence[str] = (),
     ) -> Sequence[OutboxMessage]:
-        """Leases up to `limit` due rows to this worker; other workers skip leased rows."""
+        """Leases up to `limit` due rows to this worker; other workers skip leased rows.
+
+        Rows leased by a `dead` worker are claimable at once, without waiting out the lease.
+        """
+        sending = OutboxMessage.status == OutboxStatus.SENDING.value
         claimable = or_(
             OutboxMessage.status == OutboxStatus.PENDING.value,
-            and_(
-                OutboxMessage.status == OutboxStatus.SENDING.value,
-                OutboxMessage.lease_until < now,
-            ),
+            and_(sending, OutboxMessage.lease_until < now),
+            and_(sending, OutboxMessage.leased_by.in_(list(dead))) if dead else false(),
         )
         query = (
             select(OutboxMessage.id)

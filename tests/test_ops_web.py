@@ -109,7 +109,7 @@ async def test_outbox_states_rate_limits_and_readiness_follow_the_dispatcher(
     found = await samples(web)
     assert value(found, "mentorbot_outbox_messages", state="pending") == 3
     assert value(found, "mentorbot_outbox_messages", state="sent") == 0
-    assert value(found, "mentorbot_leader", role="telegram_receiver") == 1
+    assert value(found, "mentorbot_leader", role="telegram_receiver") == 0  # not receiving
     assert value(found, "mentorbot_leader", role="scheduler") == 0  # delivery not started
 
     telegram.failures["-300"] = [OSError("network down")]  # the last call of the round fails
@@ -291,3 +291,19 @@ async def test_run_refuses_a_taken_web_port(tmp_path: Path) -> None:
     assert code == 2
     [line] = err.strip().splitlines()
     assert line.startswith(f"mentorbot: cannot listen on WEB_PORT {port}")
+
+
+async def test_the_receiver_gauge_follows_the_role(web: httpx.AsyncClient, core: Core) -> None:
+    taken: list[str] = []
+
+    async def receive() -> None:
+        taken.append("receive")
+
+    async def stand_by() -> None:
+        taken.append("stand by")
+
+    await core.hold_receiver("telegram", receive, stand_by)
+    assert value(await samples(web), "mentorbot_leader", role="telegram_receiver") == 1
+    await core.release_receivers()
+    assert value(await samples(web), "mentorbot_leader", role="telegram_receiver") == 0
+    assert taken == ["receive", "stand by"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
@@ -33,6 +34,7 @@ from telegram.ext import (
 from adapters.telegram.lanes import ChatLanes
 from adapters.telegram.logs import RedactedLogs
 from adapters.telegram.messenger import TelegramMessenger
+from adapters.telegram.poller import ConfirmingPoller
 from adapters.telegram.render import PLATFORM
 from adapters.telegram.translate import to_button_press, to_message
 from bot.core.events import Event, Outbound
@@ -67,6 +69,7 @@ class TelegramConfig:
     poll_timeout: int = 10
     max_retries: int = 3
     concurrent_updates: int = 8
+    receive_on_start: bool = True  # False: a receiver role decides (several processes)
 
 
 def api_urls(base: str) -> tuple[str, str]:
@@ -160,11 +163,18 @@ class TelegramAdapter:
         self._app.add_handler(CallbackQueryHandler(self._on_button))
         self._app.add_error_handler(self._on_error)
         self._poll_failed_at: float | None = None
+        self._receiving = False
+        self._poller: ConfirmingPoller | None = None
 
     def connected(self) -> bool:
-        """Receiving, with no failed poll in the last minute (asked by /readyz)."""
+        """Receiving (or standing by), with no failed poll in the last minute (for /readyz)."""
         updater = self._app.updater
-        if not self._app.running or updater is None or not updater.running:
+        if not self._app.running or updater is None:
+            return False
+        if not self._receiving:
+            return True  # a standby still sends; another process receives
+        polling = self._poller is not None and self._poller.running
+        if not polling and not updater.running:
             return False
         failed = self._poll_failed_at
         return failed is None or time.monotonic() - failed > POLL_FAILURE_MEMORY
@@ -189,8 +199,16 @@ class TelegramAdapter:
         await self._app.initialize()
         await self._register_commands()
         await self._app.start()
+        if self._config.receive_on_start:
+            await self.receive()
+
+    async def receive(self) -> None:
+        """Starts taking updates (this process holds the receiver role)."""
         updater = self._app.updater
         assert updater is not None
+        if self._receiving:
+            return
+        self._receiving = True
         if self._config.webhook_url:
             path = urlsplit(self._config.webhook_url).path.strip("/") or "telegram"
             await updater.start_webhook(
@@ -203,19 +221,40 @@ class TelegramAdapter:
             )
             log.info("telegram: @%s receiving by webhook", self.bot_username)
         else:
-            await updater.start_polling(
+            self._poller = ConfirmingPoller(
+                self._app.bot,
+                self._handle_batch,
+                self._poll_failed,
                 timeout=self._config.poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
-                error_callback=self._poll_failed,
             )
+            await self._poller.start()
             log.info("telegram: @%s receiving by long polling", self.bot_username)
+
+    async def stand_by(self) -> None:
+        """Stops taking updates but keeps sending: the batch in hand is handled and then
+        confirmed, so the next receiver starts at the first update this process did not answer."""
+        was_receiving, self._receiving = self._receiving, False
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            await poller.stop()
+        updater = self._app.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if was_receiving:
+            log.info("telegram: standing by; another process may receive updates")
+
+    async def _handle_batch(self, updates: Sequence[Update]) -> None:
+        """Handles a polled batch (one lane per chat, as PTB would) before it is confirmed."""
+        processor = self._app.update_processor
+        await asyncio.gather(
+            *(processor.process_update(u, self._app.process_update(u)) for u in updates)
+        )
 
     async def stop(self) -> None:
         """Stops receiving, lets PTB finish, and closes its connections."""
         try:
-            updater = self._app.updater
-            if updater is not None and updater.running:
-                await updater.stop()
+            await self.stand_by()
             if self._app.running:
                 await self._app.stop()
             await self._app.shutdown()

@@ -20,6 +20,7 @@ from bot.core.events import OutMessage
 from bot.core.i18n import Translator
 from bot.core.markup import chunk, plain
 from bot.core.messenger import DeliveryError, Messenger, RateLimited, RecipientUnreachable
+from bot.delivery.liveness import Liveness
 from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message, load_message
@@ -71,8 +72,11 @@ class Dispatcher:
         idle_poll: float = 5.0,
         observer: DeliveryObserver | None = None,
         translator: Translator | None = None,
+        liveness: Liveness | None = None,
+        worker: str | None = None,
     ) -> None:
         self._sessions = sessions
+        self._liveness = liveness
         self._observer: DeliveryObserver = observer or Unobserved()
         self._messengers = messengers
         self._clock = clock
@@ -86,7 +90,8 @@ class Dispatcher:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: dict[int, OutboxMessage] = {}
-        self.worker = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._started: set[int] = set()
+        self.worker = worker or new_worker_id()
 
     def wake(self) -> None:
         """Tells the loop that new rows may be due now."""
@@ -106,6 +111,7 @@ class Dispatcher:
         """
         self._stopping = True
         self._wake.set()
+        await self._return_rows(self._waiting(), "returned unstarted at shutdown")
         if self._task is not None:
             done, _ = await asyncio.wait({self._task}, timeout=grace)
             if not done:
@@ -115,9 +121,20 @@ class Dispatcher:
                 await self._return_in_flight()
             self._task = None
 
+    def _waiting(self) -> list[OutboxMessage]:
+        """Claimed rows whose send has not started (waiting for a slot): taken out of flight."""
+        rows = [row for key, row in self._in_flight.items() if key not in self._started]
+        for row in rows:
+            del self._in_flight[row.id]
+        return rows
+
     async def _return_in_flight(self) -> None:
         """Puts rows whose send was interrupted back in the queue, due at once."""
         rows, self._in_flight = list(self._in_flight.values()), {}
+        await self._return_rows(rows, "interrupted by shutdown")
+
+    async def _return_rows(self, rows: list[OutboxMessage], reason: str) -> None:
+        """Puts rows this process will not send back in the queue, due at once."""
         if not rows:
             return
         try:
@@ -128,7 +145,7 @@ class Dispatcher:
                         row.id,
                         self.worker,
                         self._clock.now(),
-                        "interrupted by shutdown",
+                        reason,
                         count_attempt=False,
                     )
         except Exception:
@@ -136,10 +153,15 @@ class Dispatcher:
                 "could not return %d interrupted outbox rows; their leases lapse", len(rows)
             )
         else:
-            log.info("returned %d interrupted outbox rows to the queue", len(rows))
+            log.info("%s: %d outbox rows back in the queue", reason, len(rows))
 
     async def _run(self) -> None:
+        if self._liveness is not None:
+            await self._liveness.prepare()
         while not self._stopping:
+            if self._liveness is not None and not self._liveness.ready():
+                await asyncio.sleep(0.2)  # unproven claims would look dead to others
+                continue
             try:
                 handled = await self.drain_once()
             except Exception:
@@ -166,8 +188,13 @@ class Dispatcher:
         """Claims one batch of due rows and delivers them; returns how many were handled."""
         now = self._clock.now()
         async with self._sessions() as session, session.begin():
+            dead: list[str] = []
+            if self._liveness is not None:
+                dead = await self._liveness.dead_holders(session, self.worker, now)
+                if dead:
+                    log.info("reclaiming outbox rows of %d stopped process(es)", len(dead))
             rows = await OutboxRepository(session).claim_due(
-                now, self.worker, self._lease, self._batch
+                now, self.worker, self._lease, self._batch, dead
             )
             session.expunge_all()
         if rows:
@@ -183,11 +210,19 @@ class Dispatcher:
 
     async def _guarded(self, row: OutboxMessage) -> None:
         self._in_flight[row.id] = row
-        await self._guarded_delivery(row)  # a shutdown's cancel leaves the row for stop()
+        try:
+            await self._guarded_delivery(row)  # a shutdown's cancel leaves the row for stop()
+        finally:
+            self._started.discard(row.id)
         self._in_flight.pop(row.id, None)
 
     async def _guarded_delivery(self, row: OutboxMessage) -> None:
         async with self._concurrency:
+            if self._stopping:  # claimed but not started: back to the queue, unless stop() did
+                if self._in_flight.pop(row.id, None) is not None:
+                    await self._return_rows([row], "returned unstarted at shutdown")
+                return
+            self._started.add(row.id)
             try:
                 await self._deliver(row)
             except NotRecorded:
@@ -355,6 +390,11 @@ class Dispatcher:
                 )
 
         await self._bookkeeping(write)
+
+
+def new_worker_id() -> str:
+    """A lease holder's name: unique per process start, so a restart is a different holder."""
+    return f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 def parts(message: OutMessage, messenger: Messenger) -> int:

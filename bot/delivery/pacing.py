@@ -52,8 +52,12 @@ class Pacer:
         for _ in range(parts):
             if limiter is not None:
                 await limiter.acquire()
-            if overall is not None:
-                await overall.acquire()
+            await self._overall_slot(platform, overall)
+
+    async def _overall_slot(self, platform: str, overall: AsyncLimiter | None) -> None:
+        """Waits for the platform-wide rate (this process's own limiter here)."""
+        if overall is not None:
+            await overall.acquire()
 
     def _chat_limiter(self, platform: str, chat: str, private: bool) -> AsyncLimiter | None:
         rule = self._limits.get(platform)
