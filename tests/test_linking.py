@@ -67,7 +67,7 @@ async def test_link_joins_profiles_and_profile_shows_both_accounts(
 
     code = await console_code(chat)
     out = await discord.dm("alice", f"/link {code.lower().replace('-', ' ')}")  # as typed
-    assert "Linked!" in out
+    assert "¡Vinculadas!" in out  # she chose Spanish on this account
     assert await count(core, Person) == 1
     assert await count(core, Account) == 2
 
@@ -75,8 +75,8 @@ async def test_link_joins_profiles_and_profile_shows_both_accounts(
     assert "Habilidades: design, sewing, pricing" in profile  # keeper's first, no duplicates
     assert "Zona horaria: Europe/Berlin" in profile  # filled from the other account
     assert "Idioma: español" in profile
-    assert "Accounts: the console: Alice · Discord: Alice" in profile
-    assert "Accounts: the console: Alice · Discord" in await chat.say("alice", None, "/profile")
+    assert "Cuentas: the console: Alice · Discord: Alice" in profile
+    assert "Cuentas: the console: Alice · Discord" in await chat.say("alice", None, "/profile")
     # the other account is told, on its own platform, through the outbox
     async with core.database.sessions() as session:
         queued = list(await session.scalars(select(OutboxMessage)))
