@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError, WrongPlace
+from bot.core.i18n import N_
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from storage.bridge_repo import BridgeRepository
@@ -127,9 +128,9 @@ def end_date(program: Program) -> date:
 def status_label(ctx: Ctx, program: Program) -> RichText:
     """Open, running or ended, for the reader."""
     labels = {
-        ProgramStatus.OPEN.value: "open for joining",
-        ProgramStatus.RUNNING.value: "running",
-        ProgramStatus.ENDED.value: "ended",
+        ProgramStatus.OPEN.value: N_("open for joining"),
+        ProgramStatus.RUNNING.value: N_("running"),
+        ProgramStatus.ENDED.value: N_("ended"),
     }
     return ctx.t(labels[program.status])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.core.context import Ctx
+from bot.core.i18n import N_
 from bot.core.markup import RichText, plain
 from bot.dialogs import Answer, Answers, Kind, Option, Step
 from bot.dialogs.spec import Invalid
@@ -28,10 +29,10 @@ from storage.program_models import MeetingWay, ProgramParticipant, ProgramRole
 from storage.programs_repo import json_list, json_object
 
 WAYS = {
-    MeetingWay.VIDEO.value: "Video call",
-    MeetingWay.PHONE.value: "Phone",
-    MeetingWay.CHAT.value: "Chat",
-    MeetingWay.IN_PERSON.value: "In person",
+    MeetingWay.VIDEO.value: N_("Video call"),
+    MeetingWay.PHONE.value: N_("Phone"),
+    MeetingWay.CHAT.value: N_("Chat"),
+    MeetingWay.IN_PERSON.value: N_("In person"),
 }
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join, plain
 from bot.core.paging import Page, PagedList, Pager
 from bot.features.programs import common
@@ -26,18 +27,18 @@ FIRST_REFLECTION_AFTER = timedelta(days=3)
 def health(pair: ProgramPair, activity: PairActivity, now: datetime) -> str:
     """How the pair is doing, as a template: ended, needs attention, stuck, new, or on track."""
     if pair.status == PairStatus.ENDED.value:
-        return "ended"
+        return N_("ended")
     if activity.lowest_pulse is not None and activity.lowest_pulse <= LOW_PULSE:
-        return "needs attention"
+        return N_("needs attention")
     if pair.paired_at is None:
-        return "new"
+        return N_("new")
     moments = (pair.paired_at, activity.last_meeting, activity.last_reflection)
     since = max(moment for moment in moments if moment is not None)
     if now - since >= STUCK_AFTER:
-        return "stuck"
+        return N_("stuck")
     if activity.last_meeting is None:
-        return "new"
-    return "on track"
+        return N_("new")
+    return N_("on track")
 
 
 def next_reflection(program: Program, pair: ProgramPair, zone: str, now: datetime) -> datetime:
