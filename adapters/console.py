@@ -13,9 +13,11 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.core.events import (
     Address,
+    Attachment,
     Button,
     ButtonPress,
     ChatKind,
@@ -68,8 +70,11 @@ class ConsoleMessenger:
     admins: set[tuple[str, str]] = field(default_factory=set)
     buttons: dict[int, _PressableButton] = field(default_factory=dict)
     unreachable: set[str] = field(default_factory=set)
+    attachments: Path | None = None
+    """Where received files are written (the runner uses ./attachments); None: only described."""
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _saved: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def platform(self) -> str:
@@ -102,6 +107,14 @@ class ConsoleMessenger:
         """Admins are whoever `/admin` made one in that group."""
         return (chat_id, user_id) in self.admins
 
+    def _save(self, file: Attachment, folder: Path) -> Path:
+        """Writes a received file under a name that never overwrites an earlier one."""
+        folder.mkdir(parents=True, exist_ok=True)
+        name = Path(file.filename).name or "attachment"
+        path = folder / f"{next(self._saved):03d}-{name}"
+        path.write_bytes(file.data)
+        return path
+
     def _print(self, where: str, chat_id: str, kind: ChatKind, message: OutMessage) -> str:
         body = render(message.text).replace("\n", "\n    ")
         self.write(f"{where} {BOT_NAME}: {body}")
@@ -116,6 +129,8 @@ class ConsoleMessenger:
         if message.attachment is not None:
             file = message.attachment
             self.write(f"    (attached {file.kind}: {file.filename}, {len(file.data)} bytes)")
+            if self.attachments is not None:
+                self.write(f"    (saved to {self._save(file, self.attachments)})")
         return str(next(self._message_ids))
 
 
@@ -127,10 +142,12 @@ def dm_chat(user_id: str) -> str:
 class ConsoleChat:
     """Turns typed lines into core events as the current person in the current chat."""
 
-    def __init__(self, router: Router, write: Callable[[str], None]) -> None:
+    def __init__(
+        self, router: Router, write: Callable[[str], None], attachments: Path | None = None
+    ) -> None:
         self.router = router
         self.write = write
-        self.messenger = ConsoleMessenger(write)
+        self.messenger = ConsoleMessenger(write, attachments=attachments)
         self.person = "alice"
         self.chat: str | None = "group-a"
 

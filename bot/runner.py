@@ -79,7 +79,7 @@ async def _run_core(settings: Settings, script: str | None, listener: socket | N
             await web.start()
         if settings.telegram_token or settings.discord_token:
             return await _run_platforms(core, settings)
-        chat = ConsoleChat(core.router, _print)
+        chat = ConsoleChat(core.router, _print, Path("attachments"))
         core.attach(chat.messenger)
         await core.start_delivery()
         if script is None:

@@ -96,6 +96,23 @@ def test_readme_demo_script_runs(tmp_path: Path) -> None:
     assert "is now a mentor here" in out
 
 
+def test_console_writes_received_files_to_attachments(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/bot.db"}
+    script = "/as olga\n/in makers\n/admin\n/checkin sew two bags\n/export\n/stats\n"
+    result = _run(["run", "--script", "-"], env, tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    saved = sorted((tmp_path / "attachments").iterdir())
+    names = [path.name for path in saved]
+    assert any(name.endswith("-checkins.csv") for name in names), names
+    png = next(path for path in saved if path.suffix == ".png")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    for path in saved:  # the console says where each one went
+        assert f"(saved to attachments/{path.name})" in result.stdout
+    assert "sew two bags" in next(p for p in saved if p.name.endswith("-checkins.csv")).read_text(
+        encoding="utf-8-sig"
+    )
+
+
 def test_missing_script_file(tmp_path: Path) -> None:
     result = _run(["run", "--script", "nope.txt"], {}, tmp_path)
     assert result.returncode == 2
