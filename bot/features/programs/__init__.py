@@ -65,7 +65,7 @@ class Programs:
         self._registry.add_command(
             CommandSpec(
                 "mentor",
-                "My mentoring pair(s): who, the goal, the next reflection, the last meeting",
+                "Your mentoring pairs: who, the goal, the next reflection, the last meeting",
                 self._mentor,
                 "/mentor",
                 access=Access.MEMBER,
