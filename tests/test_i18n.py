@@ -131,9 +131,6 @@ def test_each_catalog_has_every_message_of_the_template(language: str) -> None:
     assert pot - po == set(), "run `make i18n` to merge the template into the catalog"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="translators fill es, zh_Hant and hi; remove this marker when complete"
-)
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(language: str) -> None:
     catalog = load(catalog_path(language))
@@ -316,7 +313,7 @@ async def test_platform_hint_is_stored_on_first_contact(core: Core, chat: ChatDr
         rows = await session.execute(
             select(Account.user_id, Person.language).join(Person, Person.id == Account.person_id)
         )
-        stored = dict(rows.tuples().all())
+        stored = {name: language for name, language in rows.all()}
     assert stored["lin"] == "zh_Hant"
     assert stored["rosa"] == "es"
     assert stored["raj"] is None
