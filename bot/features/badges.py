@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
 from bot.core.events import OutMessage
-from bot.core.markup import fmt
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.dates import local_today
 from bot.domain.streaks import streak_for
@@ -33,19 +33,19 @@ class BadgeKind:
 
 
 BADGES = (
-    BadgeKind("streak-7", "streak", 7, "🔥 7-day streak"),
-    BadgeKind("streak-30", "streak", 30, "🔥 30-day streak"),
-    BadgeKind("streak-100", "streak", 100, "🏆 100-day streak"),
-    BadgeKind("helped-1", "helped", 1, "🤝 First help"),
-    BadgeKind("helped-5", "helped", 5, "🤝 Helped 5"),
-    BadgeKind("helped-25", "helped", 25, "🌟 Helped 25"),
-    BadgeKind("tips-10", "tips", 10, "💡 10 tips"),
+    BadgeKind("streak-7", "streak", 7, N_("🔥 7-day streak")),
+    BadgeKind("streak-30", "streak", 30, N_("🔥 30-day streak")),
+    BadgeKind("streak-100", "streak", 100, N_("🏆 100-day streak")),
+    BadgeKind("helped-1", "helped", 1, N_("🤝 First help")),
+    BadgeKind("helped-5", "helped", 5, N_("🤝 Helped 5")),
+    BadgeKind("helped-25", "helped", 25, N_("🌟 Helped 25")),
+    BadgeKind("tips-10", "tips", 10, N_("💡 10 tips")),
 )
 LABELS = {badge.key: badge.label for badge in BADGES}
 
 
 async def badge_labels(session: AsyncSession, person_id: int) -> list[str]:
-    """The labels of a person's badges, oldest first (for `/badges` and `/profile`)."""
+    """The labels of a person's badges, oldest first, as templates the reader's language fills."""
     return [LABELS.get(b.kind, b.kind) for b in await BadgeRepository(session).of_person(person_id)]
 
 
@@ -74,10 +74,11 @@ class BadgeAwarder:
                     community_id=community.id,
                     about_person_id=person.id,
                 ),
-                OutMessage(
-                    fmt(
+                OutMessage(  # a group post: the community's language
+                    ctx.t_in(
+                        community.language,
                         "🏅 {name} earned a badge: **{badge}**!",
-                        {"name": name, "badge": badge.label},
+                        {"name": name, "badge": ctx.t_in(community.language, badge.label)},
                     )
                 ),
                 due_at=ctx.now,
@@ -142,5 +143,5 @@ class Badges:
             return
         ctx.reply(
             "🏅 {name}'s badges: {badges}",
-            {"name": account.display_name, "badges": ", ".join(labels)},
+            {"name": account.display_name, "badges": ", ".join(map(ctx.label, labels))},
         )

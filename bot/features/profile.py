@@ -175,7 +175,7 @@ class Profiles:
             linked = await LinkRepository(ctx.repo.session).accounts_of(person.id)
             if len(linked) > 1:
                 extra = ctx.t("\nAccounts: {accounts}", {"accounts": accounts_line(linked)})
-        badges = await badge_labels(ctx.repo.session, person.id)
+        badges = [ctx.label(label) for label in await badge_labels(ctx.repo.session, person.id)]
         if person.away_until is not None and person.away_until >= ctx.now.date():
             extra += ctx.t("\nAway until: {date}", {"date": person.away_until.isoformat()})
         ctx.reply(
