@@ -8,11 +8,10 @@ down; nothing that could mean two moments is guessed into one.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from itertools import islice
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -21,6 +20,7 @@ from babel.dates import format_date, format_skeleton
 from bot.core.languages import language_base
 from bot.domain.when_grammar import read
 from bot.domain.when_reading import Reading, Refusal, bad_date
+from bot.domain.when_tokens import Token, tokens
 from bot.domain.when_words import vocabulary
 
 __all__ = [
@@ -38,7 +38,6 @@ MAX_AHEAD = timedelta(days=366)
 DEFAULT_CLOCK = (9, 0)
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WORD = re.compile(r"\S+")
 _UNTIL_WORDS = ("until", "till", "til", "through")
 
 
@@ -70,8 +69,8 @@ NOT_A_DAY = Refusal(
 
 def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment | Refusal:
     """The moment the text starts with, read in `zone`, and the text after it."""
-    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 1))
     vocab = vocabulary(language)
+    spans = tokens(text, vocab, MAX_WORDS + 1)
     today = now.astimezone(ZoneInfo(zone)).date()
     for size in range(min(MAX_WORDS, len(spans)), 0, -1):
         reading = read(_words(spans[:size]), vocab, today)
@@ -79,14 +78,17 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
             continue
         if isinstance(reading, Refusal):
             return reading
-        rest = text[spans[size].start() :] if size < len(spans) else ""
+        either = _either_day(reading, size, spans, zone, now)
+        if either is not None:
+            return either
+        rest = text[spans[size].start :] if size < len(spans) else ""
         hour = _bare_number_after_a_day(reading, rest)
         if hour is not None:
             return Refusal(
                 "ambiguous",
                 "Is “{hour}” the time? Write `{day} at {hour}` for {hour}:00, or give the time "
                 "first and then your text, like `{day} 9am {hour} …`.",
-                {"hour": hour, "day": text[: spans[size - 1].end()].strip()},
+                {"hour": hour, "day": text[: spans[size - 1].end].strip()},
             )
         found = _moment(reading, ZoneInfo(zone), now)
         return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
@@ -95,18 +97,25 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
 
 def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refusal:
     """The calendar day all of the text names (`dec 5`, `until friday`); no time of day."""
-    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 2))
-    if spans and spans[0].group().lower() in _UNTIL_WORDS:
+    vocab = vocabulary(language)
+    spans = tokens(text, vocab, MAX_WORDS + 2)
+    if spans and spans[0].text.lower() in vocab.words.get("until", _UNTIL_WORDS):
         spans = spans[1:]
     shown = text.strip()
     if not spans or len(spans) > MAX_WORDS:
         return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     today = now.astimezone(ZoneInfo(zone)).date()
-    reading = read(_words(spans), vocabulary(language), today)
+    reading = read(_words(spans), vocab, today)
     if reading is None:
         return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     if isinstance(reading, Refusal):
         return reading
+    if reading.either_day is not None:
+        return Refusal(
+            "either_day",
+            "“{word}” can mean yesterday or tomorrow. Write the date instead, like `{date}`.",
+            {"word": reading.either_day, "date": (today + timedelta(days=1)).isoformat()},
+        )
     if reading.clock is not None or reading.minutes:
         return Refusal(
             "has_time",
@@ -184,15 +193,40 @@ def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
     return None
 
 
-def _words(spans: list[re.Match[str]]) -> list[str]:
+def _either_day(
+    reading: Reading,
+    size: int,
+    spans: list[Token],
+    zone: str,
+    now: datetime,
+) -> Refusal | None:
+    """Hindi `कल` is yesterday or tomorrow: tomorrow only when a time of day follows it."""
+    if reading.either_day is None:
+        return None
+    word_end = next(span.end for span in spans[:size] if span.text == reading.either_day)
+    followed = reading.clock is not None and any(
+        span.start >= word_end for span in spans[:size] if span.text != reading.either_day
+    )
+    if followed:
+        return None
+    tomorrow = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
+    return Refusal(
+        "either_day",
+        "“{word}” can mean yesterday or tomorrow. For tomorrow, give the time after it, "
+        "like `{word} सुबह 9 बजे`, or write the date, like `{date} 09:00`.",
+        {"word": reading.either_day, "date": tomorrow.isoformat()},
+    )
+
+
+def _words(spans: list[Token]) -> list[str]:
     """Lower-case words; commas and a closing colon are punctuation, not part of a word."""
     words = []
     for index, span in enumerate(spans):
-        word = span.group().lower()
+        word = unicodedata.normalize("NFC", span.text.lower())
         if not word.startswith("("):
-            word = word.rstrip(",")
+            word = word.rstrip(",，、")
         if index == len(spans) - 1 and not word.startswith("("):
-            word = word.rstrip(",;:!")
+            word = word.rstrip(",;:!。！，、।")
         words.append(word)
     return words
 

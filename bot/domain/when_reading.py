@@ -32,6 +32,7 @@ class Reading:
     minutes: int = 0
     relative: bool = False
     ago: bool = False
+    either_day: str | None = None  # Hindi `कल`, read as tomorrow only before a time
     today: date = date.min  # the local date the phrase is read on, for examples
 
     @property
