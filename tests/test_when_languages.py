@@ -186,10 +186,10 @@ def test_other_languages_words_are_not_read_in_english() -> None:
     assert isinstance(parse_moment("कल सुबह 9 बजे", "UTC", "es", NOW), Refusal)
 
 
-def test_hindi_kal_refusal_gives_an_example_of_tomorrow() -> None:
+def test_hindi_kal_alone_names_both_days_it_could_be() -> None:
     found = parse_moment("कल", ZONE["hi"], "hi", NOW)
     assert isinstance(found, Refusal)
-    assert found.values == {"word": "कल", "date": "2026-11-24"}
+    assert found.values == {"text": "कल", "one": "2026-11-22", "other": "2026-11-24"}
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from babel.dates import format_date, format_skeleton
 
 from bot.core.languages import language_base
 from bot.domain.when_grammar import read
-from bot.domain.when_reading import Reading, Refusal, bad_date
+from bot.domain.when_reading import Reading, Refusal, bad_date, either_day
 from bot.domain.when_tokens import Token, tokens
 from bot.domain.when_words import vocabulary
 
@@ -73,12 +73,13 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
     spans = tokens(text, vocab, MAX_WORDS + 1)
     today = now.astimezone(ZoneInfo(zone)).date()
     for size in range(min(MAX_WORDS, len(spans)), 0, -1):
-        reading = read(_words(spans[:size]), vocab, today)
+        words = _words(spans[:size])
+        reading = read(words, vocab, today)
         if reading is None:
             continue
         if isinstance(reading, Refusal):
             return reading
-        either = _either_day(reading, size, spans, zone, now)
+        either = _either_day(reading, words, zone, now)
         if either is not None:
             return either
         rest = text[spans[size].start :] if size < len(spans) else ""
@@ -90,7 +91,7 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
                 "first and then your text, like `{day} 9am {hour} …`.",
                 {"hour": hour, "day": text[: spans[size - 1].end].strip()},
             )
-        found = _moment(reading, ZoneInfo(zone), now)
+        found = _moment(reading, ZoneInfo(zone), now, language)
         return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
     return NOT_A_TIME
 
@@ -111,11 +112,7 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
     if isinstance(reading, Refusal):
         return reading
     if reading.either_day is not None:
-        return Refusal(
-            "either_day",
-            "“{word}” can mean yesterday or tomorrow. Write the date instead, like `{date}`.",
-            {"word": reading.either_day, "date": (today + timedelta(days=1)).isoformat()},
-        )
+        return either_day(reading.either_day, today)
     if reading.clock is not None or reading.minutes:
         return Refusal(
             "has_time",
@@ -193,29 +190,14 @@ def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
     return None
 
 
-def _either_day(
-    reading: Reading,
-    size: int,
-    spans: list[Token],
-    zone: str,
-    now: datetime,
-) -> Refusal | None:
+def _either_day(reading: Reading, words: list[str], zone: str, now: datetime) -> Refusal | None:
     """Hindi `कल` is yesterday or tomorrow: tomorrow only when a time of day follows it."""
     if reading.either_day is None:
         return None
-    word_end = next(span.end for span in spans[:size] if span.text == reading.either_day)
-    followed = reading.clock is not None and any(
-        span.start >= word_end for span in spans[:size] if span.text != reading.either_day
-    )
-    if followed:
+    first = words.index(reading.either_day) if reading.either_day in words else len(words)
+    if reading.clock is not None and first < len(words) - 1:
         return None
-    tomorrow = now.astimezone(ZoneInfo(zone)).date() + timedelta(days=1)
-    return Refusal(
-        "either_day",
-        "“{word}” can mean yesterday or tomorrow. For tomorrow, give the time after it, "
-        "like `{word} सुबह 9 बजे`, or write the date, like `{date} 09:00`.",
-        {"word": reading.either_day, "date": tomorrow.isoformat()},
-    )
+    return either_day(reading.either_day, now.astimezone(ZoneInfo(zone)).date())
 
 
 def _words(spans: list[Token]) -> list[str]:
@@ -231,7 +213,7 @@ def _words(spans: list[Token]) -> list[str]:
     return words
 
 
-def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refusal:
+def _moment(reading: Reading, home: ZoneInfo, now: datetime, language: str) -> datetime | Refusal:
     """Puts a reading on the clock and checks it is ahead and within a year."""
     try:
         found = _on_the_clock(reading, reading.zone or home, now)
@@ -243,7 +225,7 @@ def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refus
         return Refusal(
             "past",
             "{when} is in the past. Give a time from now on, like `in 2h` or `tomorrow 9am`.",
-            {"when": format_moment(found, str(home))},
+            {"when": format_moment(found, str(home), language)},
         )
     if found - now > MAX_AHEAD:
         return _too_far()
