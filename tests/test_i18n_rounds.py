@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.app import Core
 from bot.core.i18n import Translator
 from storage.models import Schedule
-from tests.both_platforms import slash
+from tests.both_platforms import channel_posts, slash
 from tests.discord_fake import FakeDiscord
 from tests.harness import FakeClock
 from tests.telegram_fake import FakeBotApi, group, private, user
@@ -123,7 +123,7 @@ async def test_a_chinese_community_on_telegram(
 
 
 async def test_a_chinese_community_on_discord(
-    both: tuple[FakeBotApi, FakeDiscord], core: Core
+    both: tuple[FakeBotApi, FakeDiscord], core: Core, clock: FakeClock
 ) -> None:
     _, discord = both
     owner = discord.add_person("710000000000000001", "olu", organizer=True)
@@ -131,13 +131,43 @@ async def test_a_chinese_community_on_discord(
     helper = discord.add_person("710000000000000003", "max")
     said = await slash(discord, owner, "settings", {"setting": "language", "value": "zh-TW"})
     assert said
+    sofia = discord.add_person("710000000000000004", "sofia")
+    await slash(discord, sofia, "language", {"code": "es"}, dm=True)
+    await slash(discord, sofia, "skills", {"skills": "pricing"})
     await slash(discord, helper, "skills", {"skills": "pricing"})
     opened = await slash(discord, asker, "ask", {"question": "蠟燭怎麼定價？ #pricing"})
     assert_in("zh_Hant", ASKED, opened)
+
+    def dm_to(user_id: str) -> str | None:
+        calls = discord.find("POST", rf"/channels/5{user_id[1:]}/messages")
+        return next((str((call.json or {}).get("content", "")) for call in calls), None)
+
+    assert_in("es", ROUTED, await discord.wait_for(lambda: dm_to(sofia.user_id)))
+    # Max's Discord app reports en-US on first contact: his DMs are in English (SPEC)
+    assert_in("en", ROUTED, await discord.wait_for(lambda: dm_to(helper.user_id)))
     claimed = await slash(discord, helper, "claim", {"number": 1})
     assert_in("zh_Hant", CLAIMED, claimed)
     resolved = await slash(discord, asker, "resolve", {"number": 1, "thanks": "謝謝"})
     assert_in("zh_Hant", RESOLVED, resolved)
+
+    await slash(discord, owner, "schedule", {"what": "checkin", "details": "09:00"})
+    await slash(discord, owner, "schedule", {"what": "recap", "details": "tue 10:00"})
+    async with core.database.sessions() as session:
+        schedules = {row.kind: row for row in (await session.scalars(select(Schedule))).all()}
+    clock.current = datetime(2026, 11, 24, 9, tzinfo=UTC)
+    assert await core.schedules.fire(schedules["checkin"].id, clock.current)
+    core.dispatcher.wake()
+    clock.current = datetime(2026, 11, 24, 10, tzinfo=UTC)
+    assert await core.schedules.fire(schedules["recap"].id, clock.current)
+    core.dispatcher.wake()
+    ping_words, recap_words = pieces("zh_Hant", PING)[-1], pieces("zh_Hant", RECAP)[0]
+
+    def posted(words: str) -> str | None:
+        return next((post for post in channel_posts(discord) if words in post), None)
+
+    await discord.wait_for(lambda: posted(ping_words) and posted(recap_words))
+    assert_in("zh_Hant", PING, posted(ping_words) or "")
+    assert_in("zh_Hant", RECAP, posted(recap_words) or "")
 
 
 async def test_chinese_command_descriptions_are_registered(
