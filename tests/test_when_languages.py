@@ -180,6 +180,27 @@ def test_the_text_after_the_time_is_kept_as_typed(
     assert (shown(found.at, zone), found.rest) == (expected, rest)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "actual", "typed"),
+    [
+        ("es", "el lunes 2026-12-01", "martes", "lunes"),
+        ("zh_Hant", "週一 2026-12-01", "星期二", "星期一"),
+        ("hi", "सोमवार 2026-12-01", "मंगलवार", "सोमवार"),
+    ],
+)
+def test_a_wrong_weekday_is_named_in_the_language(
+    language: str, text: str, actual: str, typed: str
+) -> None:
+    for parse in (parse_moment, parse_day):
+        found = parse(text, ZONE[language], language, NOW)
+        assert isinstance(found, Refusal), (text, found)
+        assert (found.kind, found.values["actual"], found.values["typed"]) == (
+            "weekday",
+            actual,
+            typed,
+        )
+
+
 def test_other_languages_words_are_not_read_in_english() -> None:
     assert isinstance(parse_moment("mañana 9:00", "UTC", "en", NOW), Refusal)
     assert isinstance(parse_moment("明天上午9點", "UTC", "en", NOW), Refusal)

@@ -92,7 +92,9 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
                 {"hour": hour, "day": text[: spans[size - 1].end].strip()},
             )
         found = _moment(reading, ZoneInfo(zone), now, language)
-        return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
+        if isinstance(found, Refusal):
+            return _in_language(found, reading, language)
+        return Moment(found, rest.rstrip())
     return NOT_A_TIME
 
 
@@ -133,7 +135,7 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
     except (OverflowError, ValueError):
         picked = date.max
     if isinstance(picked, Refusal):
-        return picked
+        return _in_language(picked, reading, language)
     if picked < today:
         return Refusal(
             "past",
@@ -178,6 +180,23 @@ def weekday_name(day: date, language: str) -> str:
         return str(format_date(day, "EEE", locale=Locale.parse(language_base(language))))
     except (UnknownLocaleError, ValueError, TypeError):
         return WEEKDAY_NAMES[day.weekday()]
+
+
+def _in_language(refusal: Refusal, reading: Reading, language: str) -> Refusal:
+    """A weekday refusal names both weekdays in the reader's language (`martes`, `星期二`)."""
+    if refusal.kind != "weekday" or reading.weekday is None or language_base(language) == "en":
+        return refusal
+    typed = date(2026, 11, 23) + timedelta(days=reading.weekday)  # a Monday, then onwards
+    actual = date.fromisoformat(str(refusal.values["date"]))
+    try:
+        locale = Locale.parse(language_base(language))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return refusal
+    names = {
+        "actual": str(format_date(actual, "EEEE", locale=locale)),
+        "typed": str(format_date(typed, "EEEE", locale=locale)),
+    }
+    return Refusal(refusal.kind, refusal.template, {**refusal.values, **names})
 
 
 def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
