@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from bot.domain.when_words import Vocabulary
 
 _RUN = re.compile(r"\S+")
-_CJK_RUN = re.compile(r"[\u3000-\u9fff\uff01-\uff0f\uff1a-\uff20]+")
+_CJK_RUN = re.compile(r"[\u3000-\u9fff\uff01-\uff0f\uff1b-\uff20]+")  # not `：`
 _CJK_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号號]")
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Token:
 def tokens(text: str, vocab: Vocabulary, limit: int) -> list[Token]:
     """The first `limit` words of the text (fewer when it has fewer)."""
     found: list[Token] = []
+    text = text.translate(_FULL_WIDTH)  # `９：００` → `9:00`, one character for one
     for run in _RUN.finditer(text):
         found.extend(_split(run.group(), run.start(), vocab))
         if len(found) >= limit:
