@@ -190,7 +190,7 @@ class Dialogs:
             await repo.end(row, DialogStatus.CANCELLED, ctx.now)
             ctx.reply("That conversation is no longer available, so I've closed it.")
             return
-        word = meaning(text, ctx.language)
+        word = meaning(text, ctx.reader_language)
         if word == CANCEL:
             await self._cancel(ctx, repo, row)
             return
@@ -227,7 +227,7 @@ class Dialogs:
             text,
             labels(step, ctx.t),
             zone=zone,
-            language=ctx.language,
+            language=ctx.reader_language,  # what the person types is read in their language
             now=ctx.now,
             answers=answers,
         )

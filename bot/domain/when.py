@@ -8,11 +8,10 @@ down; nothing that could mean two moments is guessed into one.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from itertools import islice
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -20,7 +19,8 @@ from babel.dates import format_date, format_skeleton
 
 from bot.core.languages import language_base
 from bot.domain.when_grammar import read
-from bot.domain.when_reading import Reading, Refusal, bad_date
+from bot.domain.when_reading import Reading, Refusal, bad_date, either_day
+from bot.domain.when_tokens import Token, tokens
 from bot.domain.when_words import vocabulary
 
 __all__ = [
@@ -38,7 +38,6 @@ MAX_AHEAD = timedelta(days=366)
 DEFAULT_CLOCK = (9, 0)
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WORD = re.compile(r"\S+")
 _UNTIL_WORDS = ("until", "till", "til", "through")
 
 
@@ -70,43 +69,52 @@ NOT_A_DAY = Refusal(
 
 def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment | Refusal:
     """The moment the text starts with, read in `zone`, and the text after it."""
-    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 1))
     vocab = vocabulary(language)
+    spans = tokens(text, vocab, MAX_WORDS + 1)
     today = now.astimezone(ZoneInfo(zone)).date()
     for size in range(min(MAX_WORDS, len(spans)), 0, -1):
-        reading = read(_words(spans[:size]), vocab, today)
+        words = _words(spans[:size])
+        reading = read(words, vocab, today)
         if reading is None:
             continue
         if isinstance(reading, Refusal):
             return reading
-        rest = text[spans[size].start() :] if size < len(spans) else ""
+        either = _either_day(reading, words, zone, now)
+        if either is not None:
+            return either
+        rest = text[spans[size].start :] if size < len(spans) else ""
         hour = _bare_number_after_a_day(reading, rest)
         if hour is not None:
             return Refusal(
                 "ambiguous",
                 "Is “{hour}” the time? Write `{day} at {hour}` for {hour}:00, or give the time "
                 "first and then your text, like `{day} 9am {hour} …`.",
-                {"hour": hour, "day": text[: spans[size - 1].end()].strip()},
+                {"hour": hour, "day": text[: spans[size - 1].end].strip()},
             )
-        found = _moment(reading, ZoneInfo(zone), now)
-        return found if isinstance(found, Refusal) else Moment(found, rest.rstrip())
+        found = _moment(reading, ZoneInfo(zone), now, language)
+        if isinstance(found, Refusal):
+            return _in_language(found, reading, language)
+        return Moment(found, rest.rstrip())
     return NOT_A_TIME
 
 
 def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refusal:
     """The calendar day all of the text names (`dec 5`, `until friday`); no time of day."""
-    spans = list(islice(_WORD.finditer(text), MAX_WORDS + 2))
-    if spans and spans[0].group().lower() in _UNTIL_WORDS:
+    vocab = vocabulary(language)
+    spans = tokens(text, vocab, MAX_WORDS + 2)
+    if spans and spans[0].text.lower() in vocab.words.get("until", _UNTIL_WORDS):
         spans = spans[1:]
     shown = text.strip()
     if not spans or len(spans) > MAX_WORDS:
         return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     today = now.astimezone(ZoneInfo(zone)).date()
-    reading = read(_words(spans), vocabulary(language), today)
+    reading = read(_words(spans), vocab, today)
     if reading is None:
         return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
     if isinstance(reading, Refusal):
         return reading
+    if reading.either_day is not None:
+        return either_day(reading.either_day, today)
     if reading.clock is not None or reading.minutes:
         return Refusal(
             "has_time",
@@ -127,7 +135,7 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
     except (OverflowError, ValueError):
         picked = date.max
     if isinstance(picked, Refusal):
-        return picked
+        return _in_language(picked, reading, language)
     if picked < today:
         return Refusal(
             "past",
@@ -174,6 +182,23 @@ def weekday_name(day: date, language: str) -> str:
         return WEEKDAY_NAMES[day.weekday()]
 
 
+def _in_language(refusal: Refusal, reading: Reading, language: str) -> Refusal:
+    """A weekday refusal names both weekdays in the reader's language (`martes`, `星期二`)."""
+    if refusal.kind != "weekday" or reading.weekday is None or language_base(language) == "en":
+        return refusal
+    typed = date(2026, 11, 23) + timedelta(days=reading.weekday)  # a Monday, then onwards
+    actual = date.fromisoformat(str(refusal.values["date"]))
+    try:
+        locale = Locale.parse(language_base(language))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return refusal
+    names = {
+        "actual": str(format_date(actual, "EEEE", locale=locale)),
+        "typed": str(format_date(typed, "EEEE", locale=locale)),
+    }
+    return Refusal(refusal.kind, refusal.template, {**refusal.values, **names})
+
+
 def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
     """`tomorrow 10 standup`: a day without a time, then a number that could be an hour."""
     if not reading.has_day or reading.clock is not None or reading.relative:
@@ -184,20 +209,30 @@ def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
     return None
 
 
-def _words(spans: list[re.Match[str]]) -> list[str]:
+def _either_day(reading: Reading, words: list[str], zone: str, now: datetime) -> Refusal | None:
+    """Hindi `कल` is yesterday or tomorrow: tomorrow only when a time of day follows it."""
+    if reading.either_day is None:
+        return None
+    first = words.index(reading.either_day) if reading.either_day in words else len(words)
+    if reading.clock is not None and first < len(words) - 1:
+        return None
+    return either_day(reading.either_day, now.astimezone(ZoneInfo(zone)).date())
+
+
+def _words(spans: list[Token]) -> list[str]:
     """Lower-case words; commas and a closing colon are punctuation, not part of a word."""
     words = []
     for index, span in enumerate(spans):
-        word = span.group().lower()
+        word = unicodedata.normalize("NFC", span.text.lower())
         if not word.startswith("("):
-            word = word.rstrip(",")
+            word = word.rstrip(",，、")
         if index == len(spans) - 1 and not word.startswith("("):
-            word = word.rstrip(",;:!")
+            word = word.rstrip(",;:!。！，、।")
         words.append(word)
     return words
 
 
-def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refusal:
+def _moment(reading: Reading, home: ZoneInfo, now: datetime, language: str) -> datetime | Refusal:
     """Puts a reading on the clock and checks it is ahead and within a year."""
     try:
         found = _on_the_clock(reading, reading.zone or home, now)
@@ -209,7 +244,7 @@ def _moment(reading: Reading, home: ZoneInfo, now: datetime) -> datetime | Refus
         return Refusal(
             "past",
             "{when} is in the past. Give a time from now on, like `in 2h` or `tomorrow 9am`.",
-            {"when": format_moment(found, str(home))},
+            {"when": format_moment(found, str(home), language)},
         )
     if found - now > MAX_AHEAD:
         return _too_far()

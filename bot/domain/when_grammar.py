@@ -68,7 +68,10 @@ def _step(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
         found = _day(words, i + 1, reading, vocab)
         return found
     if vocab.has("at", word) and i + 1 < len(words) and reading.clock is None:
-        return _clock(words, i + 1, reading, vocab, after_at=True)
+        nxt = i + 2 if vocab.has("the", words[i + 1]) and i + 2 < len(words) else i + 1
+        return _clock(words, nxt, reading, vocab, after_at=True)
+    if vocab.has("after_day", word) and reading.has_day and i > 0:  # `शुक्रवार को`
+        return i + 1
     for piece in (_day, _part, _clock):
         found = piece(words, i, reading, vocab)
         if found is not None:
@@ -79,10 +82,18 @@ def _step(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
 def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
     """`in 2h`, `in 1h30`, `in 90 minutes`, `in 3 days`, `2 hours ago`."""
     reading = Reading(relative=True)
-    start = 1 if words[0] in ("in", "within") else 0
+    start = vocab.phrase("in", words, 0)
     end = len(words)
-    if end - start >= 2 and " ".join(words[-2:]) in vocab.words.get("from_now", ()):
-        end -= 2
+    suffix = next(
+        (
+            size
+            for size in (4, 3, 2, 1)
+            if end - size > start and vocab.phrase("from_now", words, end - size) == size
+        ),
+        0,
+    )
+    if suffix:
+        end -= suffix
     elif end - start >= 1 and words[-1] == "ago":
         reading.ago = True
         end -= 1
@@ -156,6 +167,13 @@ def _day(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int |
     if word in vocab.yesterday:
         reading.day_offset = -1
         return i + 1
+    if vocab.has("either_day", word):
+        reading.day_offset, reading.either_day = 1, word
+        return i + 1
+    after = vocab.phrase("day_after", words, i)
+    if after:
+        reading.day_offset = 2
+        return i + after
     if word in vocab.tonight:
         if reading.part is not None:
             return None
@@ -214,7 +232,7 @@ def _date(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
             month, day, nxt = vocab.months[word.rstrip(".")], int(match.group(1)), i + 2
     elif (match := _ORDINAL.match(word)) is not None and i + 1 < len(words):  # 5 dec, 5th of dec
         follow = i + 1
-        if words[follow] == "of":
+        if vocab.has("of", words[follow]):
             follow += 1
         name = words[follow].rstrip(".") if follow < len(words) else ""
         if name in vocab.months:
@@ -224,6 +242,8 @@ def _date(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
     if month is None or day is None:
         return None
     year = None
+    if nxt + 1 < len(words) and vocab.has("of", words[nxt]) and _YEAR.match(words[nxt + 1]):
+        nxt += 1  # `5 de diciembre de 2027`
     if nxt < len(words) and _YEAR.match(words[nxt]):
         year, nxt = int(words[nxt]), nxt + 1
     reading.ymd = (year, month, day)
@@ -240,6 +260,13 @@ def _iso(year: int | None, month: int, day: int, today: date) -> str:
 def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int | None:
     """morning, afternoon, evening, night, optionally after `this`."""
     word = words[i]
+    if vocab.has("lead", word) and i + 2 < len(words) and vocab.has("the", words[i + 1]):
+        # `por la tarde`, `a las 6 de la tarde`: a part named as a phrase, also after the time
+        name = words[i + 2]
+        if name not in vocab.parts or reading.part is not None:
+            return None
+        reading.part = vocab.parts[name]
+        return i + 3
     if vocab.has("this", word) and i + 1 < len(words) and words[i + 1] in vocab.parts:
         if reading.has_day:
             return None
@@ -272,6 +299,20 @@ def _clock(
             return None
         hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), words[i + 1]
         nxt = i + 2
+    elif i + 1 < len(words) and vocab.has("oclock", words[i + 1]):  # `9 點`, `9:30 बजे`
+        match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
+        if match is None:
+            return None
+        hour, minute, nxt = int(match.group(1)), int(match.group(2) or 0), i + 2
+        if nxt < len(words) and vocab.has("half", words[nxt]) and not match.group(2):
+            minute, nxt = 30, nxt + 1
+        elif (
+            nxt + 1 < len(words)
+            and not match.group(2)
+            and re.match(r"^\d{1,2}$", words[nxt])
+            and vocab.has("minute_mark", words[nxt + 1])
+        ):
+            minute, nxt = int(words[nxt]), nxt + 2
     elif (match := _HM.match(word)) is not None:
         hour, minute, nxt = int(match.group(1)), int(match.group(2)), i + 1
     elif _HM_ANY.match(word):

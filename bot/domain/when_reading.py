@@ -32,6 +32,7 @@ class Reading:
     minutes: int = 0
     relative: bool = False
     ago: bool = False
+    either_day: str | None = None  # Hindi `कल`, read as tomorrow only before a time
     today: date = date.min  # the local date the phrase is read on, for examples
 
     @property
@@ -56,4 +57,18 @@ def bad_date(text: str) -> Refusal:
         "bad_date",
         "“{text}” is not a date in the calendar. Write a date like `2026-12-05` or `dec 5`.",
         {"text": text},
+    )
+
+
+def either_day(word: str, today: date) -> Refusal:
+    """Hindi `कल` with no time after it: yesterday or tomorrow, so no day is guessed."""
+    return Refusal(
+        "either_day",
+        "“{text}” could be read two ways. Write the date as `YYYY-MM-DD`, "
+        "like `{one}` or `{other}`.",
+        {
+            "text": word,
+            "one": (today - timedelta(days=1)).isoformat(),
+            "other": (today + timedelta(days=1)).isoformat(),
+        },
     )

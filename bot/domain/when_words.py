@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from dateparser.languages.loader import default_loader
+
+from bot.core.languages import language_base
 
 _MONTHS = (
     "january",
@@ -22,7 +25,14 @@ _MONTHS = (
     "december",
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Spellings people type that the locale data leaves out (English only for now).
+_LOCALES = {"en": "en", "es": "es", "zh_Hant": "zh-Hant", "hi": "hi"}
+"""The dateparser locale of each shipped language."""
+
+# Spellings people type that the locale data leaves out, per shipped language. Keys beyond
+# the locale data's: the small connecting words (`at`, `on`, `in` before a duration,
+# `from_now` after one), `day_after` (the day after tomorrow), `oclock` (the hour mark of
+# `9點`, `9 बजे`), `half` (`9點半`), `minute_mark` (`30分`), `lead` (`por` of `por la tarde`),
+# `either_day` (Hindi `कल`: yesterday or tomorrow, read as tomorrow only before a time).
 _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "tomorrow": ("tmrw", "tmr", "tomorow"),
@@ -32,6 +42,8 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "last": ("last",),
         "at": ("at", "@"),
         "on": ("on",),
+        "in": ("in", "within"),
+        "of": ("of",),
         "until": ("until", "till", "til", "through"),
         "from_now": ("from now",),
         "noon": ("noon", "midday"),
@@ -41,8 +53,82 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "an": ("a", "an"),
         "and": ("and",),
         "the": ("the",),
-    }
+    },
+    "es": {
+        "tomorrow": ("mañana",),
+        "day_after": ("pasado mañana",),
+        "tonight": ("esta noche",),
+        "this": ("este", "esta"),
+        "next": ("próximo", "próxima", "siguiente"),
+        "last": ("pasado", "pasada"),
+        "at": ("a",),
+        "on": ("el",),
+        "in": ("en", "dentro de"),
+        "of": ("de", "del"),
+        "until": ("hasta",),
+        "from_now": ("a partir de ahora",),
+        "noon": ("mediodía",),
+        "an": ("un", "una"),
+        "and": ("y",),
+        "the": ("el", "la", "las", "los"),
+        "lead": ("por", "de", "en"),
+        "morning": ("mañana", "madrugada"),
+        "afternoon": ("tarde",),
+        "evening": ("noche",),
+        "hour": ("hora", "horas", "hs"),
+        "minute": ("minuto", "minutos", "min"),
+        "day": ("día", "días"),
+        "week": ("semana", "semanas"),
+    },
+    "zh_Hant": {
+        "today": ("今天", "今日"),
+        "tomorrow": ("明天", "明日"),
+        "day_after": ("後天", "后天"),
+        "tonight": ("今晚",),
+        "this": ("這", "這個", "这", "本"),
+        "next": ("下", "下個", "下个"),
+        "last": ("上", "上個", "上个"),
+        "at": ("在",),
+        "in": ("再",),
+        "from_now": ("後", "后", "之後", "以後", "之后", "以后"),
+        "morning": ("早上", "上午", "早", "凌晨", "清晨"),
+        "afternoon": ("下午", "中午"),
+        "evening": ("晚上", "傍晚", "晚"),
+        "oclock": ("點", "点", "時", "点钟", "點鐘"),
+        "half": ("半",),
+        "minute_mark": ("分",),
+        "hour": ("小時", "小时", "個小時", "个小时", "鐘頭", "個鐘頭"),
+        "minute": ("分鐘", "分钟"),
+        "day": ("天",),
+        "week": ("週", "周", "星期", "個星期", "個禮拜", "禮拜"),
+        "monday": ("周一", "星期一", "禮拜一"),
+        "tuesday": ("周二",),
+        "wednesday": ("周三",),
+        "thursday": ("周四",),
+        "friday": ("周五",),
+        "saturday": ("周六",),
+        "sunday": ("周日", "週天", "周天"),
+    },
+    "hi": {
+        "today": ("आज",),
+        "either_day": ("कल",),
+        "tonight": ("आज रात",),
+        "this": ("इस",),
+        "next": ("अगले", "अगला", "अगली"),
+        "last": ("पिछले", "पिछला"),
+        "after_day": ("को",),
+        "from_now": ("में", "बाद", "के बाद"),
+        "morning": ("सुबह",),
+        "afternoon": ("दोपहर",),
+        "evening": ("शाम", "रात"),
+        "oclock": ("बजे",),
+        "hour": ("घंटे", "घंटा", "घण्टे"),
+        "minute": ("मिनट",),
+        "day": ("दिन",),
+        "week": ("हफ्ते", "हफ़्ते", "हफ्ता", "सप्ताह"),
+    },
 }
+_CONNECTING = ("at", "on", "of", "and", "the", "an", "this", "next", "last", "lead", "half")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,51 +152,96 @@ class Vocabulary:
         """Whether `word` is one of the small connecting words of that kind (`at`, `on` …)."""
         return word in self.words.get(kind, frozenset())
 
+    def phrase(self, kind: str, words: list[str], i: int) -> int:
+        """How many words from `words[i]` make a phrase of that kind (`dentro de`), or 0."""
+        for size in (4, 3, 2, 1):
+            if i + size <= len(words) and " ".join(words[i : i + size]) in self.words.get(
+                kind, frozenset()
+            ):
+                return size
+        return 0
+
+    @property
+    def cjk_words(self) -> tuple[str, ...]:
+        """Every word written without spaces (Chinese), longest first, for splitting text."""
+        found = {
+            word
+            for table in (self.months, self.weekdays, self.units, self.parts)
+            for word in table
+            if _is_cjk(word)
+        }
+        for group in (self.today, self.tomorrow, self.yesterday, self.tonight, self.now):
+            found |= {word for word in group if _is_cjk(word)}
+        for group in self.words.values():
+            found |= {word for word in group if _is_cjk(word)}
+        return tuple(sorted(found, key=len, reverse=True))
+
+
+def _is_cjk(word: str) -> bool:
+    return bool(word) and all("\u3000" <= char <= "\u9fff" for char in word)
+
+
+def unaccented(word: str) -> str:
+    """`mañana` → `manana`, `miércoles` → `miercoles`; other scripts' marks are kept."""
+    decomposed = unicodedata.normalize("NFD", word)
+    bare = "".join(char for char in decomposed if not "\u0300" <= char <= "\u036f")
+    return unicodedata.normalize("NFC", bare)
+
 
 @lru_cache(maxsize=8)
 def vocabulary(language: str) -> Vocabulary:
-    """The vocabulary of a language; English until a language's catalog ships.
+    """The vocabulary of a language; English forms stay understood for everyone."""
+    base = language_base(language)
+    own = base if base in _LOCALES else "en"
+    infos = [default_loader.get_locale("en").info]
+    extras = [_EXTRA["en"]]
+    if own != "en":
+        infos.append(default_loader.get_locale(_LOCALES[own]).info)
+        extras.append(_EXTRA[own])
 
-    English forms stay understood for everyone, so another language will add to these words.
-    """
-    language = "en"
-    try:
-        info = default_loader.get_locale(language).info
-    except (KeyError, ValueError):
-        info = default_loader.get_locale("en").info
-        language = "en"
-    extra = _EXTRA.get(language, _EXTRA["en"])
+    def variants(words: list[str]) -> list[str]:
+        lowered = [unicodedata.normalize("NFC", str(word).lower()) for word in words]
+        return lowered + [unaccented(word) for word in lowered if unaccented(word) != word]
 
     def names(key: str) -> list[str]:
-        found = [str(word).lower() for word in info.get(key, [])]
-        return found + list(extra.get(key, ()))
-
-    relative = info.get("relative-type", {})
+        found: list[str] = []
+        for info in infos:
+            found += [str(word) for word in info.get(key, [])]
+        for extra in extras:
+            found += list(extra.get(key, ()))
+        return variants(found)
 
     def relative_words(key: str) -> frozenset[str]:
-        return frozenset(str(word).lower() for word in relative.get(key, []))
+        found: list[str] = []
+        for info in infos:
+            found += [str(word) for word in info.get("relative-type", {}).get(key, [])]
+        return frozenset(variants(found))
 
+    either = frozenset(names("either_day"))
     units: dict[str, str] = {}
     for unit in ("minute", "hour", "day", "week"):
         for word in names(unit):
-            units[word] = unit
+            if not (own == "zh_Hant" and word == "日"):  # `5日` is a date's day, not a span
+                units[word] = unit
     units.update({"mn": "minute", "hs": "hour", "wks": "week", "w": "week", "ds": "day"})
+    keys = {key for extra in extras for key in extra} | set(_CONNECTING)
+    words = {key: frozenset(names(key)) for key in keys}
     return Vocabulary(
         months={word: index + 1 for index, key in enumerate(_MONTHS) for word in names(key)},
-        # two-letter forms (`mo`, `fr`) are too easily ordinary words
+        # two-letter Latin forms (`mo`, `fr`) are too easily ordinary words
         weekdays={
             word: index
             for index, key in enumerate(_WEEKDAYS)
             for word in names(key)
-            if len(word) >= 3
+            if len(word) >= 3 or _is_cjk(word)
         },
-        am=frozenset([*names("am"), "a.m.", "a.m"]),
-        pm=frozenset([*names("pm"), "p.m.", "p.m"]),
+        am=frozenset([*names("am"), "a.m.", "a.m"]) - words.get("morning", frozenset()),
+        pm=frozenset([*names("pm"), "p.m.", "p.m"]) - words.get("afternoon", frozenset()),
         units=units,
-        today=relative_words("0 day ago") - {"till date"},
-        tomorrow=relative_words("in 1 day") | frozenset(extra.get("tomorrow", ())),
-        yesterday=relative_words("1 day ago"),
-        tonight=frozenset(extra.get("tonight", ())),
+        today=(relative_words("0 day ago") | frozenset(names("today"))) - {"till date"},
+        tomorrow=(relative_words("in 1 day") | frozenset(names("tomorrow"))) - either,
+        yesterday=relative_words("1 day ago") - either,
+        tonight=frozenset(names("tonight")),
         parts={
             **{word: "morning" for word in names("morning")},
             **{word: "afternoon" for word in names("afternoon")},
@@ -118,5 +249,5 @@ def vocabulary(language: str) -> Vocabulary:
             **{word: "evening" for word in names("night")},
         },
         now=relative_words("0 second ago"),
-        words={key: frozenset(value) for key, value in extra.items()},
+        words=words,
     )

@@ -125,7 +125,7 @@ class Goals:
         if when is not None:
             me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
             zone = me.zone if me is not None else "UTC"
-            day = parse_day(when, zone, ctx.language, ctx.now)
+            day = parse_day(when, zone, ctx.reader_language, ctx.now)
             if not isinstance(day, Day):
                 raise UsageError(day.template, day.values, GOAL_EXAMPLE)
             target = day.day

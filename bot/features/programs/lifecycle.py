@@ -133,7 +133,7 @@ class Lifecycle:
         if not value:
             raise UsageError("Give the start date.", example=START_EXAMPLE)
         zone = common.zone_of(ctx)
-        found = parse_day(value, zone, ctx.language, ctx.now)
+        found = parse_day(value, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Day):
             raise UsageError(found.template, found.values, START_EXAMPLE)
         program.starts_on = found.day
