@@ -221,6 +221,9 @@ async def walk_on(core: Core, clock: FakeClock) -> None:
     told = await deliver(core, chat)
     assert "[dm kai] mentorbot: Nia set a new goal:" in told
     assert "is now 40% done" in told
+    said = await chat.say("nia", GROUP, "/mentor")
+    assert "[dm nia] mentorbot: In “Spring circle” your mentor is Kai." in said
+    assert "Next reflection: 2026-03-09. Last meeting: 2026-03-05." in said
 
     # The DST week: New York moved to EDT on Sunday 2026-03-08, so Monday 18:00 for Nia is
     # 22:00 UTC (it was 23:00 the week before). A minute earlier, the others' come, not hers.
@@ -242,6 +245,17 @@ async def walk_on(core: Core, clock: FakeClock) -> None:
         ],
     )
     assert "I've sent your reflection to Kai" in said
+    said = await chat.say("nia", None, "/mentor")  # this week's is done: the next is next week
+    assert "Next reflection: 2026-03-16. Last meeting: 2026-03-05." in said
+    said = await chat.say("olga", GROUP, "/program pairs")
+    assert (
+        "Nia with Kai: last meeting 2026-03-05, last reflection 2026-03-09, goal progress 40%, "
+        "health: on track."
+    ) in said
+    assert (
+        "Ben with Tom: last meeting none yet, last reflection none yet, goal progress none yet, "
+        "health: new."
+    ) in said
     told = await deliver(core, chat)
     assert "[dm kai] mentorbot: 📝 Nia's reflection for the week of 2026-03-09:" in told
     for words in ("Bought yarn for the stall", "The market fee is high", "Ask two markets"):
