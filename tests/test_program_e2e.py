@@ -241,9 +241,18 @@ async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
     )
     token = await discord.press(max_, message, button_id(asked, "Confirm"), dm=True)
     calls = await discord.wait_call("POST", rf"/interactions/\d+/{token}/callback")
-    assert "Confirmed, thank you" in str(calls[0].json["data"]["content"])
+    thanked = calls[0].json["data"]
+    assert "Confirmed, thank you" in str(thanked["content"])
+    rated = discord.message_payload(
+        dm_channel(max_), thanked["content"], components=thanked["components"]
+    )
+    token = await discord.press(max_, rated, button_id(thanked, "3 – useful"), dm=True)
+    calls = await discord.wait_call("POST", rf"/interactions/\d+/{token}/callback")
+    assert "your rating is saved" in str(calls[0].json["data"]["content"])
     confirmed = await telegram.wait_text(MIA["id"], "Max confirmed your meeting")
-    assert confirmed.chat_id == MIA["id"]
+    four = next(b for b in confirmed.buttons if b["text"] == "4 – very useful")
+    telegram.press(MIA, confirmed, four["callback_data"])
+    await telegram.wait_text(MIA["id"], "your rating is saved")
     fit = await telegram.wait_text(MIA["id"], "How is the fit?")
     assert [button["text"] for button in fit.buttons] == [
         "Good fit",
@@ -253,3 +262,7 @@ async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
     telegram.say(MAKERS, MIA, "/mentor")
     mentor = await telegram.wait_text(MIA["id"], "your mentor is Max")
     assert "Last meeting: 2026-11-23." in mentor.text
+    telegram.say(MAKERS, OLGA, "/program report")
+    report = await telegram.wait_text(OLGA["id"], "the program report")
+    for line in ("Active pairs: 1", "Meetings this month: 1", "Mean meeting rating: 3.5 of 4"):
+        assert line in report.text
