@@ -185,7 +185,7 @@ def button_id(post: dict[str, Any], label: str) -> str:
 
 
 async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
-    core: Core, both: tuple[FakeBotApi, FakeDiscord]
+    core: Core, both: tuple[FakeBotApi, FakeDiscord], clock: FakeClock
 ) -> None:
     telegram, discord = both
     dora = discord.add_person("600000000000000031", "dora", organizer=True)
@@ -266,3 +266,16 @@ async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
     report = await telegram.wait_text(OLGA["id"], "the program report")
     for line in ("Active pairs: 1", "Meetings this month: 1", "Mean meeting rating: 3.5 of 4"):
         assert line in report.text
+
+    # Next Monday 18:00 in Taipei, Mia's reflection on Telegram reaches Max on Discord.
+    clock.current = DUE + timedelta(days=7)
+    assert await core.program_sweeps.sweep() == 1
+    await telegram.wait_text(MIA["id"], "Time for this week's reflection with Max.")
+    for text in ANSWERS:
+        before = len(telegram.sent_to(MIA["id"]))
+        telegram.say(private(MIA), MIA, text)
+        await telegram.wait_sent(MIA["id"], before + 1)
+    await telegram.wait_text(MIA["id"], "I've sent your reflection to Max")
+    told = await wait_dm(discord, max_, "reflection for the week of 2026-11-30")
+    for text in ANSWERS[:3]:
+        assert text in told["content"]
