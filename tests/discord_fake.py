@@ -385,9 +385,11 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
 
-    async def press(self, person: Person, message: dict[str, Any], custom_id: str) -> str:
+    async def press(
+        self, person: Person, message: dict[str, Any], custom_id: str, *, dm: bool = False
+    ) -> str:
         """Dispatches a button press on a message the bot posted; returns the token."""
-        payload = self._interaction_base(person, dm=False)
+        payload = self._interaction_base(person, dm=dm)
         payload["type"] = 3
         payload["message"] = message
         payload["data"] = {"custom_id": custom_id, "component_type": 2}

@@ -14,6 +14,7 @@ from bot.core.events import OutMessage
 from bot.core.markup import join
 from bot.dialogs import Dialogs
 from bot.domain.dates import local_today
+from bot.features.programs.common import end_date
 from bot.features.programs.my_pair import name_of
 from bot.features.programs.pulses import PULSE
 from bot.features.programs.reach import Voice, organizer_ids, send_dm
@@ -116,11 +117,10 @@ class LoopSweeps:
         if reader is None:
             return 0
         monday = week_start(local_today(reader.zone, now))
-        due = due_moment(
-            monday + timedelta(days=program.reflection_weekday),
-            program.reflection_time,
-            reader.zone,
-        )
+        day = monday + timedelta(days=program.reflection_weekday)
+        if not program.starts_on <= day <= end_date(program):
+            return 0  # reflections belong to the program's weeks, not before or after them
+        due = due_moment(day, program.reflection_time, reader.zone)
         introduced = pair.intro_sent_at or pair.paired_at or pair.proposed_at
         if due > now or now - due > CATCH_UP or due < introduced + FIRST_AFTER_INTRO:
             return 0

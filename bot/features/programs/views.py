@@ -6,14 +6,17 @@ starts meeting. Dates are `YYYY-MM-DD` in the reader's zone; both answers are pr
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.i18n import N_
 from bot.core.markup import RichText, join, plain
 from bot.core.paging import Page, PagedList, Pager
+from bot.domain.dates import local_today
 from bot.features.programs import common
+from bot.features.programs.reflections import week_start
+from storage.program_loop_repo import LoopRepository
 from storage.program_models import PairStatus, Program, ProgramPair, ProgramStatus
 from storage.programs_repo import PairActivity
 
@@ -41,14 +44,23 @@ def health(pair: ProgramPair, activity: PairActivity, now: datetime) -> str:
     return N_("on track")
 
 
-def next_reflection(program: Program, pair: ProgramPair, zone: str, now: datetime) -> datetime:
-    """The next weekly reflection moment in the mentee's zone, at least 3 days after pairing."""
+def next_reflection(
+    program: Program,
+    pair: ProgramPair,
+    zone: str,
+    now: datetime,
+    done_week: date | None = None,
+) -> datetime:
+    """The next weekly reflection moment in the mentee's zone, at least 3 days after pairing;
+    a week whose reflection was already sent (`done_week`, its Monday) has no other."""
     tz = ZoneInfo(zone)
     hour, minute = (int(part) for part in program.reflection_time.split(":"))
     earliest = max(now, (pair.paired_at or now) + FIRST_REFLECTION_AFTER).astimezone(tz)
     day = earliest.date() + timedelta(days=(program.reflection_weekday - earliest.weekday()) % 7)
     moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
     if moment < earliest:
+        moment += timedelta(days=7)
+    if week_start(moment.date()) == done_week:
         moment += timedelta(days=7)
     return moment
 
@@ -139,7 +151,10 @@ class Views:
                 who = ctx.t("In “{program}” your mentor is {mentor}. Your goal: {goal}.", values)
             if pair.status == PairStatus.ACTIVE.value and program.status != ProgramStatus.ENDED:
                 mentee_zone = await self._mentee_zone(ctx, pair)
-                moment = next_reflection(program, pair, mentee_zone, ctx.now)
+                this_week = week_start(local_today(mentee_zone, ctx.now))
+                sent = await LoopRepository(ctx.repo.session).reflection_of_week(pair.id, this_week)
+                done_week = this_week if sent is not None else None
+                moment = next_reflection(program, pair, mentee_zone, ctx.now, done_week)
                 values["next"] = common.local_date(moment, zone)
                 when = ctx.t("Next reflection: {next}. Last meeting: {meeting}.", values)
             else:
