@@ -635,3 +635,14 @@ async def test_report_joins_an_existing_program_command_and_leaves_the_rest_to_i
     await spec.handler(cast(Ctx, None), {"action": "Report"})
     assert seen == ["match"]
     assert len(reports) == 1
+
+
+async def test_mentor_view_shows_goal_progress_and_target_date(
+    chat: ChatDriver, core: Core, pair: int
+) -> None:
+    await chat.say("mia", None, "/goal open my online shop by 2026-12-20")
+    await chat.say("mia", None, "/goal progress 40")
+    said = await chat.say("max", None, "/mentor")
+    assert "Goal progress: 40%, target date 2026-12-20." in said
+    await chat.say("mia", None, "/goal done")
+    assert "Goal done on " in await chat.say("mia", None, "/mentor")

@@ -156,10 +156,35 @@ class Views:
                 done_week = this_week if sent is not None else None
                 moment = next_reflection(program, pair, mentee_zone, ctx.now, done_week)
                 values["next"] = common.local_date(moment, zone)
-                when = ctx.t("Next reflection: {next}. Last meeting: {meeting}.", values)
+                values["end"] = common.end_date(program).isoformat()
+                if moment.astimezone(ZoneInfo(mentee_zone)).date() > common.end_date(program):
+                    when = ctx.t(
+                        "No more reflections: the program ends on {end}. Last meeting: {meeting}.",
+                        values,
+                    )
+                else:
+                    when = ctx.t("Next reflection: {next}. Last meeting: {meeting}.", values)
             else:
                 when = ctx.t("This pair has ended. Last meeting: {meeting}.", values)
-            blocks.append(join([who, when]))
+            lines = [who, when]
+            goal_row = activity.goal
+            if goal_row is not None and goal_row.done_at is not None:
+                lines.append(
+                    ctx.t(
+                        "Goal done on {date}.",
+                        {"date": goal_row.done_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d")},
+                    )
+                )
+            elif goal_row is not None and goal_row.target_on is not None:
+                lines.append(
+                    ctx.t(
+                        "Goal progress: {progress}%, target date {date}.",
+                        {"progress": goal_row.progress, "date": goal_row.target_on.isoformat()},
+                    )
+                )
+            elif goal_row is not None:
+                lines.append(ctx.t("Goal progress: {progress}%.", {"progress": goal_row.progress}))
+            blocks.append(join(lines))
         ctx.reply_rich(join(blocks, "\n\n"), private=True)
 
     async def _mentee_zone(self, ctx: Ctx, pair: ProgramPair) -> str:
