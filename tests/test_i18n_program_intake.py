@@ -1,0 +1,98 @@
+"""A program intake in a Traditional Chinese community, end to end through python-telegram-bot.
+
+Issue #16's "done when" asks for a program intake in zh_Hant on the real stack. The expected
+words come from the catalog (see `tests/test_i18n_rounds.py`), never typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
+from bot.app import Core
+from bot.core.i18n import Translator
+from tests.telegram_fake import FakeBotApi, group, private, user
+from tests.test_i18n_rounds import assert_in, pieces
+
+LIN = user(2201, "Lin", "lin")
+MEI = {**user(2202, "Mei", "mei"), "language_code": "zh-hant-tw"}
+SHOP = group(-5201, "台北小店")
+
+OPENED = (
+    "The mentorship program “{name}” is open! It runs {weeks} weeks from {start}, with a "
+    "weekly reflection on {weekday} at {time} in each mentee's own timezone, and an "
+    "organizer approves the pairs. Organizers can change this with `/program set`. "
+    "Join with `/program join mentor` or `/program join mentee`."
+)
+POINTER = "I've sent you a private message with the first question."
+ZONE = (
+    "Welcome to “{program}”! First, which timezone are you in? Type your city, like `Taipei` "
+    "or `New York`: I read your weekly hours in it."
+)
+STEPS = [
+    ("Taipei", "Which topics do you want help with in “{program}”? List them with commas."),
+    ("pricing, packaging", "What is the one goal you want to reach in this program?"),
+    ("在兩家店賣蠟燭", "Which languages can you meet in? List them with commas."),
+    ("中文, English", "How do you prefer to meet?"),
+]
+FREE = "When are you free each week, in your own time? Give days, then hours."
+COMPLETE = "Your intake is complete. You can change these answers any time with `/program profile`."
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """The fake Bot API, closed (long polls released) after the adapter stops."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def telegram(core: Core, fake: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
+    """The real adapter, started on the test's event loop like the runner does."""
+    config = TelegramConfig(token=fake.token, api_base_url=fake.base_url, poll_timeout=5)
+    adapter = TelegramAdapter(
+        core.router, core.registry, config, community_mover(core.database.sessions)
+    )
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+async def test_a_program_intake_in_traditional_chinese(
+    telegram: TelegramAdapter, fake: FakeBotApi
+) -> None:
+    fake.admins[SHOP["id"]] = [LIN]
+    fake.say(SHOP, LIN, "/settings language zh-TW")
+    await fake.wait_sent(SHOP["id"])
+    fake.say(SHOP, LIN, "/program new 春季計畫")
+    opened = await fake.wait_text(SHOP["id"], pieces("zh_Hant", OPENED)[0])
+    assert_in("zh_Hant", OPENED, opened.text)
+
+    fake.say(private(MEI), MEI, "/start")
+    await fake.wait_sent(MEI["id"])
+    fake.say(SHOP, MEI, "/program join mentee")
+    pointer = await fake.wait_text(SHOP["id"], pieces("zh_Hant", POINTER)[0])
+    assert_in("zh_Hant", POINTER, pointer.text)
+    asked = await fake.wait_text(MEI["id"], pieces("zh_Hant", ZONE)[0])
+    assert_in("zh_Hant", ZONE, asked.text)
+    for answer, question in STEPS:
+        fake.say(private(MEI), MEI, answer)
+        asked = await fake.wait_text(MEI["id"], pieces("zh_Hant", question)[0])
+        assert_in("zh_Hant", question, asked.text)
+    translator = Translator()
+    labels = [button["text"] for button in asked.buttons]
+    ways = ["Video call", "Phone", "Chat", "In person"]
+    assert labels == [translator.gettext("zh_Hant", way) for way in ways]
+    assert labels != ways  # the catalog translates them
+    fake.press(MEI, asked, asked.buttons[1]["callback_data"])
+    free = await fake.wait_text(MEI["id"], pieces("zh_Hant", FREE)[0])
+    assert_in("zh_Hant", FREE, free.text)
+    fake.say(private(MEI), MEI, "mon-fri 18-20")
+    done = await fake.wait_text(MEI["id"], pieces("zh_Hant", COMPLETE)[0])
+    assert_in("zh_Hant", COMPLETE, done.text)
+    assert translator.gettext("zh_Hant", "Phone") in done.text
+    assert all("在兩家店賣蠟燭" not in sent.text for sent in fake.sent_to(SHOP["id"]))
