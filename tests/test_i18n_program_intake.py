@@ -1,4 +1,4 @@
-"""A program intake in a Traditional Chinese community, end to end through python-telegram-bot.
+"""A program intake in a Traditional Chinese community, end to end on Telegram and Discord.
 
 Issue #16's "done when" asks for a program intake in zh_Hant on the real stack. The expected
 words come from the catalog (see `tests/test_i18n_rounds.py`), never typed here.
@@ -10,9 +10,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from adapters.discord import DiscordAdapter
 from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
 from bot.app import Core
 from bot.core.i18n import Translator
+from tests.discord_fake import FakeDiscord
 from tests.telegram_fake import FakeBotApi, group, private, user
 from tests.test_i18n_rounds import assert_in, pieces
 
@@ -96,3 +98,64 @@ async def test_a_program_intake_in_traditional_chinese(
     assert_in("zh_Hant", COMPLETE, done.text)
     assert translator.gettext("zh_Hant", "Phone") in done.text
     assert all("在兩家店賣蠟燭" not in sent.text for sent in fake.sent_to(SHOP["id"]))
+
+
+DISCORD_TOKEN = "fake.discord-token.never-logged"
+
+
+@pytest.fixture
+async def discord_fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def discord_bot(core: Core, discord_fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
+    adapter = DiscordAdapter(
+        core.router,
+        core.registry,
+        DISCORD_TOKEN,
+        api_base_url=discord_fake.api_base_url,
+        gateway_url=discord_fake.gateway_url,
+        guild_ready_timeout=0.05,
+        ready_timeout=10.0,
+    )
+    await adapter.start()
+    yield adapter
+    await adapter.stop()
+
+
+async def _answered(fake: FakeDiscord, token: str) -> str:
+    calls = await fake.wait_call("POST", rf"/interactions/\d+/{token}/callback")
+    return str(calls[0].json["data"]["content"])
+
+
+async def test_a_program_intake_in_traditional_chinese_on_discord(
+    discord_fake: FakeDiscord, discord_bot: DiscordAdapter
+) -> None:
+    fake = discord_fake
+    lin = fake.add_person("600000000000000011", "lin", organizer=True)
+    mei = fake.add_person("600000000000000012", "mei")
+    await _answered(
+        fake, await fake.slash(lin, "settings", {"setting": "language", "value": "zh-TW"})
+    )
+    await _answered(fake, await fake.slash(mei, "language", {"code": "zh-TW"}))
+    opened = await _answered(
+        fake, await fake.slash(lin, "program", {"action": "new", "details": "春季計畫"})
+    )
+    assert_in("zh_Hant", OPENED, opened)
+    joined = await _answered(
+        fake, await fake.slash(mei, "program", {"action": "join", "details": "mentee"})
+    )
+    assert_in("zh_Hant", POINTER, joined)
+    channel = f"5{mei.user_id[1:]}"
+    calls = await fake.wait_call("POST", rf"/channels/{channel}/messages", 1)
+    assert_in("zh_Hant", ZONE, str(calls[-1].json.get("content")))
+    translator = Translator()
+    answers = [*STEPS, (translator.gettext("zh_Hant", "Phone"), FREE), ("sat 10-12", COMPLETE)]
+    for number, (text, question) in enumerate(answers, start=2):
+        await fake.dispatch("MESSAGE_CREATE", fake.message_payload(channel, text, author=mei.user))
+        calls = await fake.wait_call("POST", rf"/channels/{channel}/messages", number)
+        assert_in("zh_Hant", question, str(calls[-1].json.get("content")))
