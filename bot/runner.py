@@ -79,6 +79,8 @@ async def _run_core(settings: Settings, script: str | None, listener: socket | N
             await web.start()
         if settings.telegram_token or settings.discord_token:
             return await _run_platforms(core, settings)
+        if settings.log_level == "INFO":  # one log line per message would bury the chat
+            logging.getLogger("mentorbot.events").setLevel(logging.WARNING)
         chat = ConsoleChat(core.router, _print, Path("attachments"))
         core.attach(chat.messenger)
         await core.start_delivery()
