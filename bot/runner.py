@@ -79,7 +79,7 @@ async def _run_core(settings: Settings, script: str | None, listener: socket | N
             await web.start()
         if settings.telegram_token or settings.discord_token:
             return await _run_platforms(core, settings)
-        if settings.log_level == "INFO":  # one log line per message would bury the chat
+        if settings.log_level == "INFO" and settings.log_format == "text":  # a person reads it
             logging.getLogger("mentorbot.events").setLevel(logging.WARNING)
         chat = ConsoleChat(core.router, _print, Path("attachments"))
         core.attach(chat.messenger)
