@@ -20,7 +20,8 @@ from storage.db import Database
 from storage.models import Base
 from tests.harness import ChatDriver, FakeClock
 
-pytest_plugins = ["tests.both_platforms"]  # the `both` fixture: Telegram and Discord at once
+# `both`: Telegram and Discord at once; `telegram_bot` or `discord_bot`: one real adapter.
+pytest_plugins = ["tests.both_platforms", "tests.one_platform"]
 
 POSTGRES_SERVER = os.environ.get(
     "MENTORBOT_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

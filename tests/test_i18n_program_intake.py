@@ -6,17 +6,13 @@ words come from the catalog (see `tests/test_i18n_rounds.py`), never typed here.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from adapters.discord import DiscordAdapter
-from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
-from bot.app import Core
+from adapters.telegram import TelegramAdapter
 from bot.core.i18n import Translator
 from tests.discord_fake import FakeDiscord
 from tests.telegram_fake import FakeBotApi, group, private, user
 from tests.test_i18n_rounds import assert_in, pieces
+from tests.test_programs_discord import answer
 
 LIN = user(2201, "Lin", "lin")
 MEI = {**user(2202, "Mei", "mei"), "language_code": "zh-hant-tw"}
@@ -43,30 +39,10 @@ FREE = "When are you free each week, in your own time? Give days, then hours."
 COMPLETE = "Your intake is complete. You can change these answers any time with `/program profile`."
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    """The fake Bot API, closed (long polls released) after the adapter stops."""
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def telegram(core: Core, fake: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
-    """The real adapter, started on the test's event loop like the runner does."""
-    config = TelegramConfig(token=fake.token, api_base_url=fake.base_url, poll_timeout=5)
-    adapter = TelegramAdapter(
-        core.router, core.registry, config, community_mover(core.database.sessions)
-    )
-    await adapter.start()
-    yield adapter
-    await adapter.stop()
-
-
 async def test_a_program_intake_in_traditional_chinese(
-    telegram: TelegramAdapter, fake: FakeBotApi
+    telegram_bot: TelegramAdapter, telegram_api: FakeBotApi
 ) -> None:
+    fake = telegram_api
     fake.admins[SHOP["id"]] = [LIN]
     fake.say(SHOP, LIN, "/settings language zh-TW")
     await fake.wait_sent(SHOP["id"])
@@ -81,8 +57,8 @@ async def test_a_program_intake_in_traditional_chinese(
     assert_in("zh_Hant", POINTER, pointer.text)
     asked = await fake.wait_text(MEI["id"], pieces("zh_Hant", ZONE)[0])
     assert_in("zh_Hant", ZONE, asked.text)
-    for answer, question in STEPS:
-        fake.say(private(MEI), MEI, answer)
+    for typed, question in STEPS:
+        fake.say(private(MEI), MEI, typed)
         asked = await fake.wait_text(MEI["id"], pieces("zh_Hant", question)[0])
         assert_in("zh_Hant", question, asked.text)
     translator = Translator()
@@ -100,42 +76,14 @@ async def test_a_program_intake_in_traditional_chinese(
     assert all("在兩家店賣蠟燭" not in sent.text for sent in fake.sent_to(SHOP["id"]))
 
 
-DISCORD_TOKEN = "fake.discord-token.never-logged"
-
-
-@pytest.fixture
-async def discord_fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def discord_bot(core: Core, discord_fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
-    adapter = DiscordAdapter(
-        core.router,
-        core.registry,
-        DISCORD_TOKEN,
-        api_base_url=discord_fake.api_base_url,
-        gateway_url=discord_fake.gateway_url,
-        guild_ready_timeout=0.05,
-        ready_timeout=10.0,
-    )
-    await adapter.start()
-    yield adapter
-    await adapter.stop()
-
-
 async def _answered(fake: FakeDiscord, token: str) -> str:
-    calls = await fake.wait_call("POST", rf"/interactions/\d+/{token}/callback")
-    return str(calls[0].json["data"]["content"])
+    return str((await answer(fake, token))["data"]["content"])
 
 
 async def test_a_program_intake_in_traditional_chinese_on_discord(
-    discord_fake: FakeDiscord, discord_bot: DiscordAdapter
+    discord_api: FakeDiscord, discord_bot: DiscordAdapter
 ) -> None:
-    fake = discord_fake
+    fake = discord_api
     lin = fake.add_person("600000000000000011", "lin", organizer=True)
     mei = fake.add_person("600000000000000012", "mei")
     await _answered(

@@ -2,40 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
 from adapters.discord import DiscordAdapter
-from bot.app import Core
 from tests.discord_fake import FakeDiscord, Person
-
-TOKEN = "fake.discord-token.never-logged"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(core: Core, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
-    adapter = DiscordAdapter(
-        core.router,
-        core.registry,
-        TOKEN,
-        api_base_url=fake.api_base_url,
-        gateway_url=fake.gateway_url,
-        guild_ready_timeout=0.05,
-        ready_timeout=10.0,
-    )
-    await adapter.start()
-    yield adapter
-    await adapter.stop()
 
 
 async def answer(fake: FakeDiscord, token: str) -> dict[str, Any]:
@@ -51,7 +21,10 @@ async def dm_posts(fake: FakeDiscord, person: Person, count: int) -> list[str]:
     return [str(call.json.get("content")) for call in calls]
 
 
-async def test_an_intake_in_the_discord_dm(fake: FakeDiscord, bot: DiscordAdapter) -> None:
+async def test_an_intake_in_the_discord_dm(
+    discord_api: FakeDiscord, discord_bot: DiscordAdapter
+) -> None:
+    fake = discord_api
     alice = fake.add_person("600000000000000001", "alice", organizer=True)
     bob = fake.add_person("600000000000000002", "bob")
     opened = await answer(

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
-from bot.app import Core
+from adapters.telegram import TelegramAdapter
 from tests.telegram_fake import FakeBotApi, group, private, user
 
 ALICE = user(2001, "Alice", "alice")
@@ -15,30 +10,10 @@ BOB = user(2002, "Bob", "bob")
 MAKERS = group(-5001, "Makers")
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    """The fake Bot API, closed (long polls released) after the adapter stops."""
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def telegram(core: Core, fake: FakeBotApi) -> AsyncIterator[TelegramAdapter]:
-    """The real adapter, started on the test's event loop like the runner does."""
-    config = TelegramConfig(token=fake.token, api_base_url=fake.base_url, poll_timeout=5)
-    adapter = TelegramAdapter(
-        core.router, core.registry, config, community_mover(core.database.sessions)
-    )
-    await adapter.start()
-    yield adapter
-    await adapter.stop()
-
-
 async def test_an_intake_in_the_telegram_dm_with_a_button_answer(
-    telegram: TelegramAdapter, fake: FakeBotApi
+    telegram_bot: TelegramAdapter, telegram_api: FakeBotApi
 ) -> None:
+    fake = telegram_api
     fake.admins[MAKERS["id"]] = [ALICE]
     fake.say(MAKERS, ALICE, "/program new Spring")
     await fake.wait_text(MAKERS["id"], "The mentorship program “Spring” is open!")
