@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
+from bot.core.departures import Departure
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
@@ -18,6 +19,7 @@ from bot.core.registry import Access, Args, CommandSpec, Registry
 from bot.delivery.outbox import enqueue
 from bot.dialogs.answers import read_answer
 from bot.dialogs.asking import ACTION, SEPARATOR, Say, labels, question
+from bot.dialogs.leaving import drop_dialogs
 from bot.dialogs.spec import Answer, Completion, DialogSpec, Step
 from bot.dialogs.words import CANCEL, SKIP, meaning
 from storage.dialogs_repo import DialogRepository, loads
@@ -41,6 +43,7 @@ class Dialogs:
         """Declares the answer buttons, the DM answer hook and `/cancel`."""
         registry.add_button(ACTION, self.press)
         registry.add_text_handler(self.wants, self.answer)
+        registry.add_leave_handler(self.member_left)
         registry.add_command(
             CommandSpec(
                 "cancel",
@@ -50,6 +53,10 @@ class Dialogs:
                 access=Access.ANYONE,
             )
         )
+
+    async def member_left(self, departure: Departure) -> None:
+        """Drops the conversations of a community the person left."""
+        await drop_dialogs(self, departure)
 
     def add(self, spec: DialogSpec) -> None:
         """Declares a dialog; names are unique, like commands."""
