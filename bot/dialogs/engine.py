@@ -160,7 +160,19 @@ class Dialogs:
                 row.pointed_in_group = True
                 ctx.reply("I'm asking you something in our private chat. Please answer me there.")
             return
+        if ctx.account.dm_unreachable:  # the question never arrived: ask it, don't guess
+            await self._ask_again(ctx, repo, row)
+            return
         await self._take(ctx, repo, row, str(args["text"]))
+
+    async def _ask_again(self, ctx: Ctx, repo: DialogRepository, row: DialogSession) -> None:
+        """The person's DM was closed (blocked, DMs off) when the step was asked: show it now,
+        with 24 hours from now to answer, instead of reading this message as the answer."""
+        await repo.drop_waiting_questions(row)
+        row.expires_at = ctx.now + LAPSE_AFTER
+        asked = self.current_question(row, ctx.t)
+        intro = ctx.t("I couldn't reach you by DM before, so here is my question again:")
+        self._send(ctx, row, OutMessage(join([intro, asked.text]), asked.buttons))
 
     async def press(self, ctx: Ctx, payload: str) -> None:
         """A button answer; one from an old step, an ended dialog or someone else's does nothing."""
