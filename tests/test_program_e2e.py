@@ -224,6 +224,8 @@ async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
     # Olga matches and approves on Telegram; each is introduced on their own platform.
     telegram.say(MAKERS, OLGA, "/program match")
     proposed = await telegram.wait_text(OLGA["id"], "Proposed pairs for “Spring”")
+    # the group reads only where the proposals went
+    await telegram.wait_text(MAKERS["id"], "I sent you the matching results privately.")
     assert "1. Mia with Max: score 20." in proposed.text
     telegram.say(MAKERS, OLGA, "/program approve all")
     await telegram.wait_text(OLGA["id"], "Approved 1 of 1 proposed pair, and introduced it by DM.")
