@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from bot.app import Core
 from storage.models import Account, Community, Membership, Role
-from storage.program_models import IntakeStatus, PairStatus, ProgramRole, ProgramStatus
+from storage.program_models import (
+    IntakeStatus,
+    PairStatus,
+    Program,
+    ProgramRole,
+    ProgramStatus,
+)
 from storage.programs_repo import ProgramRepository
 
 
@@ -39,13 +45,25 @@ async def seed_running_pair(
         program = await programs.create(
             community.id, "Spring", ids[organizer], paired_at.date(), paired_at
         )
-        program.status = ProgramStatus.RUNNING.value
-        for user_id, role in ((mentee, ProgramRole.MENTEE), (mentor, ProgramRole.MENTOR)):
-            participant = await programs.join(program.id, ids[user_id], role, paired_at)
-            participant.intake = IntakeStatus.COMPLETE.value
-        pair = await programs.add_pair(
-            program.id, ids[mentee], ids[mentor], 3, {"topics": ["pricing"]}, paired_at
-        )
-        pair.status = PairStatus.ACTIVE.value
-        pair.paired_at = pair.intro_sent_at = paired_at
-        return pair.id
+        return await running_pair(programs, program, ids[mentee], ids[mentor], paired_at)
+
+
+async def running_pair(
+    programs: ProgramRepository,
+    program: Program,
+    mentee_id: int,
+    mentor_id: int,
+    paired_at: datetime,
+    score: int = 3,
+) -> int:
+    """Runs the program with the two as complete participants, paired and introduced."""
+    program.status = ProgramStatus.RUNNING.value
+    for person_id, role in ((mentee_id, ProgramRole.MENTEE), (mentor_id, ProgramRole.MENTOR)):
+        participant = await programs.join(program.id, person_id, role, paired_at)
+        participant.intake = IntakeStatus.COMPLETE.value
+    pair = await programs.add_pair(
+        program.id, mentee_id, mentor_id, score, {"topics": ["pricing"]}, paired_at
+    )
+    pair.status = PairStatus.ACTIVE.value
+    pair.paired_at = pair.intro_sent_at = paired_at
+    return pair.id
