@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.app import Core
+from storage.bridge_repo import BridgeRepository
 from storage.models import Community, DialogSession, DialogStatus, Membership, Person
 from storage.program_models import IntakeStatus, PairStatus, ProgramPair, ProgramParticipant
 from tests.harness import ChatDriver, FakeClock
@@ -154,3 +155,21 @@ async def test_the_partner_is_told_in_their_own_language(
         "Spring terminó."
     ) in told
     assert "[dm olga] mentorbot: Mia has left the community" in told
+
+
+async def test_leaving_one_side_of_a_bridge_keeps_the_pair_of_someone_still_on_the_other(
+    chat: ChatDriver, core: Core, clock: FakeClock
+) -> None:
+    await seed_pair(core, chat, paired_at=clock.now() - timedelta(days=5))
+    await chat.say("mia", "h", "/help")  # Mia is in a second group too
+    async with core.database.sessions() as session, session.begin():
+        found = await session.execute(select(Community).where(Community.chat_id.in_(("g", "h"))))
+        here, there = sorted(found.scalars(), key=lambda community: community.chat_id)
+        await BridgeRepository(session).join(here, there, clock.now())
+    await chat.say("mia", "h", "/leave")
+    [pair] = await rows(core, ProgramPair)
+    assert pair.status == PairStatus.ACTIVE.value  # she is still in the circle, through g
+    assert "left the community" not in await deliver(core, chat)
+    await chat.say("mia", GROUP, "/leave")
+    [pair] = await rows(core, ProgramPair)
+    assert pair.status == PairStatus.ENDED.value
