@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.intents import gateway_intents, give_up_one, refused_privileged
 from adapters.discord.localize import CatalogTranslator
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.render import PLATFORM, Part, parts
@@ -120,12 +121,7 @@ class DiscordAdapter:
         self._ready_timeout = ready_timeout
         # mentorbot never joins voice, so the missing voice libraries are not worth a warning.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.guild_messages = True
-        intents.dm_messages = True
-        intents.message_content = message_content
-        intents.members = members  # for GUILD_MEMBER_REMOVE: who left a server
+        intents = gateway_intents(message_content=message_content, members=members)
         sharding: dict[str, Any] = {}
         client_class: type[_Client] = _Client
         if shard_count is not None:  # split across processes; one process alone needs none
@@ -177,24 +173,11 @@ class DiscordAdapter:
         await self._client.login(self._token)
         done, ready = await self._connect()
         intents = self._client._connection._intents
-        if self._gateway in done and self._refused_privileged_intent() and intents.members:
-            # Discord closes the gateway (4014) without naming the intent: try without the
-            # Server Members intent first. People leaving then go unnoticed on Discord.
-            log.warning(
-                "discord: a privileged intent was refused; retrying without Server Members "
-                "(enable it in the Developer Portal to notice people who leave)"
-            )
-            intents.members = False
-            done, ready = await self._connect()
-        if self._gateway in done and self._refused_privileged_intent():
-            # The Message Content intent is not enabled for this bot in the Developer Portal:
-            # Discord closes the gateway (4014). Free text then stays unseen; slash commands,
-            # buttons and DMs work, so go on without it rather than not at all.
-            log.warning(
-                "discord: Message Content intent refused (enable it in the Developer Portal); "
-                "continuing without it: use slash commands in channels"
-            )
-            intents.message_content = False
+        while (
+            self._gateway in done
+            and refused_privileged(self._gateway.exception(), intents)
+            and give_up_one(intents)
+        ):
             done, ready = await self._connect()
         assert self._gateway is not None
         if self._gateway in done:
@@ -218,15 +201,6 @@ class DiscordAdapter:
         if ready not in done:
             ready.cancel()
         return done, ready
-
-    def _refused_privileged_intent(self) -> bool:
-        """Whether the gateway closed because a requested privileged intent is not enabled."""
-        assert self._gateway is not None
-        error = self._gateway.exception()
-        intents = self._client.intents
-        return isinstance(error, discord.PrivilegedIntentsRequired) and bool(
-            intents.message_content or intents.members
-        )
 
     async def stop(self, drain: float = 3.0) -> None:
         """Takes no new events, lets those in hand answer (up to `drain` s), then closes.
