@@ -236,3 +236,18 @@ async def test_a_login_posted_from_another_site_is_refused(dash: DashboardWorld)
     assert "set-cookie" not in foreign.headers
     same = await browser.post(f"/login/{token}", headers={"Origin": "http://dash.test"})
     assert same.status_code == 303
+
+
+async def test_login_pages_speak_the_browsers_language(dash: DashboardWorld) -> None:
+    browser = dash.browser()
+    page = await browser.get("/login", headers={"Accept-Language": "fr;q=0.9, es-419, en;q=0.5"})
+    assert 'lang="es"' in page.text
+    assert "Entra al panel" in page.text
+    taiwan = await browser.get("/login/unknown", headers={"Accept-Language": "zh-TW"})
+    assert taiwan.status_code == 403
+    assert "這個登入連結無法使用" in taiwan.text
+    for header in ("", "*", "q=;;,", "xx-YY"):
+        assert (
+            "Log in to the dashboard"
+            in (await browser.get("/login", headers={"Accept-Language": header})).text
+        )
