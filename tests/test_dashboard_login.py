@@ -251,3 +251,14 @@ async def test_login_pages_speak_the_browsers_language(dash: DashboardWorld) -> 
             "Log in to the dashboard"
             in (await browser.get("/login", headers={"Accept-Language": header})).text
         )
+
+
+async def test_forgetme_ends_the_persons_sessions_and_links(dash: DashboardWorld) -> None:
+    await dash.chat.say("olga", "g", "/promote @bob organizer")
+    browser = await dash.login("bob")
+    spare = await dash.link("bob")
+    assert (await browser.get("/")).status_code == 200
+    await dash.chat.say("bob", None, "/forgetme")
+    await dash.chat.press("bob", "Delete everything")
+    assert (await browser.get("/")).status_code == 303
+    assert (await dash.browser().post(f"/login/{spare}")).status_code == 403
