@@ -120,7 +120,7 @@ class DashboardApp:
         """Spends the link and starts a session; a bad link sets no cookie."""
         token = str(request.path_params["token"])
         if not self._same_origin(request):  # no logging a victim into someone else's session
-            return self._public("forbidden.html", status=403)
+            return self._public("forbidden.html", status=403, request=request)
         async with self.deps.sessions() as db, db.begin():
             session_token = await spend_link(self.deps, db, token)
         if session_token is None:
@@ -220,7 +220,9 @@ class DashboardApp:
                     raise _Answer(self._refused(context, refusal)) from None
                 except Exception:  # a defect: a plain page, the details only in the log
                     log.exception("dashboard: %s failed", name)
-                    raise _Answer(self._public("broken.html", status=500)) from None
+                    raise _Answer(
+                        self._public("broken.html", status=500, request=request)
+                    ) from None
         except _Answer as answer:
             return _secured(answer.response)
         for callback in context.after_commit:
@@ -238,7 +240,7 @@ class DashboardApp:
         form = await request.form()
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
         if not same_secret(fields.get("csrf", ""), signed_in.csrf):
-            raise _Answer(self._public("forbidden.html", status=403))
+            raise _Answer(self._public("forbidden.html", status=403, request=request))
         return fields
 
     async def _community(
