@@ -86,3 +86,16 @@ async def test_discord_member_gets_no_link(
     content = calls[0].json["data"]["content"]
     assert "Only organizers can use" in content
     assert "/login/" not in content
+
+
+def test_telegram_menus_offer_dashboard_to_admins_and_in_dms_only() -> None:
+    from adapters.telegram.adapter import command_scopes
+    from tests.harness import standalone_registry
+
+    menus = {
+        type(scope).__name__: [command.command for command in commands]
+        for scope, commands in command_scopes(standalone_registry())
+    }
+    assert "dashboard" in menus["BotCommandScopeAllChatAdministrators"]
+    assert "dashboard" in menus["BotCommandScopeAllPrivateChats"]
+    assert "dashboard" not in menus["BotCommandScopeAllGroupChats"]

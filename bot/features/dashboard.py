@@ -32,6 +32,7 @@ class Dashboard:
                 "/dashboard",
                 access=Access.ANYONE,  # checked here: in a DM, organizers of any community
                 where=Where.ANY,
+                organizers_only=True,
                 details=(
                     "Organizers only. The link comes privately, works once and for 10 "
                     "minutes; the dashboard then shows the communities you organize."
