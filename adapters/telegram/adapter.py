@@ -47,7 +47,7 @@ from bot.core.events import Event, Outbound
 from bot.core.i18n import Translator
 from bot.core.languages import SHIPPED
 from bot.core.messenger import Messenger
-from bot.core.registry import Access, CommandSpec, Registry, Where
+from bot.core.registry import CommandSpec, Registry, Where
 from bot.core.router import Router
 from storage.repo import Repository
 
@@ -126,7 +126,7 @@ def command_scopes(
     specs = list(registry.commands.values())
     private = [spec for spec in specs if spec.where in (Where.ANY, Where.DM)]
     group = [spec for spec in specs if spec.where in (Where.ANY, Where.GROUP)]
-    members = [spec for spec in group if spec.access is not Access.ORGANIZER]
+    members = [spec for spec in group if not spec.for_organizers]
     return [
         (BotCommandScopeAllPrivateChats(), bot_commands(private, describe)),
         (BotCommandScopeAllGroupChats(), bot_commands(members, describe)),

@@ -100,6 +100,14 @@ class CommandSpec:
     where: Where = Where.ANY
     details: str = ""
     usage_override: str | None = None
+    organizers_only: bool = False
+    """Only organizers may use it, checked by its handler where `access` cannot say so (an
+    organizer command that also works in DMs); menus show it to organizers only."""
+
+    @property
+    def for_organizers(self) -> bool:
+        """Whether platform menus list it only for organizers (chat admins)."""
+        return self.access is Access.ORGANIZER or self.organizers_only
 
     @property
     def usage(self) -> str:
