@@ -26,6 +26,7 @@ from bot.features.badges import BadgeAwarder, Badges
 from bot.features.bridges import Bridging
 from bot.features.checkin_ping import CheckInPing
 from bot.features.checkins import CheckIns
+from bot.features.dashboard import Dashboard
 from bot.features.escalation import Escalation
 from bot.features.export import Export
 from bot.features.forgetting import Forgetting
@@ -55,6 +56,8 @@ from bot.ops.identity import ProcessIdentity
 from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
+from bot.web.dashboard import dashboard_routes
+from bot.web.dashboard.deps import DashboardDeps
 from storage import ops_repo
 from storage.db import Database
 from storage.repo import NewCommunityDefaults
@@ -63,7 +66,10 @@ log = logging.getLogger(__name__)
 
 
 def build_registry(
-    engine: ScheduleEngine, translator: Translator, dialogs: Dialogs | None = None
+    engine: ScheduleEngine,
+    translator: Translator,
+    dialogs: Dialogs | None = None,
+    web_url: str | None = None,
 ) -> Registry:
     """Every feature declares its commands, buttons, triggers, dialogs and schedule kinds here."""
     registry = Registry()
@@ -93,6 +99,7 @@ def build_registry(
     Badges(registry).register()
     Stats(registry, schedules, translator).register()
     Export(registry).register()
+    Dashboard(registry, web_url).register()
     Programs(registry, dialogs, pager).register()
     ProgramLoop(registry, dialogs, translator, mentoring).register()
     return registry
@@ -137,7 +144,9 @@ class Core:
             observer=self.observer,
         )
         self.dialogs = Dialogs(self.translator, settings.default_language)
-        self.registry = build_registry(self.schedules, self.translator, self.dialogs)
+        self.registry = build_registry(
+            self.schedules, self.translator, self.dialogs, settings.public_web_url
+        )
         self.dialog_lapses = DialogLapses(
             self.database.sessions, self.clock, self.dialogs, self.dispatcher.wake
         )
@@ -221,8 +230,18 @@ class Core:
             await receiver.stop()
 
     def web_app(self) -> Starlette:
-        """The app on WEB_PORT: health and metrics (the dashboard mounts here later)."""
-        return Starlette(routes=ops_routes(self.readiness, self.metrics, self._count_outbox))
+        """The app on WEB_PORT: health and metrics, and the organizer dashboard."""
+        deps = DashboardDeps(
+            sessions=self.database.sessions,
+            clock=self.clock,
+            translator=self.translator,
+            messengers=self.messengers,  # the same dict: platforms attached later count too
+            public_url=self.settings.public_web_url or "",
+            default_language=self.settings.default_language,
+            replan=self.replan,
+        )
+        routes = ops_routes(self.readiness, self.metrics, self._count_outbox)
+        return Starlette(routes=[*routes, *dashboard_routes(deps)])
 
     async def _ping(self) -> None:
         async with self.database.sessions() as session:

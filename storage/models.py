@@ -634,5 +634,6 @@ class SendSlot(Base):
     next_at: Mapped[float] = mapped_column(Double)
 
 
-# Mentorship program tables live in their own module; importing it here registers them.
+# Program and dashboard tables live in their own modules; importing them registers them.
+from storage import dashboard_models as dashboard_models  # noqa: E402
 from storage import program_models as program_models  # noqa: E402

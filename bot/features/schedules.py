@@ -13,7 +13,7 @@ from bot.core.markup import RichText, join
 from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
-from bot.delivery.timing import describe_days
+from bot.delivery.timing import describe_days, parse_days, parse_hhmm
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
@@ -40,6 +40,14 @@ async def listed_schedules(ctx: Ctx, community_id: int) -> Sequence[Schedule]:
     """The community's schedules people made, without the rows the system keeps for itself."""
     found = await ScheduleRepository(ctx.repo.session).enabled(community_id)
     return [schedule for schedule in found if is_listed(schedule)]
+
+
+def retime(schedule: Schedule, time_text: str, days_text: str, example: str) -> None:
+    """Moves a repeating schedule to a new wall-clock time and days, read by the same parsers
+    as `/schedule <kind> <HH:MM> [days]` (a time like `25:00` is refused with the example)."""
+    local_time = parse_hhmm(time_text, example)
+    days = parse_days(days_text, example)
+    schedule.local_time, schedule.days = local_time, days
 
 
 @dataclass(frozen=True, slots=True)
