@@ -58,12 +58,13 @@ async def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example:
     zone = settled_zone(found, example)
     if zone is not None:
         return zone
-    ctx.reply(
-        _INTRO[found.understood],
-        {"text": text.strip(), "offset": found.offset},
-        buttons=choice_buttons(ctx, found, action, owner),
-    )
+    ctx.reply(*choices_intro(found, text), buttons=choice_buttons(ctx, found, action, owner))
     return None
+
+
+def choices_intro(found: ZoneLookup, text: str) -> tuple[str, dict[str, object]]:
+    """The question above a look-up's choices, as a template and its values."""
+    return _INTRO[found.understood], {"text": text.strip(), "offset": found.offset}
 
 
 def choice_buttons(
