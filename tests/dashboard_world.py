@@ -36,8 +36,8 @@ def csrf_of(html: str) -> str:
 
 @dataclass
 class DashboardWorld:
-    """One community `g` (console): olga administers the chat, bob and mia are members,
-    and `h`, another community that only zed organizes."""
+    """One community `g` (console): olga administers the chat, mia is a mentor, bob a
+    member; and `h`, another community that only zed organizes."""
 
     core: Core
     chat: ChatDriver
@@ -86,6 +86,7 @@ async def dash(db_url: str, clock: FakeClock) -> AsyncIterator[DashboardWorld]:
     chat.make_admin("olga", "g")
     for person in ("olga", "bob", "mia"):
         await chat.say(person, "g", "/join")
+    await chat.say("olga", "g", "/promote @mia mentor")  # mentors post tips
     chat.make_admin("zed", "h")
     await chat.say("zed", "h", "/join")
     world = DashboardWorld(core, chat, clock)

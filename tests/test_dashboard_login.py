@@ -3,6 +3,8 @@ logout, CSRF, and `/dashboard` itself."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from bot.web.dashboard.deps import SESSION_COOKIE
@@ -171,3 +173,56 @@ async def test_https_base_url_makes_the_cookie_secure(db_url: str, clock: object
         assert "samesite=lax" in cookie
     finally:
         await core.stop()
+
+
+async def test_in_a_group_only_a_notice_shows_and_the_link_goes_to_the_dm(
+    dash: DashboardWorld,
+) -> None:
+    out = await dash.chat.say("olga", "g", "/dashboard")
+    group_lines = [line for line in out.splitlines() if line.startswith("[g]")]
+    assert group_lines == ["[g] mentorbot: 📬 I sent you the dashboard link privately."]
+    assert out.startswith("[dm olga]")
+    assert "http://dash.test/login/" in out
+
+
+async def test_without_a_web_port_the_dashboard_is_off(chat: object) -> None:
+    from tests.harness import ChatDriver
+
+    assert isinstance(chat, ChatDriver)
+    chat.make_admin("olga", "g")
+    out = await chat.say("olga", "g", "/dashboard")
+    assert "The dashboard is off" in out
+    assert "WEB_PORT" in out
+    assert "/login/" not in out
+
+
+async def test_the_whole_login_over_real_http_with_uvicorn(dash: DashboardWorld) -> None:
+    from bot.web.server import WebServer, bind
+
+    server = WebServer(dash.core.web_app(), bind("127.0.0.1", 0))
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as browser:
+            token = await dash.link("olga")
+            confirm = await browser.get(f"/login/{token}")
+            assert confirm.status_code == 200
+            assert confirm.headers["referrer-policy"] == "no-referrer"
+            assert "frame-ancestors 'none'" in confirm.headers["content-security-policy"]
+            logged_in = await browser.post(f"/login/{token}")
+            assert logged_in.status_code == 303
+            home = await browser.get("/")
+            assert home.status_code == 200
+            found = re.search(r'href="(/c/\d+/)"', home.text)
+            assert found, home.text
+            overview = found.group(1)
+            page = await browser.get(overview)
+            assert page.status_code == 200
+            assert "<svg" in page.text
+            css = await browser.get("/static/dashboard.css")
+            assert css.headers["content-type"].startswith("text/css")
+            assert (await browser.get("/healthz")).status_code == 200  # ops routes still there
+            out = await browser.post("/logout", data={"csrf": csrf_of(page.text)})
+            assert out.status_code == 303
+            assert (await browser.get(overview)).status_code == 303
+    finally:
+        await server.stop()
