@@ -75,13 +75,16 @@ async def test_checkins_page_range_person_and_csv(dash: DashboardWorld) -> None:
     assert "write the newsletter" in page.text
     assert "sketch the logo" in page.text
     assert "another group" not in page.text
+    without_csrf = await browser.post(f"/c/{g}/checkins.csv", data={"first": "2026-11-23"})
+    assert without_csrf.status_code == 403
     one_day = await browser.get(
         f"/c/{g}/checkins", params={"first": "2026-11-24", "last": "2026-11-24"}
     )
     assert "sketch the logo" in one_day.text
     assert "write the newsletter" not in one_day.text
-    download = await browser.get(
-        f"/c/{g}/checkins.csv", params={"first": "2026-11-23", "last": "2026-11-24"}
+    csrf = csrf_of(page.text)
+    download = await browser.post(
+        f"/c/{g}/checkins.csv", data={"csrf": csrf, "first": "2026-11-23", "last": "2026-11-24"}
     )
     assert download.status_code == 200
     assert download.headers["content-type"].startswith("text/csv")
@@ -95,7 +98,7 @@ async def test_checkins_page_range_person_and_csv(dash: DashboardWorld) -> None:
     )
     assert bad.status_code == 200
     assert "after it ends" in bad.text
-    refused = await browser.get(f"/c/{g}/checkins.csv", params={"first": "31/12"})
+    refused = await browser.post(f"/c/{g}/checkins.csv", data={"csrf": csrf, "first": "31/12"})
     assert refused.status_code == 400
     assert "YYYY-MM-DD" in refused.text
 
@@ -181,9 +184,11 @@ async def test_another_communitys_organizer_gets_404_on_every_new_page(
 ) -> None:
     g = (await _community(dash)).id
     zed = await dash.login("zed", "h")
-    for path in ("requests", "checkins", "checkins.csv", "program", "settings"):
+    for path in ("requests", "checkins", "program", "settings"):
         assert (await zed.get(f"/c/{g}/{path}")).status_code == 404
     page = await zed.get(f"/c/{(await _community(dash, 'h')).id}/settings")
+    download = await zed.post(f"/c/{g}/checkins.csv", data={"csrf": csrf_of(page.text)})
+    assert download.status_code == 404
     refused = await zed.post(
         f"/c/{g}/settings/escalation", data={"csrf": csrf_of(page.text), "hours": "2"}
     )

@@ -3,6 +3,8 @@ per person, every plan of one person or of everyone, paged; and the range as a C
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.responses import Response
 
 from bot.core.errors import UsageError
@@ -17,21 +19,20 @@ from bot.features.dashboard_data.checkins import (
     totals_page,
 )
 from bot.features.dashboard_data.slices import read_page
-from bot.web.dashboard.pages import Page, PageContext, PageRegistry
+from bot.web.dashboard.pages import Action, Page, PageContext, PageRegistry
 from bot.web.dashboard.paging import pager
 from storage.report_repo import ReportRepository
 
 
 def register(pages: PageRegistry) -> None:
-    """The page, and its CSV download (a GET: downloading changes nothing)."""
+    """The page, and its CSV download (a form, so the file's filters travel with its CSRF)."""
     pages.add_page(Page("checkins", "checkins", N_("Check-ins"), show))
-    pages.add_page(Page("checkins_csv", "checkins.csv", N_("Check-ins CSV"), download, False))
+    pages.add_action(Action("checkins_csv", "checkins.csv", download, page="checkins"))
 
 
-def _filter(pc: PageContext) -> CheckInFilter:
-    query = pc.request.query_params
+def _filter(pc: PageContext, fields: Mapping[str, str]) -> CheckInFilter:
     return read_filter(
-        query.get("first"), query.get("last"), query.get("person"), pc.community.timezone, pc.now
+        fields.get("first"), fields.get("last"), fields.get("person"), pc.community.timezone, pc.now
     )
 
 
@@ -39,7 +40,7 @@ async def show(pc: PageContext) -> Response:
     """The range form, totals per person and the plans, each list paged on its own."""
     refusal = None
     try:
-        chosen = _filter(pc)
+        chosen = _filter(pc, pc.request.query_params)
     except UsageError as error:
         refusal = pc.t(error.template, error.values)
         chosen = read_filter("", "", "", pc.community.timezone, pc.now)
@@ -64,7 +65,7 @@ async def show(pc: PageContext) -> Response:
             "plans": plans,
             "plan_links": pager(pc, "checkins", plans, tpage=totals.page, **filters),
             "total_links": pager(pc, "checkins", totals, "tpage", page=plans.page, **filters),
-            "csv": pc.url("checkins_csv", **filters),
+            "csv": pc.url("checkins_csv"),
             "zone": pc.community.timezone,
         },
     )
@@ -72,7 +73,7 @@ async def show(pc: PageContext) -> Response:
 
 async def download(pc: PageContext) -> Response:
     """The range's check-ins as `/export` writes them, headers in the reader's language."""
-    chosen = _filter(pc)
+    chosen = _filter(pc, pc.form)
     data = await checkin_csv(
         pc.db, pc.community.id, chosen, lambda text: pc.templates.gettext(pc.language, text)
     )
