@@ -128,6 +128,8 @@ async def test_settings_change_by_the_command_rules_and_logged(dash: DashboardWo
     g = (await _community(dash)).id
     browser = await dash.login("olga")
     page = await browser.get(f"/c/{g}/settings")
+    assert page.text.count('name="hours"') == 2
+    assert 'id="nudge-hours" name="hours" value="4"' in page.text
     csrf = csrf_of(page.text)
     moved = await browser.post(
         f"/c/{g}/settings/timezone", data={"csrf": csrf, "timezone": "Taipei"}

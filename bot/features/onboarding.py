@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind
-from bot.core.i18n import language_name
+from bot.core.i18n import N_, language_name
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
 from bot.features.community_settings import (
     LANGUAGE_EXAMPLE,
     TIMEZONE_EXAMPLE,
+    SettingChange,
     change_escalation,
     change_language,
     change_nudge,
@@ -20,9 +23,21 @@ from bot.features.community_settings import (
 from bot.features.language_choice import confirm_community
 from bot.features.roles import ROLE_NAME
 from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
+from storage.models import Community
 from storage.schedule_repo import ScheduleRepository
 
 COMMUNITY_ZONE_ACTION = "tzs"
+DELAYS: dict[str, tuple[Callable[[Community, str], SettingChange], str]] = {
+    "escalation": (
+        change_escalation,
+        N_("Unclaimed requests are now re-announced after **{hours} h**."),
+    ),
+    "nudge": (
+        change_nudge,
+        N_("Members who haven't checked in now get a nudge **{hours} h** after the ping."),
+    ),
+}
+"""`/settings escalation|nudge <hours>`: the rule that changes it, and the confirmation."""
 
 
 class Onboarding:
@@ -182,19 +197,9 @@ class Onboarding:
             if chosen is not None:
                 self._set_zone(ctx, chosen)
             return
-        if setting == "escalation":
-            change_escalation(community, value)
-            ctx.reply(
-                "Unclaimed requests are now re-announced after **{hours} h**.",
-                {"hours": community.escalation_hours},
-            )
-            return
-        if setting == "nudge":
-            change_nudge(community, value)
-            ctx.reply(
-                "Members who haven't checked in now get a nudge **{hours} h** after the ping.",
-                {"hours": community.nudge_hours},
-            )
+        if setting in DELAYS:
+            change, confirmation = DELAYS[setting]
+            ctx.reply(confirmation, {"hours": change(community, value).after})
             return
         if not value:
             raise UsageError("Which language?", example=LANGUAGE_EXAMPLE)
