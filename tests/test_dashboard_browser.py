@@ -123,6 +123,11 @@ async def test_an_organizer_uses_the_dashboard_in_chromium(tmp_path: Path) -> No
                 await page.goto(f"{overview.rstrip('/')}/{name}")
                 await expect(page.locator("h1")).to_be_visible()
                 await page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+            await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+            await page.goto(f"{overview.rstrip('/')}/requests")
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, "the requests page scrolls sideways on a phone"
+            await page.screenshot(path=SCREENSHOTS / "requests-phone.png", full_page=True)
             await page.goto(overview)
             await expect(page.get_by_text("deleted tip")).to_be_visible()
             await expect(page.get_by_text("changed schedule")).to_be_visible()
