@@ -198,6 +198,8 @@ class Schedule(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     last_fired_at: Mapped[datetime | None]
+    paused_until: Mapped[date | None]
+    """A repeating schedule skips every local day up to and including this date."""
 
     community: Mapped[Community] = relationship()
 

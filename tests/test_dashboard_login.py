@@ -226,3 +226,13 @@ async def test_the_whole_login_over_real_http_with_uvicorn(dash: DashboardWorld)
             assert (await browser.get(overview)).status_code == 303
     finally:
         await server.stop()
+
+
+async def test_a_login_posted_from_another_site_is_refused(dash: DashboardWorld) -> None:
+    token = await dash.link("olga")
+    browser = dash.browser()
+    foreign = await browser.post(f"/login/{token}", headers={"Origin": "https://evil.example"})
+    assert foreign.status_code == 403
+    assert "set-cookie" not in foreign.headers
+    same = await browser.post(f"/login/{token}", headers={"Origin": "http://dash.test"})
+    assert same.status_code == 303

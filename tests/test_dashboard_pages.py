@@ -259,3 +259,43 @@ async def test_user_text_is_escaped(dash: DashboardWorld) -> None:
     page = await browser.get(PAGES.url("tips", await dash.community_id("g")))
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text
+
+
+async def test_a_paused_schedule_skips_its_days_and_resumes(dash: DashboardWorld) -> None:
+    await dash.core.start_delivery()
+    schedule = await _checkin_schedule(dash)  # weekdays 09:00 UTC; today is Mon 2026-11-23
+    engine = dash.core.schedules
+    browser = await dash.login("olga")
+    community = await dash.community_id("g")
+    csrf = csrf_of((await browser.get(PAGES.url("schedules", community))).text)
+    url = PAGES.url("schedule_pause", community, schedule_id=schedule)
+    for bad, says in (
+        ("2026-11-22", "is in the past"),
+        ("2026/12/01", "is not a date"),
+        ("2028-01-01", "up to a year"),
+    ):
+        refused = await browser.post(url, data={"csrf": csrf, "until": bad, "pause": "1"})
+        assert refused.status_code == 400
+        assert says in refused.text
+    assert engine.planned(schedule) == datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+    paused = await browser.post(url, data={"csrf": csrf, "until": "2026-11-25", "pause": "1"})
+    assert paused.status_code == 303
+    assert paused.headers["location"] == PAGES.url("schedules", community)
+    assert engine.planned(schedule) == datetime(2026, 11, 26, 9, tzinfo=UTC)
+    page = await browser.get(PAGES.url("schedules", community))
+    assert "Paused until 2026-11-25" in page.text
+    assert "2026-11-26 09:00" in page.text
+    dash.clock.advance(hours=21)
+    assert not await engine.fire(schedule, datetime(2026, 11, 24, 9, tzinfo=UTC))  # skipped
+    assert "check" not in (await deliver(dash.core, dash.chat)).lower()
+
+    browser = await dash.login("olga")  # 21 hours idle: the old session is over
+    csrf = csrf_of((await browser.get(PAGES.url("schedules", community))).text)
+    resumed = await browser.post(url, data={"csrf": csrf, "resume": "1"})
+    assert resumed.status_code == 303
+    assert resumed.headers["location"] == PAGES.url("schedules", community)
+    assert engine.planned(schedule) == datetime(2026, 11, 25, 9, tzinfo=UTC)
+    overview = await browser.get(PAGES.url("overview", community))
+    assert "paused schedule" in overview.text
+    assert "resumed schedule" in overview.text

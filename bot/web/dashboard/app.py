@@ -109,6 +109,8 @@ class DashboardApp:
     async def login(self, request: Request) -> Response:
         """Spends the link and starts a session; a bad link sets no cookie."""
         token = str(request.path_params["token"])
+        if not self._same_origin(request):  # no logging a victim into someone else's session
+            return self._public("forbidden.html", status=403)
         async with self.deps.sessions() as db, db.begin():
             session_token = await spend_link(self.deps, db, token)
         if session_token is None:
@@ -116,6 +118,15 @@ class DashboardApp:
         return with_session_cookie(
             _secured(RedirectResponse("/", status_code=303)), self.deps, session_token
         )
+
+    def _same_origin(self, request: Request) -> bool:
+        """A browser's `Origin` on a POST, when sent, must be this site (as served or public)."""
+        origin = request.headers.get("origin")
+        if origin is None:
+            return True
+        served = f"{request.url.scheme}://{request.url.netloc}"
+        public = self.deps.public_url.rstrip("/")
+        return origin.rstrip("/") in (served, public)
 
     async def logout(self, request: Request) -> Response:
         """Ends the session on the server (a POST with the CSRF field)."""

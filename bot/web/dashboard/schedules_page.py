@@ -10,12 +10,14 @@ from starlette.responses import Response
 from bot.core.i18n import N_
 from bot.delivery.scheduler import upcoming, zone_of
 from bot.delivery.timing import describe_days
-from bot.features.schedules import KIND_NAMES, is_listed, retime
+from bot.domain.dates import local_today
+from bot.features.schedules import KIND_NAMES, is_listed, pause_until, retime
 from bot.web.dashboard.pages import Action, NotFound, Page, PageContext, PageRegistry
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
 EXAMPLE = "09:30 · mon-fri"
+PAUSE_EXAMPLE = "2026-12-31"
 
 
 def register(pages: PageRegistry) -> None:
@@ -23,6 +25,9 @@ def register(pages: PageRegistry) -> None:
     pages.add_page(Page("schedules", "schedules", N_("Schedules"), show))
     pages.add_action(
         Action("schedule_edit", "schedules/{schedule_id}/edit", edit, page="schedules")
+    )
+    pages.add_action(
+        Action("schedule_pause", "schedules/{schedule_id}/pause", pause, page="schedules")
     )
 
 
@@ -47,7 +52,11 @@ async def show(pc: PageContext) -> Response:
                 else "—",
             }
         )
-    return pc.render("schedules.html", {"rows": rows, "zone": pc.community.timezone})
+    today = local_today(pc.community.timezone, pc.now)
+    return pc.render(
+        "schedules.html",
+        {"rows": rows, "zone": pc.community.timezone, "today": today.isoformat()},
+    )
 
 
 async def _schedule(pc: PageContext) -> Schedule:
@@ -71,5 +80,22 @@ async def edit(pc: PageContext) -> Response:
         N_("changed schedule"),
         f"#{schedule.id} {schedule.kind} {schedule.local_time} {describe_days(schedule.days)}",
     )
+    pc.replan_after_commit()
+    return pc.redirect("schedules")
+
+
+async def pause(pc: PageContext) -> Response:
+    """Pauses through a date (the `pause` button) or resumes (the `resume` button)."""
+    schedule = await _schedule(pc)
+    today = local_today(zone_of(schedule), pc.now)
+    resume = pc.form.get("resume") is not None
+    pause_until(schedule, "" if resume else pc.form.get("until", ""), today, PAUSE_EXAMPLE)
+    if schedule.paused_until is None:
+        await pc.log(N_("resumed schedule"), f"#{schedule.id} {schedule.kind}")
+    else:
+        await pc.log(
+            N_("paused schedule"),
+            f"#{schedule.id} {schedule.kind} → {schedule.paused_until.isoformat()}",
+        )
     pc.replan_after_commit()
     return pc.redirect("schedules")

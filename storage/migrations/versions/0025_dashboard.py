@@ -1,4 +1,4 @@
-"""dashboard: one-time login links, server-side sessions and the activity log
+"""dashboard: one-time login links, server-side sessions, the activity log, schedule pauses
 
 Revision ID: 0025
 Revises: 0024
@@ -17,6 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("schedules", sa.Column("paused_until", sa.Date(), nullable=True))
     op.create_table(
         "dashboard_links",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -89,6 +90,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("schedules") as batch:
+        batch.drop_column("paused_until")
     op.drop_index("ix_dashboard_activity_community_at", table_name="dashboard_activity")
     op.drop_table("dashboard_activity")
     op.drop_index(op.f("ix_dashboard_sessions_person_id"), table_name="dashboard_sessions")
