@@ -56,6 +56,7 @@ from bot.ops.identity import ProcessIdentity
 from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
+from bot.ops.replan_channel import ReplanListener
 from bot.web.dashboard import dashboard_routes
 from bot.web.dashboard.deps import DashboardDeps
 from storage import ops_repo
@@ -182,7 +183,9 @@ class Core:
         self._receivers: list[Leadership | _Held] = []
         # Several processes may share PostgreSQL: only the elected one runs the scheduler.
         self.scheduler_leadership: Leadership | None = None
+        self.replans: ReplanListener | None = None
         if is_postgres(settings.database_url):
+            self.replans = ReplanListener(settings.database_url, self._replan_heard)
             self.scheduler_leadership = Leadership(
                 settings.database_url, "scheduler", self._lead_scheduling, self._stop_scheduling
             )
@@ -278,11 +281,15 @@ class Core:
             self.metrics.hold("scheduler", False)
             raise
         self._scheduling = True
+        if self.replans is not None:
+            await self.replans.start()
 
     async def _stop_scheduling(self, grace: float = 3.0) -> None:
         """Another process may schedule now: stop firing (jobs in progress get `grace`)."""
         if self._scheduling:
             self._scheduling = False
+            if self.replans is not None:
+                await self.replans.stop()
             self.metrics.hold("scheduler", False)
             await self.schedules.stop(grace=grace)
 
@@ -309,7 +316,16 @@ class Core:
         self.dispatcher.wake()
 
     async def replan(self, community_id: int) -> None:
-        """Re-plans a community's schedules after a change (the scheduling process only)."""
+        """Re-plans a community's schedules after a change: here if this process schedules,
+        else (PostgreSQL) by telling the process that does."""
+        if self._scheduling:
+            await self.schedules.reload(community_id)
+        elif is_postgres(self.settings.database_url):
+            async with self.database.sessions() as session, session.begin():
+                await ops_repo.announce_replan(session, community_id)
+
+    async def _replan_heard(self, community_id: int) -> None:
+        """Another process changed a community's schedules."""
         if self._scheduling:
             await self.schedules.reload(community_id)
 

@@ -299,3 +299,26 @@ async def test_a_paused_schedule_skips_its_days_and_resumes(dash: DashboardWorld
     overview = await browser.get(PAGES.url("overview", community))
     assert "paused schedule" in overview.text
     assert "resumed schedule" in overview.text
+
+
+async def test_a_defect_in_a_page_answers_a_plain_500_and_changes_nothing(
+    dash: DashboardWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.web.dashboard import tips_page
+
+    tip = await _tip(dash, "mia", "Raise prices every January #pricing")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("defect")
+
+    browser = await dash.login("olga")
+    community = await dash.community_id("g")
+    csrf = csrf_of((await browser.get(PAGES.url("tips", community))).text)
+    monkeypatch.setattr(tips_page, "delete_tip", broken)
+    response = await browser.post(
+        PAGES.url("tip_delete", community, tip_id=tip), data={"csrf": csrf}
+    )
+    assert response.status_code == 500
+    assert "Something went wrong" in response.text
+    assert "Traceback" not in response.text
+    assert await _tip_text(dash, tip) == "Raise prices every January #pricing"

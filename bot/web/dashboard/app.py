@@ -3,6 +3,7 @@ action behind one gate (session, CSRF on POST, the organizer rule, one transacti
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from bot.web.dashboard.pages import Action, NotFound, Page, PageContext, PageReg
 from bot.web.dashboard.templating import Templates
 from storage.models import Community, Person
 
+log = logging.getLogger(__name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "dashboard.css"
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -208,6 +210,9 @@ class DashboardApp:
                     raise _Answer(self._not_found(person, signed_in)) from None
                 except UserFacingError as refusal:
                     raise _Answer(self._refused(context, refusal)) from None
+                except Exception:  # a defect: a plain page, the details only in the log
+                    log.exception("dashboard: %s failed", name)
+                    raise _Answer(self._public("broken.html", status=500)) from None
         except _Answer as answer:
             return _secured(answer.response)
         for callback in context.after_commit:
