@@ -206,7 +206,7 @@ async def test_the_whole_login_over_real_http_with_uvicorn(dash: DashboardWorld)
             token = await dash.link("olga")
             confirm = await browser.get(f"/login/{token}")
             assert confirm.status_code == 200
-            assert confirm.headers["referrer-policy"] == "no-referrer"
+            assert confirm.headers["referrer-policy"] == "same-origin"
             assert "frame-ancestors 'none'" in confirm.headers["content-security-policy"]
             logged_in = await browser.post(f"/login/{token}")
             assert logged_in.status_code == 303

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "dashboard.css"
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # login URLs carry a secret
+    "Referrer-Policy": "same-origin",  # login URLs carry a secret; same-origin keeps Origin
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": (
