@@ -236,3 +236,29 @@ async def test_a_login_posted_from_another_site_is_refused(dash: DashboardWorld)
     assert "set-cookie" not in foreign.headers
     same = await browser.post(f"/login/{token}", headers={"Origin": "http://dash.test"})
     assert same.status_code == 303
+
+
+async def test_login_pages_speak_the_browsers_language(dash: DashboardWorld) -> None:
+    browser = dash.browser()
+    page = await browser.get("/login", headers={"Accept-Language": "fr;q=0.9, es-419, en;q=0.5"})
+    assert 'lang="es"' in page.text
+    assert "Entra al panel" in page.text
+    taiwan = await browser.get("/login/unknown", headers={"Accept-Language": "zh-TW"})
+    assert taiwan.status_code == 403
+    assert "這個登入連結無法使用" in taiwan.text
+    for header in ("", "*", "q=;;,", "xx-YY"):
+        assert (
+            "Log in to the dashboard"
+            in (await browser.get("/login", headers={"Accept-Language": header})).text
+        )
+
+
+async def test_forgetme_ends_the_persons_sessions_and_links(dash: DashboardWorld) -> None:
+    await dash.chat.say("olga", "g", "/promote @bob organizer")
+    browser = await dash.login("bob")
+    spare = await dash.link("bob")
+    assert (await browser.get("/")).status_code == 200
+    await dash.chat.say("bob", None, "/forgetme")
+    await dash.chat.press("bob", "Delete everything")
+    assert (await browser.get("/")).status_code == 303
+    assert (await dash.browser().post(f"/login/{spare}")).status_code == 403

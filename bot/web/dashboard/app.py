@@ -29,7 +29,7 @@ from bot.web.dashboard.auth import (
 )
 from bot.web.dashboard.deps import DashboardDeps
 from bot.web.dashboard.pages import Action, NotFound, Page, PageContext, PageRegistry
-from bot.web.dashboard.templating import Templates
+from bot.web.dashboard.templating import Templates, browser_language
 from storage.models import Community, Person
 
 log = logging.getLogger(__name__)
@@ -89,15 +89,23 @@ class DashboardApp:
         return Response(self._stylesheet, media_type="text/css")
 
     def _public(
-        self, template: str, values: Mapping[str, Any] | None = None, status: int = 200
+        self,
+        template: str,
+        values: Mapping[str, Any] | None = None,
+        status: int = 200,
+        request: Request | None = None,
     ) -> Response:
-        """A page outside any community, in the default language."""
-        body = self.templates.render(self.deps.default_language, template, values or {})
+        """A page outside any community, in the browser's language when one is shipped."""
+        language = self.deps.default_language
+        if request is not None:
+            language = browser_language(request.headers.get("accept-language", "")) or language
+        body = self.templates.render(language, template, {"lang": language, **(values or {})})
         return _secured(HTMLResponse(body, status_code=status))
 
     async def login_help(self, request: Request) -> Response:
         """How to log in: ask the bot for `/dashboard`."""
-        return self._public("login_help.html", {"logged_out": "out" in request.query_params})
+        values = {"logged_out": "out" in request.query_params}
+        return self._public("login_help.html", values, request=request)
 
     async def login_confirm(self, request: Request) -> Response:
         """Shows a button that logs in; reading the link spends nothing."""
@@ -105,18 +113,18 @@ class DashboardApp:
         async with self.deps.sessions() as db:
             usable = await link_is_usable(self.deps, db, token)
         if not usable:
-            return self._public("login_refused.html", status=403)
-        return self._public("login_confirm.html", {"action": f"/login/{token}"})
+            return self._public("login_refused.html", status=403, request=request)
+        return self._public("login_confirm.html", {"action": f"/login/{token}"}, request=request)
 
     async def login(self, request: Request) -> Response:
         """Spends the link and starts a session; a bad link sets no cookie."""
         token = str(request.path_params["token"])
         if not self._same_origin(request):  # no logging a victim into someone else's session
-            return self._public("forbidden.html", status=403)
+            return self._public("forbidden.html", status=403, request=request)
         async with self.deps.sessions() as db, db.begin():
             session_token = await spend_link(self.deps, db, token)
         if session_token is None:
-            return self._public("login_refused.html", status=403)
+            return self._public("login_refused.html", status=403, request=request)
         return with_session_cookie(
             _secured(RedirectResponse("/", status_code=303)), self.deps, session_token
         )
@@ -212,7 +220,9 @@ class DashboardApp:
                     raise _Answer(self._refused(context, refusal)) from None
                 except Exception:  # a defect: a plain page, the details only in the log
                     log.exception("dashboard: %s failed", name)
-                    raise _Answer(self._public("broken.html", status=500)) from None
+                    raise _Answer(
+                        self._public("broken.html", status=500, request=request)
+                    ) from None
         except _Answer as answer:
             return _secured(answer.response)
         for callback in context.after_commit:
@@ -230,7 +240,7 @@ class DashboardApp:
         form = await request.form()
         fields = {key: value for key, value in form.items() if isinstance(value, str)}
         if not same_secret(fields.get("csrf", ""), signed_in.csrf):
-            raise _Answer(self._public("forbidden.html", status=403))
+            raise _Answer(self._public("forbidden.html", status=403, request=request))
         return fields
 
     async def _community(

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from bot.core.i18n import Translator
+from bot.core.languages import platform_language
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -65,3 +66,20 @@ class Templates:
     def gettext(self, language: str, message: str) -> str:
         """One message in `language`, for text built in Python (nav labels, activity)."""
         return self._translator.gettext(language, message)
+
+
+def browser_language(header: str) -> str | None:
+    """The first shipped language in an `Accept-Language` header, by the browser's order."""
+    tags = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            quality = float(weight) if weight else 1.0
+        except ValueError:
+            continue
+        tags.append((-quality, position, tag.strip()))
+    for _, _, tag in sorted(tags):
+        language = platform_language(tag) if tag and tag != "*" else None
+        if language is not None:
+            return language
+    return None
