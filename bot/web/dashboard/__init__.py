@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from bot.web.dashboard import overview, schedules_page, tips_page
+from bot.web.dashboard import (
+    checkins_page,
+    overview,
+    program_page,
+    requests_page,
+    schedules_page,
+    settings_page,
+    tips_page,
+)
 from bot.web.dashboard.app import DashboardApp
 from bot.web.dashboard.deps import DashboardDeps
 from bot.web.dashboard.pages import PageRegistry
@@ -19,6 +27,10 @@ def build_pages() -> PageRegistry:
     overview.register(pages)
     tips_page.register(pages)
     schedules_page.register(pages)
+    requests_page.register(pages)
+    checkins_page.register(pages)
+    program_page.register(pages)
+    settings_page.register(pages)
     return pages
 
 
