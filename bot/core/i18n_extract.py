@@ -45,6 +45,8 @@ CALL_SITES: Mapping[str, Site] = {
     "_refuse": Site((0,), ("template",)),
     "dm_for_reader": Site((1,), ("template",)),
     "dm_in_reader_language": Site((3,), ("template",)),
+    "say": Site((1,), ("template",)),
+    "_tell_mentor": Site((2,), ("template",)),
 }
 """Function or method name → which arguments are English templates."""
 
