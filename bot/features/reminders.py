@@ -97,7 +97,9 @@ class Reminders:
             person_id=ctx.person.id,
             community_id=ctx.community.id if ctx.community else None,
         )
-        message = OutMessage(ctx.t("⏰ Reminder: {text}", {"text": found.rest}))
+        message = OutMessage(  # a DM: the person's own language, even when set in a group
+            ctx.t_in(ctx.reader_language, "⏰ Reminder: {text}", {"text": found.rest})
+        )
         await ctx.enqueue(reminder.outbox_key, delivery, message, due_at=found.at)
         values = {"number": reminder.number, "when": format_moment(found.at, zone, ctx.language)}
         if ctx.in_group:  # the text is private: the group sees only that a reminder was set

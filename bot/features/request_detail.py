@@ -174,17 +174,20 @@ class RequestDetail:
         history = RequestHistory(ctx.repo.session)
         await history.record(request.id, RequestStep.EDITED, ctx.person.id, ctx.now)
         told = [t for t in await history.told_about(request.id) if t.person_id != ctx.person.id]
-        update = ctx.t(
-            "✏️ {asker} corrected request #{number} in **{title}**. It now reads:\n“{question}”",
-            {
-                "asker": ctx.account.display_name,
-                "number": request.number,
-                "title": where(request.community),
-                "question": question,
-            },
-        )
+        told_values = {
+            "asker": ctx.account.display_name,
+            "number": request.number,
+            "title": where(request.community),
+            "question": question,
+        }
         stamp = ctx.now.isoformat()
         for person in told:
+            update = await ctx.t_for(  # each told person reads it in their own language
+                person,
+                "✏️ {asker} corrected request #{number} in **{title}**. It now reads:\n“{question}”",
+                told_values,
+                about=request.community,
+            )
             await ctx.enqueue(
                 f"edit:{request.id}:{stamp}:dm:{person.person_id}",
                 Delivery(

@@ -129,9 +129,12 @@ class TipSchedules:
         shared = await BridgeRepository(firing.session).circle_ids(community.id)
         tip = await library.next_for_the_day(community.id, shared)
         if tip is None:
-            notice = fmt(
-                "📭 No tip of the day today: the library is empty. Mentors can add one with "
-                "`/tip <text> #topic`; organizers can stop this with `/schedule off tips`."
+            notice = fmt(  # a group post: the community's language
+                self._translator.gettext(
+                    community.language,
+                    "📭 No tip of the day today: the library is empty. Mentors can add one with "
+                    "`/tip <text> #topic`; organizers can stop this with `/schedule off tips`.",
+                )
             )
             delivery = Delivery(community.platform, chat_id=community.chat_id)
             await enqueue(
