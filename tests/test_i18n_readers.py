@@ -135,3 +135,14 @@ async def test_each_message_to_another_person_is_in_the_readers_language(
     for speaker, reader, language in ((dc, "max", "es"), (tg, "lin", "zh_Hant")):
         label = translator.gettext(language, HELP_BUTTON).replace("{number}", "1")
         assert label in buttons(speaker, reader), (reader, buttons(speaker, reader))
+
+
+async def test_a_refused_reminder_shows_an_example_in_the_readers_words(core: Core) -> None:
+    tg = DiscordSpeaker(core, "telegram")
+    await tg.dm("lin", "/language zh_Hant")
+    refused = await tg.dm("lin", "/remind xyz")
+    example = Translator().gettext("zh_Hant", "/remind tomorrow 9am send the invoice")
+    assert example in refused, refused
+    assert "tomorrow 9am" not in refused, refused
+    helped = await tg.dm("lin", "/help remind")
+    assert example in helped, helped

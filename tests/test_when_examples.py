@@ -82,3 +82,24 @@ def test_examples_with_words_are_in_the_readers_language(language: str, msgid: s
     english = {e for e in examples("en", msgid) if re.search(r"[a-z]{2}", e.split(" ")[0])}
     left = english & set(examples(language, msgid))
     assert not left, (language, left)
+
+
+COMMAND_EXAMPLES = {
+    "/remind ": "/remind tomorrow 9am send the invoice",
+    "/schedule tip ": "/schedule tip tomorrow 9am Follow up within a day #sales",
+}
+"""Usage examples that carry a time: translated, so a reader sees their own words."""
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize(("command", "msgid"), COMMAND_EXAMPLES.items())
+def test_command_examples_with_a_time_are_read_in_the_language(
+    language: str, command: str, msgid: str
+) -> None:
+    shown = Translator().gettext(language, msgid)
+    assert shown.startswith(command), shown
+    if language != "en":
+        assert shown != msgid, "the example is not translated"
+    read = parse_moment(shown.removeprefix(command), "UTC", language, NOW)
+    assert isinstance(read, Moment), (language, shown, read)
+    assert read.rest, "the example has text after its time"

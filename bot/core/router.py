@@ -402,7 +402,8 @@ class Router:
         if error.example:
             example = fmt(
                 self._translator.gettext(language, "Example: `{example}`"),
-                {"example": error.example},
+                # an example marked with N_ (a time typed in the reader's words) is translated
+                {"example": self._translator.gettext(language, error.example)},
             )
             text = (*text, *fmt("\n"), *example)
         return Outbound(OutMessage(text))

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from bot.delivery.outbox import enqueue
@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 DAILY_KIND = "tips"
 EXAMPLE_DAILY = "/schedule tips 09:00 weekdays"
-EXAMPLE_ONE = "/schedule tip tomorrow 9am Follow up within a day #sales"
+# Translators: write the time the way people type it in your language (the parser reads it).
+EXAMPLE_ONE = N_("/schedule tip tomorrow 9am Follow up within a day #sales")
 
 
 class TipSchedules:
