@@ -146,3 +146,22 @@ async def test_a_refused_reminder_shows_an_example_in_the_readers_words(core: Co
     assert "tomorrow 9am" not in refused, refused
     helped = await tg.dm("lin", "/help remind")
     assert example in helped, helped
+
+
+async def test_a_dm_without_language_speaks_the_persons_community_language(core: Core) -> None:
+    """An intake begun in a zh_Hant group goes on in Chinese in the DM, step after step."""
+    tg = DiscordSpeaker(core, "telegram")
+    await tg.group("olga", "g", "/settings language zh-TW", admin=True)
+    await tg.group("olga", "g", "/program new 春季導師", admin=True)
+    await tg.dm("bea", "/start")
+    await tg.group("bea", "g", "/join")
+    await tg.group("bea", "g", "/program join mentee")
+    asked = await tg.dm("bea", "Taipei")
+    topics = "Which topics do you want help with in “{program}”? List them with commas."
+    assert_in("zh_Hant", topics, asked)
+    goal = await tg.dm("bea", "定價")
+    assert_in("zh_Hant", "What is the one goal you want to reach in this program?", goal)
+    await tg.dm("sam", "/start")  # in no community: the default language
+    assert "/help" in await tg.dm("sam", "/help")
+    greeted = await tg.dm("bea", "/help")
+    assert greeted != await tg.dm("sam", "/help")

@@ -70,6 +70,8 @@ class Ctx:
     community: Community | None
     membership: Membership | None
     default_language: str
+    home_language: str | None = None
+    """In a DM: the language all of the person's communities share, if they share one."""
     joined_now: bool = False
     hooks: DeliveryHooks = field(default_factory=NoDelivery)
     outbound: list[Outbound] = field(default_factory=list)
@@ -107,12 +109,12 @@ class Ctx:
 
     @property
     def reader_language(self) -> str:
-        """The actor's own language: theirs, else the community's, else the default."""
+        """The actor's language: theirs, else the community's (a DM: their groups'), else ours."""
         if self.person.language:
             return self.person.language
         if self.community is not None:
             return self.community.language
-        return self.default_language
+        return self.home_language or self.default_language
 
     async def language_of(self, account: HasPerson, about: Community | None = None) -> str:
         """Another person's language: theirs, else that of the community the message is about.
