@@ -59,7 +59,7 @@ async def remind_goal(ctx: Ctx) -> None:
     for pair in await loop.active_pairs_of(ctx.person.id):
         goal = await loop.goal(pair.id) if pair.mentee_id == ctx.person.id else None
         if goal is not None and goal.done_at is None:
-            ctx.reply("🎯 Your mentoring goal: “{goal}”, {progress}% done.", goal_line(goal))
+            ctx.reply("🎯 Your mentoring goal: “{goal}”, progress {progress}%.", goal_line(goal))
             return
 
 
@@ -109,7 +109,7 @@ class Goals:
     def _show(self, ctx: Ctx, goal: ProgramGoal | None) -> None:
         if goal is None:
             raise UsageError("You have no goal yet. Set one like this:", example=GOAL_EXAMPLE)
-        ctx.reply("Your goal: “{goal}”, {progress}% done.", goal_line(goal), private=True)
+        ctx.reply("Your goal: “{goal}”, progress {progress}%.", goal_line(goal), private=True)
 
     async def _set(self, ctx: Ctx, found: PairInContext, text: str) -> None:
         goal_text, when = split_target(text)
@@ -159,7 +159,7 @@ class Goals:
         values = goal_line(goal)
         ctx.reply("Progress on “{goal}”: {progress}%.", values, private=True)
         await self._tell_mentor(
-            ctx, found, "{mentee}'s goal “{goal}” is now {progress}% done.", values, "progress"
+            ctx, found, "{mentee}'s goal “{goal}” is now at {progress}%.", values, "progress"
         )
 
     async def _done(self, ctx: Ctx, found: PairInContext, goal: ProgramGoal | None) -> None:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, OutMessage
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.dates import local_today
 from bot.features.programs.my_pair import actor_pair, name_of
@@ -80,9 +81,9 @@ class Meetings:
                 "note": note or "",
             }
             template = (
-                "{name} logged a meeting with you on {date}: “{note}”. Did it happen?"
+                N_("{name} logged a meeting with you on {date}: “{note}”. Did it happen?")
                 if note
-                else "{name} logged a meeting with you on {date}. Did it happen?"
+                else N_("{name} logged a meeting with you on {date}. Did it happen?")
             )
             button = Button(self._voice.label(reader, "Confirm"), "pmet", str(meeting.id))
             message = OutMessage(self._voice.say(reader, template, values), ((button,),))
