@@ -28,9 +28,10 @@ class CheckInRepository:
         )
 
     async def ensure(
-        self, community_id: int, person_id: int, day: date, now: datetime
+        self, community_id: int, person_id: int, day: date, now: datetime, plan: str = ""
     ) -> tuple[CheckIn, bool]:
-        """Finds or starts the day's check-in; the flag tells whether it is new."""
+        """Finds or starts the day's check-in (a new one with `plan`: one INSERT, no UPDATE
+        after it); the flag tells whether it is new."""
         found = await self.on(community_id, person_id, day)
         if found is not None:
             return found, False
@@ -38,7 +39,7 @@ class CheckInRepository:
             community_id=community_id,
             person_id=person_id,
             local_date=day,
-            plan="",
+            plan=plan,
             created_at=now,
             updated_at=now,
         )
