@@ -5,10 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckIn, Membership, OutboxMessage
+
+# Built once: every check-in and /streak runs them (building cost about what running does).
+_ON = select(CheckIn).where(
+    CheckIn.community_id == bindparam("community_id"),
+    CheckIn.person_id == bindparam("person_id"),
+    CheckIn.local_date == bindparam("day"),
+)
+_DAYS_OF = (
+    select(CheckIn.local_date)
+    .where(
+        CheckIn.person_id == bindparam("person_id"),
+        CheckIn.skipped.is_(False),
+        CheckIn.local_date >= bindparam("since"),
+    )
+    .distinct()
+)
 
 
 class CheckInRepository:
@@ -20,11 +36,7 @@ class CheckInRepository:
     async def on(self, community_id: int, person_id: int, day: date) -> CheckIn | None:
         """The person's check-in for that local day in that community."""
         return await self.session.scalar(
-            select(CheckIn).where(
-                CheckIn.community_id == community_id,
-                CheckIn.person_id == person_id,
-                CheckIn.local_date == day,
-            )
+            _ON, {"community_id": community_id, "person_id": person_id, "day": day}
         )
 
     async def ensure(
@@ -49,15 +61,7 @@ class CheckInRepository:
 
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""
-        rows = await self.session.scalars(
-            select(CheckIn.local_date)
-            .where(
-                CheckIn.person_id == person_id,
-                CheckIn.skipped.is_(False),
-                CheckIn.local_date >= since,
-            )
-            .distinct()
-        )
+        rows = await self.session.scalars(_DAYS_OF, {"person_id": person_id, "since": since})
         return list(rows.all())
 
     async def touched_between(
