@@ -30,7 +30,8 @@ COMMANDS = (
     "how can I help?",
 )
 DM_STREAK = "/streak (DM, with delivery)"
-"""A DM command delivered too: the reply path's own statements for a DM (waking held DMs)."""
+"""A DM command delivered too, from one of ten people who wrote before: the reply path's own
+statements for a DM (waking messages held for it)."""
 
 
 @dataclass
@@ -61,6 +62,16 @@ class Figures:
     commits: dict[str, list[int]] = field(default_factory=dict)
 
 
+class _Regulars(random.Random):
+    """Picks among the first ten people only: a DM comes from someone who wrote before."""
+
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__(rng.random())
+
+    def randint(self, a: int, b: int) -> int:
+        return super().randint(a, min(b, a + 9))
+
+
 def _dm(event: Event) -> Event:
     """The same event sent in the person's DM with the bot."""
     address = replace(event.address, chat_id=event.address.user_id)
@@ -74,13 +85,14 @@ async def measure(core: Core, scale: Scale, samples: int) -> Figures:
     event.listen(engine, "before_cursor_execute", counter.statement)
     event.listen(engine, "commit", counter.commit)
     rng = random.Random(11)
+    regulars = _Regulars(rng)
     messenger = RecordingMessenger()
     figures = Figures()
     names = (*COMMANDS, DM_STREAK)
 
     async def one(name: str, record: bool) -> None:
         if name == DM_STREAK:
-            dm = _dm(message(scale, rng, "/streak"))
+            dm = _dm(message(scale, regulars, "/streak"))
             run: Callable[[], Any] = lambda: _handle_and_deliver(core, dm, messenger)  # noqa: E731
         else:
             event_ = message(scale, rng, name)
