@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckIn, Membership, OutboxMessage
 
-# Built once: every check-in and /streak runs them (building cost about what running does).
+# Built once: every check-in, /streak and /board runs them (building cost about what running does).
 _ON = select(CheckIn).where(
     CheckIn.community_id == bindparam("community_id"),
     CheckIn.person_id == bindparam("person_id"),
@@ -21,6 +21,29 @@ _DAYS_OF = (
     .where(
         CheckIn.person_id == bindparam("person_id"),
         CheckIn.skipped.is_(False),
+        CheckIn.local_date >= bindparam("since"),
+    )
+    .distinct()
+)
+
+_TOUCHED_BETWEEN = (
+    select(CheckIn)
+    .where(
+        CheckIn.community_id == bindparam("community_id"),
+        CheckIn.updated_at >= bindparam("start"),
+        CheckIn.updated_at < bindparam("end"),
+    )
+    .order_by(CheckIn.updated_at, CheckIn.id)
+)
+_ACTIVE_PEOPLE = (
+    select(CheckIn.person_id)
+    .join(
+        Membership,
+        (Membership.person_id == CheckIn.person_id)
+        & (Membership.community_id == CheckIn.community_id),
+    )
+    .where(
+        CheckIn.community_id == bindparam("community_id"),
         CheckIn.local_date >= bindparam("since"),
     )
     .distinct()
@@ -74,13 +97,7 @@ class CheckInRepository:
         York's board, and re-checking in moves them onto the board of the day they did it.
         """
         rows = await self.session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.community_id == community_id,
-                CheckIn.updated_at >= start,
-                CheckIn.updated_at < end,
-            )
-            .order_by(CheckIn.updated_at, CheckIn.id)
+            _TOUCHED_BETWEEN, {"community_id": community_id, "start": start, "end": end}
         )
         latest = {entry.person_id: entry for entry in rows.all()}
         return sorted(latest.values(), key=lambda entry: (entry.created_at, entry.id))
@@ -88,14 +105,7 @@ class CheckInRepository:
     async def active_people(self, community_id: int, since: date) -> set[int]:
         """Members who checked in here at least once since a date (the ones nudges are for)."""
         rows = await self.session.scalars(
-            select(CheckIn.person_id)
-            .join(
-                Membership,
-                (Membership.person_id == CheckIn.person_id)
-                & (Membership.community_id == CheckIn.community_id),
-            )
-            .where(CheckIn.community_id == community_id, CheckIn.local_date >= since)
-            .distinct()
+            _ACTIVE_PEOPLE, {"community_id": community_id, "since": since}
         )
         return set(rows.all())
 

@@ -157,9 +157,7 @@ class Repository:
         if not person_ids:
             return {}
         rows = await self.session.execute(
-            select(Account.person_id, Account.display_name).where(
-                Account.platform == platform, Account.person_id.in_(list(person_ids))
-            )
+            _DISPLAY_NAMES, {"platform": platform, "person_ids": list(person_ids)}
         )
         return {person_id: name for person_id, name in rows}
 
@@ -382,6 +380,11 @@ _KNOWN_IN_CHAT = (
         Membership,
         (Membership.community_id == Community.id) & (Membership.person_id == Account.person_id),
     )
+)
+
+_DISPLAY_NAMES = select(Account.person_id, Account.display_name).where(
+    Account.platform == bindparam("platform"),
+    Account.person_id.in_(bindparam("person_ids", expanding=True)),
 )
 
 
