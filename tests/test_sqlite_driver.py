@@ -62,7 +62,8 @@ async def test_inserts_updates_and_returning_keep_ids_and_counts(database: Datab
         session.add_all(people)
         await session.flush()  # ids from lastrowid or RETURNING
         ids = [person.id for person in people]
-        assert len(set(ids)) == 3 and all(isinstance(value, int) for value in ids)
+        assert len(set(ids)) == 3
+        assert all(isinstance(value, int) for value in ids)
         changed = await session.execute(
             update(Person).where(Person.id.in_(ids[:2])).values(display_name="renamed")
         )
