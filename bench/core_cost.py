@@ -58,6 +58,8 @@ class Figures:
     """Per command: milliseconds, statements and commits of each run."""
 
     ms: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    """Process CPU time (every thread: aiosqlite's too), less moved by other processes."""
     statements: dict[str, list[int]] = field(default_factory=dict)
     commits: dict[str, list[int]] = field(default_factory=dict)
 
@@ -100,12 +102,14 @@ async def measure(core: Core, scale: Scale, samples: int) -> Figures:
         counter.statements = counter.commits = 0
         counter.texts.clear()
         counter.on = True
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await run()
         elapsed = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - started_cpu) * 1000
         counter.on = False
         if record:
             figures.ms.setdefault(name, []).append(elapsed)
+            figures.cpu.setdefault(name, []).append(cpu)
             figures.statements.setdefault(name, []).append(counter.statements)
             figures.commits.setdefault(name, []).append(counter.commits)
 
@@ -128,14 +132,15 @@ async def _handle_and_deliver(core: Core, event_: Event, messenger: RecordingMes
 
 
 def summarize(report: Report, label: str, figures: Figures) -> None:
-    """One line per command: median and p90 ms, statements and commits per command."""
+    """One line per command: median and p90 ms, CPU ms, statements and commits per command."""
     for name, values in figures.ms.items():
         ordered = sorted(values)
         p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
         statements = statistics.median(figures.statements[name])
         commits = statistics.median(figures.commits[name])
         report.line(
-            f"{label} {name:<32} {statistics.median(values):6.2f} ms median, {p90:6.2f} p90; "
+            f"{label} {name:<32} {statistics.median(values):6.2f} ms median, {p90:6.2f} p90, "
+            f"CPU {statistics.median(figures.cpu[name]):5.2f} ms; "
             f"{statements:g} statements, {commits:g} commit(s) per command (n={len(values)})"
         )
 
