@@ -13,7 +13,16 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench import failover, fanout, growth, inbound_discord, inbound_telegram, latency, startup
+from bench import (
+    core_cost,
+    failover,
+    fanout,
+    growth,
+    inbound_discord,
+    inbound_telegram,
+    latency,
+    startup,
+)
 from bench.common import Report, machine
 from bench.seed import Scale
 
@@ -22,6 +31,7 @@ BENCHMARKS = (
     "fanout429",
     "inbound",
     "inbound_discord",
+    "core",
     "latency",
     "startup",
     "growth",
@@ -88,6 +98,7 @@ async def main(options: argparse.Namespace) -> list[Report]:
         return [report, started]
 
     steps["latency"] = run_latency
+    steps["core"] = lambda: core_cost.run(Scale(0.01), 20 if quick else 100, directory, postgres)
     if postgres is not None:
         steps["failover"] = lambda: failover.run(300, postgres)
     reports: list[Report] = []

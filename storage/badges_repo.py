@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 
 from storage.models import Badge, Tip
+
+
+@functools.cache
+def _award_statement(dialect: str) -> Executable:
+    """`INSERT … ON CONFLICT DO NOTHING RETURNING id`, built once per dialect (every check-in
+    past a streak badge's threshold runs it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, Badge.__table__)
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["person_id", "kind"])
+        .returning(table.c.id)
+    )
 
 
 class BadgeRepository:
@@ -24,14 +40,9 @@ class BadgeRepository:
     ) -> bool:
         """Records a badge unless the person has it; True only for the call that created it."""
         dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(Badge)
-            .values(person_id=person_id, kind=kind, community_id=community_id, awarded_at=now)
-            .on_conflict_do_nothing(index_elements=["person_id", "kind"])
-            .returning(Badge.id)
-        )
-        result = await self.session.execute(statement)
+        values = {"person_id": person_id, "kind": kind, "community_id": community_id}
+        values["awarded_at"] = now
+        result = await self.session.execute(_award_statement(dialect), values)
         return result.first() is not None
 
     async def of_person(self, person_id: int) -> Sequence[Badge]:

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Bridge, BridgeCode, BridgeMember, Community
+
+_BRIDGE_OF = select(BridgeMember.bridge_id).where(
+    BridgeMember.community_id == bindparam("community_id")
+)
+"""Built once: every shared list (/board, /tips, "how can I help?") asks it first."""
 
 
 class BridgeRepository:
@@ -57,9 +62,7 @@ class BridgeRepository:
 
     async def bridge_of(self, community_id: int) -> int | None:
         """The bridge the community is in, if any."""
-        return await self.session.scalar(
-            select(BridgeMember.bridge_id).where(BridgeMember.community_id == community_id)
-        )
+        return await self.session.scalar(_BRIDGE_OF, {"community_id": community_id})
 
     async def circle(self, community_id: int) -> list[Community]:
         """The community first, then the others it shares with, oldest bridge member first."""

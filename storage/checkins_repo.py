@@ -5,10 +5,49 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckIn, Membership, OutboxMessage
+
+# Built once: every check-in, /streak and /board runs them (building cost about what running does).
+_ON = select(CheckIn).where(
+    CheckIn.community_id == bindparam("community_id"),
+    CheckIn.person_id == bindparam("person_id"),
+    CheckIn.local_date == bindparam("day"),
+)
+_DAYS_OF = (
+    select(CheckIn.local_date)
+    .where(
+        CheckIn.person_id == bindparam("person_id"),
+        CheckIn.skipped.is_(False),
+        CheckIn.local_date >= bindparam("since"),
+    )
+    .distinct()
+)
+
+_TOUCHED_BETWEEN = (
+    select(CheckIn)
+    .where(
+        CheckIn.community_id == bindparam("community_id"),
+        CheckIn.updated_at >= bindparam("start"),
+        CheckIn.updated_at < bindparam("end"),
+    )
+    .order_by(CheckIn.updated_at, CheckIn.id)
+)
+_ACTIVE_PEOPLE = (
+    select(CheckIn.person_id)
+    .join(
+        Membership,
+        (Membership.person_id == CheckIn.person_id)
+        & (Membership.community_id == CheckIn.community_id),
+    )
+    .where(
+        CheckIn.community_id == bindparam("community_id"),
+        CheckIn.local_date >= bindparam("since"),
+    )
+    .distinct()
+)
 
 
 class CheckInRepository:
@@ -20,17 +59,14 @@ class CheckInRepository:
     async def on(self, community_id: int, person_id: int, day: date) -> CheckIn | None:
         """The person's check-in for that local day in that community."""
         return await self.session.scalar(
-            select(CheckIn).where(
-                CheckIn.community_id == community_id,
-                CheckIn.person_id == person_id,
-                CheckIn.local_date == day,
-            )
+            _ON, {"community_id": community_id, "person_id": person_id, "day": day}
         )
 
     async def ensure(
-        self, community_id: int, person_id: int, day: date, now: datetime
+        self, community_id: int, person_id: int, day: date, now: datetime, plan: str = ""
     ) -> tuple[CheckIn, bool]:
-        """Finds or starts the day's check-in; the flag tells whether it is new."""
+        """Finds or starts the day's check-in (a new one with `plan`: one INSERT, no UPDATE
+        after it); the flag tells whether it is new."""
         found = await self.on(community_id, person_id, day)
         if found is not None:
             return found, False
@@ -38,7 +74,7 @@ class CheckInRepository:
             community_id=community_id,
             person_id=person_id,
             local_date=day,
-            plan="",
+            plan=plan,
             created_at=now,
             updated_at=now,
         )
@@ -48,15 +84,7 @@ class CheckInRepository:
 
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""
-        rows = await self.session.scalars(
-            select(CheckIn.local_date)
-            .where(
-                CheckIn.person_id == person_id,
-                CheckIn.skipped.is_(False),
-                CheckIn.local_date >= since,
-            )
-            .distinct()
-        )
+        rows = await self.session.scalars(_DAYS_OF, {"person_id": person_id, "since": since})
         return list(rows.all())
 
     async def touched_between(
@@ -69,13 +97,7 @@ class CheckInRepository:
         York's board, and re-checking in moves them onto the board of the day they did it.
         """
         rows = await self.session.scalars(
-            select(CheckIn)
-            .where(
-                CheckIn.community_id == community_id,
-                CheckIn.updated_at >= start,
-                CheckIn.updated_at < end,
-            )
-            .order_by(CheckIn.updated_at, CheckIn.id)
+            _TOUCHED_BETWEEN, {"community_id": community_id, "start": start, "end": end}
         )
         latest = {entry.person_id: entry for entry in rows.all()}
         return sorted(latest.values(), key=lambda entry: (entry.created_at, entry.id))
@@ -83,14 +105,7 @@ class CheckInRepository:
     async def active_people(self, community_id: int, since: date) -> set[int]:
         """Members who checked in here at least once since a date (the ones nudges are for)."""
         rows = await self.session.scalars(
-            select(CheckIn.person_id)
-            .join(
-                Membership,
-                (Membership.person_id == CheckIn.person_id)
-                & (Membership.community_id == CheckIn.community_id),
-            )
-            .where(CheckIn.community_id == community_id, CheckIn.local_date >= since)
-            .distinct()
+            _ACTIVE_PEOPLE, {"community_id": community_id, "since": since}
         )
         return set(rows.all())
 

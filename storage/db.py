@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_driver import one_hop_dbapi
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -49,16 +51,20 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        options: dict[str, object] = {}
+        # A pre-ping guards against a server that dropped the connection; a SQLite file has no
+        # server, and the ping cost a thread hop to aiosqlite on every checkout (every event).
+        options: dict[str, object] = {"pool_pre_ping": not self.is_sqlite}
         if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
             # SQLite has one writer at a time and BEGIN IMMEDIATE takes it at once, so
             # concurrent transactions only busy-poll for it, unfairly (bench inbound_discord:
             # p99 3.2-3.8 s, answers deferred past Discord's deadline). One pooled connection
             # makes them queue in order instead: p99 0.35-0.45 s, throughput up 10-25%.
-            options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
-        self.engine: AsyncEngine = create_async_engine(
-            url, echo=echo, pool_pre_ping=True, **options
-        )
+            options.update(pool_size=1, max_overflow=0, pool_timeout=30)
+        if parsed.get_driver_name() == "aiosqlite":
+            module = one_hop_dbapi()  # one thread hop per statement instead of four
+            if module is not None:
+                options["module"] = module
+        self.engine: AsyncEngine = create_async_engine(url, echo=echo, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _sqlite_begin_immediate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Base, Membership, Role
@@ -24,6 +24,21 @@ from storage.program_models import (
 )
 from storage.programs_repo import LIVE
 
+# Built once: every check-in asks it (for the mentee's goal line).
+_ACTIVE_PAIRS_OF = (
+    select(ProgramPair)
+    .join(Program, Program.id == ProgramPair.program_id)
+    .where(
+        or_(
+            ProgramPair.mentee_id == bindparam("person_id"),
+            ProgramPair.mentor_id == bindparam("person_id"),
+        ),
+        ProgramPair.status == PairStatus.ACTIVE.value,
+        Program.status.in_(LIVE),
+    )
+    .order_by(ProgramPair.id)
+)
+
 
 class LoopRepository:
     """The loop's rows; the features decide when, this only stores and counts."""
@@ -35,16 +50,7 @@ class LoopRepository:
 
     async def active_pairs_of(self, person_id: int) -> list[ProgramPair]:
         """The person's active pairs in live programs (either side), oldest first."""
-        found = await self.session.execute(
-            select(ProgramPair)
-            .join(Program, Program.id == ProgramPair.program_id)
-            .where(
-                or_(ProgramPair.mentee_id == person_id, ProgramPair.mentor_id == person_id),
-                ProgramPair.status == PairStatus.ACTIVE.value,
-                Program.status.in_(LIVE),
-            )
-            .order_by(ProgramPair.id)
-        )
+        found = await self.session.execute(_ACTIVE_PAIRS_OF, {"person_id": person_id})
         return list(found.scalars())
 
     async def live_active_pairs(self) -> list[tuple[ProgramPair, Program]]:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -139,25 +139,11 @@ class Repository:
         self, platform: str, user_id: str, chat_id: str | None
     ) -> tuple[Account, Community | None, Membership | None] | None:
         """Account, person, community and membership in one joined SELECT (None: no account)."""
-        person_loaded = (
-            select(Account)
-            .join(Account.person)
-            .options(contains_eager(Account.person))
-            .where(Account.platform == platform, Account.user_id == user_id)
-        )
+        params = {"platform": platform, "user_id": user_id}
         if chat_id is None:
-            account = await self.session.scalar(person_loaded)
+            account = await self.session.scalar(_KNOWN_ACCOUNT, params)
             return None if account is None else (account, None, None)
-        query = (
-            person_loaded.add_columns(Community, Membership)
-            .outerjoin(Community, (Community.platform == platform) & (Community.chat_id == chat_id))
-            .outerjoin(
-                Membership,
-                (Membership.community_id == Community.id)
-                & (Membership.person_id == Account.person_id),
-            )
-        )
-        row = (await self.session.execute(query)).first()
+        row = (await self.session.execute(_KNOWN_IN_CHAT, {**params, "chat_id": chat_id})).first()
         return None if row is None else (row[0], row[1], row[2])
 
     async def account_of(self, person_id: int, platform: str) -> Account | None:
@@ -171,9 +157,7 @@ class Repository:
         if not person_ids:
             return {}
         rows = await self.session.execute(
-            select(Account.person_id, Account.display_name).where(
-                Account.platform == platform, Account.person_id.in_(list(person_ids))
-            )
+            _DISPLAY_NAMES, {"platform": platform, "person_ids": list(person_ids)}
         )
         return {person_id: name for person_id, name in rows}
 
@@ -386,6 +370,32 @@ class Repository:
         )
         counts["profile"] = len(deleted.all())
         return counts
+
+
+# Every event runs one of these two, so they are built (and their cache keys computed) once:
+# building the joined SELECT cost more than running it on SQLite.
+_KNOWN_ACCOUNT = (
+    select(Account)
+    .join(Account.person)
+    .options(contains_eager(Account.person))
+    .where(Account.platform == bindparam("platform"), Account.user_id == bindparam("user_id"))
+)
+_KNOWN_IN_CHAT = (
+    _KNOWN_ACCOUNT.add_columns(Community, Membership)
+    .outerjoin(
+        Community,
+        (Community.platform == bindparam("platform")) & (Community.chat_id == bindparam("chat_id")),
+    )
+    .outerjoin(
+        Membership,
+        (Membership.community_id == Community.id) & (Membership.person_id == Account.person_id),
+    )
+)
+
+_DISPLAY_NAMES = select(Account.person_id, Account.display_name).where(
+    Account.platform == bindparam("platform"),
+    Account.person_id.in_(bindparam("person_ids", expanding=True)),
+)
 
 
 def _handle(username: str | None) -> str | None:

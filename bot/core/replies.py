@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ from storage.outbox_repo import Delivery, OutboxRepository
 from storage.privacy_repo import PrivateDeliveryRepository
 
 log = logging.getLogger(__name__)
+
+_OPEN_DMS_KEPT = 1024
+"""At most this many events wait in `dm_known_open` between handling and delivery."""
 
 AnswerHere = Callable[[OutMessage, bool], Awaitable[bool]]
 """An adapter's own way to answer in the event's chat (Discord: the interaction response).
@@ -59,6 +63,9 @@ class ReplyDelivery:
         self._translator = translator
         self._default_language = default_language
         self._wake = wake
+        self._open_dms: OrderedDict[int, Event] = OrderedDict()
+        """DM events whose sender's DM was already open, with nothing waiting for it, when the
+        router loaded them: delivering their replies needs no wake-up transaction."""
 
     async def deliver(
         self,
@@ -69,7 +76,7 @@ class ReplyDelivery:
         here: AnswerHere | None = None,
     ) -> None:
         """Sends every reply; a DM from the person first wakes messages waiting for them."""
-        if event.chat_kind is ChatKind.DM:
+        if event.chat_kind is ChatKind.DM and not self._known_open(event):
             await self._dm_opened(event.address.platform, event.address.user_id)
         held = False
         for item in outbound:
@@ -170,6 +177,21 @@ class ReplyDelivery:
                 now,
             )
         return notice if fresh else None
+
+    def dm_known_open(self, event: Event) -> None:
+        """The router read the sender's account in this DM event: not unreachable, opted in.
+
+        Messages wait for a DM only while the account is marked unreachable (both are written
+        in one transaction, and opening the DM clears the mark and wakes them in one), so
+        there is nothing to wake: `deliver` skips that transaction for this event.
+        """
+        self._open_dms[id(event)] = event
+        while len(self._open_dms) > _OPEN_DMS_KEPT:  # an event never delivered: forget it
+            self._open_dms.popitem(last=False)
+
+    def _known_open(self, event: Event) -> bool:
+        """Whether `dm_known_open` was told about this very event (once)."""
+        return self._open_dms.pop(id(event), None) is event
 
     async def _dm_opened(self, platform: str, user_id: str) -> None:
         """Any message in a DM proves the DM works: clear the flag, send what waits."""

@@ -8,6 +8,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -113,6 +114,17 @@ def parse_command(event: Message) -> ParsedCommand | None:
     )
 
 
+@dataclass(slots=True)
+class _DmOpen:
+    """Whether this event's context showed the sender's DM open (see `dm_known_open`)."""
+
+    seen: bool = False
+
+
+_DM_OPEN: ContextVar[_DmOpen] = ContextVar("dm_open")
+"""The current `handle` call's `_DmOpen`, set where the context is loaded."""
+
+
 class Router:
     """The one path every event takes, whichever adapter it came from."""
 
@@ -173,8 +185,15 @@ class Router:
     async def handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
         """Handles one event and returns what to send; never raises. Tells the observer."""
         started = time.perf_counter()
-        with tracing(EventTrace(event.address.platform, self._label(event))) as trace:
-            outbound = await self._handle(event, messenger)
+        dm_open = _DmOpen()
+        token = _DM_OPEN.set(dm_open)
+        try:
+            with tracing(EventTrace(event.address.platform, self._label(event))) as trace:
+                outbound = await self._handle(event, messenger)
+        finally:
+            _DM_OPEN.reset(token)
+        if dm_open.seen:
+            self.replies.dm_known_open(event)
         self._observer.event_handled(trace, time.perf_counter() - started)
         return outbound
 
@@ -389,6 +408,9 @@ class Router:
             now,
         )
         note_community(arrival.community.id if arrival.community is not None else None)
+        account = arrival.account
+        if event.chat_kind is ChatKind.DM and account.dm_opted_in and not account.dm_unreachable:
+            _DM_OPEN.get(_DmOpen()).seen = True  # read before the handler may change them
         hinted = platform_language(event.sender.language)
         person = arrival.account.person
         if hinted is not None and person.language is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -53,11 +54,22 @@ class BadgeAwarder:
     """Checks a person's numbers after a check-in, a resolved request or a tip, and awards."""
 
     async def check(
-        self, ctx: Ctx, community: Community, person: Person, name: str, measure: str
+        self,
+        ctx: Ctx,
+        community: Community,
+        person: Person,
+        name: str,
+        measure: str,
+        *,
+        days: Sequence[date] | None = None,
     ) -> list[str]:
-        """Awards every badge of one measure now earned; each new one is announced once."""
+        """Awards every badge of one measure now earned; each new one is announced once.
+
+        `days`: the person's check-in days, when the caller has just read them (at least
+        the last HISTORY_DAYS), so the streak measure needs no second read.
+        """
         session = ctx.repo.session
-        value = await self._measure(session, person, community, measure, ctx.now)
+        value = await self._measure(session, person, community, measure, ctx.now, days)
         earned: list[str] = []
         repo = BadgeRepository(session)
         for badge in BADGES:
@@ -92,13 +104,14 @@ class BadgeAwarder:
         community: Community,
         measure: str,
         now: datetime,
+        days: Sequence[date] | None,
     ) -> int:
         if measure == "streak":
             today = local_today(person.timezone or community.timezone, now)
-            days = await CheckInRepository(session).days_of(
-                person.id, today - timedelta(days=HISTORY_DAYS)
-            )
-            return streak_for(days, today, _away(person)).best
+            since = today - timedelta(days=HISTORY_DAYS)
+            if days is None:
+                days = await CheckInRepository(session).days_of(person.id, since)
+            return streak_for([day for day in days if day >= since], today, _away(person)).best
         if measure == "helped":
             return (await MentoringRepository(session).totals(person.id))[0]
         return await BadgeRepository(session).tips_by(person.id)

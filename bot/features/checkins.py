@@ -114,19 +114,25 @@ class CheckIns:
     async def _record(self, ctx: Ctx, plan: str) -> None:
         community, _ = ctx.group()
         today = person_today(ctx)
-        entry, _ = await CheckInRepository(ctx.repo.session).ensure(
-            community.id, ctx.person.id, today, ctx.now
+        entry, created = await CheckInRepository(ctx.repo.session).ensure(
+            community.id, ctx.person.id, today, ctx.now, plan
         )
-        had_plan = bool(entry.plan) and not entry.skipped
+        had_plan = not created and bool(entry.plan) and not entry.skipped
         entry.plan, entry.skipped, entry.updated_at = plan, False, ctx.now
-        streak = streak_for(await self._days(ctx, ctx.person), today, _away(ctx.person))
+        # One read of the days serves the reply's streak and the streak badges (each keeps
+        # its own window).
+        since = ctx.now.date() - timedelta(days=HISTORY_DAYS)
+        days = await self._days(ctx, ctx.person, min(since, today - timedelta(days=HISTORY_DAYS)))
+        streak = streak_for([day for day in days if day >= since], today, _away(ctx.person))
         values = {"name": ctx.account.display_name, "plan": plan, "streak": streak.current}
         if had_plan:
             ctx.reply("Updated your plan for today, {name}: “{plan}”", values)
         else:
             ctx.reply("✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values)
         await remind_goal(ctx)
-        await self._awarder.check(ctx, community, ctx.person, ctx.account.display_name, "streak")
+        await self._awarder.check(
+            ctx, community, ctx.person, ctx.account.display_name, "streak", days=days
+        )
 
     async def checkin(self, ctx: Ctx, args: Args) -> None:
         """Records or updates today's plan."""
@@ -284,8 +290,9 @@ class CheckIns:
             lines.append(ctx.t("⏳ not yet: {names}", {"names": names(missing)}))
         return lines
 
-    async def _days(self, ctx: Ctx, person: Person) -> list[date]:
-        since = ctx.now.date() - timedelta(days=HISTORY_DAYS)
+    async def _days(self, ctx: Ctx, person: Person, since: date | None = None) -> list[date]:
+        if since is None:
+            since = ctx.now.date() - timedelta(days=HISTORY_DAYS)
         return await CheckInRepository(ctx.repo.session).days_of(person.id, since)
 
     async def streak(self, ctx: Ctx, args: Args) -> None:
