@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -127,6 +127,25 @@ class ScheduleRepository:
             .order_by(Schedule.id)
         )
         return list((await self.session.scalars(query)).all())
+
+    async def mark_fired(
+        self, schedule_ids: Sequence[int], occurrence: datetime, spent: Sequence[int]
+    ) -> None:
+        """Records a batch's occurrence as fired (or skipped) and disables its spent one-offs."""
+        if schedule_ids:
+            await self.session.execute(
+                update(Schedule)
+                .where(Schedule.id.in_(list(schedule_ids)))
+                .values(last_fired_at=occurrence)
+                .execution_options(synchronize_session=False)
+            )
+        if spent:
+            await self.session.execute(
+                update(Schedule)
+                .where(Schedule.id.in_(list(spent)))
+                .values(enabled=False)
+                .execution_options(synchronize_session=False)
+            )
 
     async def of_kind(self, community_id: int, kind: str) -> Sequence[Schedule]:
         """The enabled schedules of one kind in a community."""

@@ -13,6 +13,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import Clock
 from bot.delivery.observe import DeliveryObserver, Unobserved
@@ -269,11 +270,20 @@ class ScheduleEngine:
             repo = ScheduleRepository(session)
             schedules = await repo.enabled_among(schedule_ids)
             follow_up_ids: list[int] = []
+            stamped: list[int] = []
+            spent: list[int] = []
             for schedule in schedules:
-                if await self._fire_in(session, schedule, occurrence, now, follow_up_ids):
+                outcome = await self._fire_in(session, schedule, occurrence, now, follow_up_ids)
+                if outcome is not None:
+                    stamped.append(schedule.id)
+                    # Written below in one UPDATE per batch, not one per schedule.
+                    set_committed_value(schedule, "last_fired_at", occurrence)
+                if outcome:
                     fired.add(schedule.id)
                 if schedule.run_at is not None and schedule.last_fired_at is not None:
-                    schedule.enabled = False
+                    spent.append(schedule.id)
+                    set_committed_value(schedule, "enabled", False)
+            await repo.mark_fired(stamped, occurrence, spent)
             if follow_up_ids:  # schedules of their own (like a nudge), planned below
                 follow_ups = await repo.enabled_among(follow_up_ids)
         for _ in fired:
@@ -295,10 +305,11 @@ class ScheduleEngine:
         occurrence: datetime,
         now: datetime,
         follow_ups: list[int],
-    ) -> bool:
-        """Fires one loaded schedule inside the batch's transaction; True when it sent."""
+    ) -> bool | None:
+        """Fires one loaded schedule in the batch's transaction: True when it sent, False when
+        it was skipped (to be recorded as fired), None when there is nothing to record."""
         if schedule.last_fired_at is not None and schedule.last_fired_at >= occurrence:
-            return False
+            return None
         late = now - occurrence
         handler = self._kinds.get(schedule.kind)
         if late > timedelta(seconds=schedule.grace_seconds):
@@ -308,16 +319,14 @@ class ScheduleEngine:
                 schedule.kind,
                 late,
             )
-            schedule.last_fired_at = occurrence
             return False
         if handler is None:
             log.error(
                 "schedule %s has kind %r, which this build cannot fire", schedule.id, schedule.kind
             )
-            return False
+            return None
         local_day = local_date_of(occurrence, zone_of(schedule))
         firing = Firing(session, schedule, occurrence, local_day, now)
         await handler(firing)
         follow_ups.extend(firing.follow_ups)
-        schedule.last_fired_at = occurrence
         return True
