@@ -166,34 +166,41 @@ class ScheduleEngine:
             task.add_done_callback(self._running.discard)
 
     async def _run_timer(self) -> None:
-        """Sleeps until the earliest due time (or the window's end), then fires what is due."""
+        """Sleeps until the next due time (or the window's end), then fires what is due."""
         while not self._stopping:
             self._rearm.clear()
-            now = self._clock.now()
-            horizon = self._plan.horizon
-            if horizon is None or now >= horizon:
-                self._plan.open(now)  # the window moves: schedules due in it join the timer
-                horizon = self._plan.horizon
-            due = self._plan.take_due(now)
-            if due:
-                await self._fire_due(due)
+            if await self.tick():
                 continue
-            wake = min(at for at in (self._plan.next_at(), horizon) if at is not None)
-            delay = min(LONGEST_SLEEP, max(0.0, (wake - now).total_seconds()))
+            wake = self.next_wake()
+            delay = LONGEST_SLEEP
+            if wake is not None:
+                delay = min(delay, max(0.0, (wake - self._clock.now()).total_seconds()))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._rearm.wait(), timeout=delay)
 
-    async def _fire_due(self, due: Sequence[tuple[datetime, int]]) -> None:
-        """Fires what the timer took out of the plan, batched per due instant."""
+    async def tick(self) -> int:
+        """Fires what is due by the clock's now, batched per instant, moving the window when
+        it has ended; returns how many schedules were due."""
+        now = self._clock.now()
+        horizon = self._plan.horizon
+        if horizon is None or now >= horizon:
+            self._plan.open(now)  # the window moves: schedules due in it join the timer
+        due = self._plan.take_due(now)
         by_instant: dict[datetime, list[int]] = {}
         for at, schedule_id in due:
             by_instant.setdefault(at, []).append(schedule_id)
-        for at, schedule_ids in by_instant.items():
-            try:
+        try:
+            for at, schedule_ids in by_instant.items():
                 await self.fire_many(schedule_ids, at)
-            except asyncio.CancelledError:
-                log.info("%d schedules interrupted by shutdown; resume on next start", len(due))
-                raise
+        except asyncio.CancelledError:
+            log.info("%d schedules interrupted by shutdown; resume on next start", len(due))
+            raise
+        return len(due)
+
+    def next_wake(self) -> datetime | None:
+        """When the timer looks next: the earliest due time in the window, or its end."""
+        wakes = [at for at in (self._plan.next_at(), self._plan.horizon) if at is not None]
+        return min(wakes, default=None)
 
     async def reload(self, community_id: int | None = None) -> None:
         """Re-plans every enabled schedule (of one community), firing a missed occurrence once."""
