@@ -6,8 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -16,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import Clock
+from bot.delivery.firing import FireHandler, Firing, fire_in, zone_of
 from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.plan import DEFAULT_WINDOW, Plan, missed_occurrence, next_occurrence
-from bot.delivery.timing import local_date_of
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository, Timing
+
+__all__ = ["FireHandler", "Firing", "ScheduleEngine", "upcoming", "zone_of"]  # where callers look
 
 log = logging.getLogger(__name__)
 
@@ -28,31 +29,6 @@ BATCH = 200
 """Schedules fired in one transaction when many are due at the same instant."""
 LONGEST_SLEEP = 60.0
 """The timer re-reads the wall clock at least this often (it may jump; the loop's may not)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Firing:
-    """One occurrence of a schedule being fired, inside its database transaction."""
-
-    session: AsyncSession
-    schedule: Schedule
-    occurrence: datetime
-    local_date: date
-    now: datetime
-    follow_ups: list[int] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        """The idempotency-key stem: kind, schedule and local date."""
-        return f"{self.schedule.kind}:{self.schedule.id}:{self.local_date.isoformat()}"
-
-
-FireHandler = Callable[[Firing], Awaitable[None]]
-
-
-def zone_of(schedule: Schedule) -> str:
-    """A schedule runs in its own timezone if set, else its community's."""
-    return schedule.timezone or schedule.community.timezone
 
 
 def upcoming(schedule: Schedule, after: datetime) -> datetime | None:
@@ -280,7 +256,8 @@ class ScheduleEngine:
             stamped: list[int] = []
             spent: list[int] = []
             for schedule in schedules:
-                outcome = await self._fire_in(session, schedule, occurrence, now, follow_up_ids)
+                handler = self._kinds.get(schedule.kind)
+                outcome = await fire_in(session, schedule, occurrence, now, handler, follow_up_ids)
                 if outcome is not None:
                     stamped.append(schedule.id)
                     # Written below in one UPDATE per batch, not one per schedule.
@@ -304,36 +281,3 @@ class ScheduleEngine:
                 self.unplan(schedule.id)
         await self._catch_up_or_plan([Timing.of(schedule) for schedule in follow_ups])
         return fired
-
-    async def _fire_in(
-        self,
-        session: AsyncSession,
-        schedule: Schedule,
-        occurrence: datetime,
-        now: datetime,
-        follow_ups: list[int],
-    ) -> bool | None:
-        """Fires one loaded schedule in the batch's transaction: True when it sent, False when
-        it was skipped (to be recorded as fired), None when there is nothing to record."""
-        if schedule.last_fired_at is not None and schedule.last_fired_at >= occurrence:
-            return None
-        late = now - occurrence
-        handler = self._kinds.get(schedule.kind)
-        if late > timedelta(seconds=schedule.grace_seconds):
-            log.warning(
-                "schedule %s (%s) missed by %s, beyond its grace: skipped",
-                schedule.id,
-                schedule.kind,
-                late,
-            )
-            return False
-        if handler is None:
-            log.error(
-                "schedule %s has kind %r, which this build cannot fire", schedule.id, schedule.kind
-            )
-            return None
-        local_day = local_date_of(occurrence, zone_of(schedule))
-        firing = Firing(session, schedule, occurrence, local_day, now)
-        await handler(firing)
-        follow_ups.extend(firing.follow_ups)
-        return True
