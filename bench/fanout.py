@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
-from bench.common import Report, verdict
+from bench.common import Report
 from bench.limited_api import LimitedBotApi
 from bot.app import Core
 from bot.config import Settings
@@ -179,10 +179,16 @@ async def run(groups: int, *, give_up_after: float, forced_429s: int = 0) -> Rep
         )
         + f"; outbox statuses {dict(statuses)}"
     )
+    recovered = lost == 0 and duplicates == 0 and statuses.get("sent", 0) == groups
     report.line(
         f"429s answered {answered_429} ({api.refused} for the limits, "
-        f"{answered_429 - api.refused} forced); every one recovered: "
-        f"{verdict(lost == 0 and duplicates == 0 and statuses.get('sent', 0) == groups)}"
+        f"{answered_429 - api.refused} forced), every row sent once "
+        + report.judge(
+            "every 429 recovered",
+            f"{statuses.get('sent', 0)} of {groups} sent after {answered_429} 429s",
+            "all sent, none twice",
+            recovered,
+        )
     )
     report.done()
     return report
