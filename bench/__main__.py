@@ -139,7 +139,8 @@ def print_verdicts(verdicts: list[Verdict]) -> None:
     for found in verdicts:
         name = found.benchmark.split(":")[0]
         what = f"{name}: {found.what}" if found.what else name
-        figure = found.figure if len(found.figure) <= 90 else found.figure[:87] + "..."
+        figure = " ".join(found.figure.split())
+        figure = figure if len(figure) <= 90 else figure[:87] + "..."
         mark = "met   " if found.met else "MISSED"
         print(f"   {mark} {what}\n          {figure}  [target {found.target}]")
 

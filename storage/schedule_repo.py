@@ -132,20 +132,17 @@ class ScheduleRepository:
         self, schedule_ids: Sequence[int], occurrence: datetime, spent: Sequence[int]
     ) -> None:
         """Records a batch's occurrence as fired (or skipped) and disables its spent one-offs."""
-        if schedule_ids:
-            await self.session.execute(
-                update(Schedule)
-                .where(Schedule.id.in_(list(schedule_ids)))
-                .values(last_fired_at=occurrence)
-                .execution_options(synchronize_session=False)
-            )
-        if spent:
-            await self.session.execute(
-                update(Schedule)
-                .where(Schedule.id.in_(list(spent)))
-                .values(enabled=False)
-                .execution_options(synchronize_session=False)
-            )
+        for ids, values in (
+            (schedule_ids, {"last_fired_at": occurrence}),
+            (spent, {"enabled": False}),
+        ):
+            if ids:
+                await self.session.execute(
+                    update(Schedule)
+                    .where(Schedule.id.in_(list(ids)))
+                    .values(values)
+                    .execution_options(synchronize_session=False)
+                )
 
     async def of_kind(self, community_id: int, kind: str) -> Sequence[Schedule]:
         """The enabled schedules of one kind in a community."""
