@@ -145,7 +145,12 @@ class ScheduleEngine:
         """Sleeps until the next due time (or the window's end), then fires what is due."""
         while not self._stopping:
             self._rearm.clear()
-            if await self.tick():
+            try:
+                if await self.tick():
+                    continue
+            except Exception:  # the timer must outlive any one bad schedule
+                log.exception("schedule timer step failed; trying again shortly")
+                await asyncio.sleep(1.0)
                 continue
             wake = self.next_wake()
             delay = LONGEST_SLEEP
