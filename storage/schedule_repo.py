@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,7 @@ class Timing:
     run_at: datetime | None
     last_fired_at: datetime | None
     created_at: datetime
+    paused_until: date | None = None
 
     @classmethod
     def of(cls, schedule: Schedule) -> Timing:
@@ -38,6 +39,7 @@ class Timing:
             schedule.run_at,
             schedule.last_fired_at,
             schedule.created_at,
+            schedule.paused_until,
         )
 
 
@@ -109,6 +111,7 @@ class ScheduleRepository:
                 Schedule.run_at,
                 Schedule.last_fired_at,
                 Schedule.created_at,
+                Schedule.paused_until,
             )
             .join(Community, Community.id == Schedule.community_id)
             .where(Schedule.enabled.is_(True))

@@ -40,6 +40,11 @@ def zone_of(schedule: Schedule) -> str:
     return schedule.timezone or schedule.community.timezone
 
 
+def is_paused_on(schedule: Schedule, local_day: date) -> bool:
+    """Whether a pause covers this local day."""
+    return schedule.paused_until is not None and local_day <= schedule.paused_until
+
+
 async def fire_in(
     session: AsyncSession,
     schedule: Schedule,
@@ -52,6 +57,9 @@ async def fire_in(
     was skipped (to be recorded as fired), None when there is nothing to record."""
     if schedule.last_fired_at is not None and schedule.last_fired_at >= occurrence:
         return None
+    local_day = local_date_of(occurrence, zone_of(schedule))
+    if is_paused_on(schedule, local_day):
+        return False  # a paused day is skipped (recorded as fired), not owed
     late = now - occurrence
     if late > timedelta(seconds=schedule.grace_seconds):
         log.warning(

@@ -5,16 +5,20 @@ from __future__ import annotations
 import heapq
 from datetime import datetime, timedelta
 
-from bot.delivery.timing import last_fire_at_or_before, next_fire
+from bot.delivery.timing import day_span, last_fire_at_or_before, next_fire
 from storage.schedule_repo import Timing
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
 
 def next_occurrence(timing: Timing, after: datetime) -> datetime | None:
-    """The next occurrence strictly after `after`, or None for a spent one-off."""
+    """The next occurrence strictly after `after` (and after a pause), or None for a spent
+    one-off."""
     if timing.run_at is not None:
         return None if timing.last_fired_at is not None else timing.run_at
+    if timing.paused_until is not None:
+        resumes, _ = day_span(timing.zone, timing.paused_until + timedelta(days=1))
+        after = max(after, resumes - timedelta(microseconds=1))
     return next_fire(timing.local_time, timing.days, timing.zone, after)
 
 

@@ -15,13 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.core.clock import Clock
-from bot.delivery.firing import FireHandler, Firing, fire_in, zone_of
+from bot.delivery.firing import FireHandler, Firing, fire_in, is_paused_on, zone_of
 from bot.delivery.observe import DeliveryObserver, Unobserved
 from bot.delivery.plan import DEFAULT_WINDOW, Plan, missed_occurrence, next_occurrence
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository, Timing
 
-__all__ = ["FireHandler", "Firing", "ScheduleEngine", "upcoming", "zone_of"]  # where callers look
+__all__ = [
+    "FireHandler",
+    "Firing",
+    "ScheduleEngine",
+    "is_paused_on",
+    "upcoming",
+    "zone_of",
+]  # where callers look
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +39,8 @@ LONGEST_SLEEP = 60.0
 
 
 def upcoming(schedule: Schedule, after: datetime) -> datetime | None:
-    """The next occurrence strictly after `after`, or None for a spent one-off."""
+    """The next occurrence strictly after `after` (and after a pause), or None for a spent
+    one-off."""
     return next_occurrence(Timing.of(schedule), after)
 
 
