@@ -17,18 +17,20 @@ from bench import (
     core_cost,
     failover,
     fanout,
+    firing,
     growth,
     inbound_discord,
     inbound_telegram,
     latency,
     startup,
 )
-from bench.common import Report, machine
+from bench.common import Report, Verdict, machine
 from bench.seed import Scale
 
 BENCHMARKS = (
     "fanout",
     "fanout429",
+    "firing",
     "inbound",
     "inbound_discord",
     "core",
@@ -44,7 +46,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
-    parser.add_argument("--groups", type=int, help="fan-out groups (default 10000; quick 400)")
+    parser.add_argument(
+        "--groups", type=int, help="fan-out groups (default 10000; quick 400; firing A/B <= 1000)"
+    )
     parser.add_argument(
         "--updates", type=int, help="inbound updates/interactions per bot (default 2000)"
     )
@@ -80,6 +84,7 @@ async def main(options: argparse.Namespace) -> list[Report]:
             15 if quick else 200,
             give_up_after=120 if quick else 600,
         ),
+        "firing": lambda: firing.run(min(options.groups or 1000, 1000), rounds=2 if quick else 3),
         "fanout429": lambda: fanout.run(
             60 if quick else 600, give_up_after=120, forced_429s=4 if quick else 20
         ),
@@ -127,7 +132,20 @@ def run(argv: list[str]) -> int:
         print(f"-- {report.title}")
         for line in report.lines:
             print(f"   {line}")
+    print_verdicts([found for report in reports for found in report.all_verdicts()])
     return 0
+
+
+def print_verdicts(verdicts: list[Verdict]) -> None:
+    """Every target of the run in one table: verdict, benchmark, figure, target."""
+    print(f"\n== targets of issue #19: {sum(v.met for v in verdicts)} of {len(verdicts)} met")
+    for found in verdicts:
+        name = found.benchmark.split(":")[0]
+        what = f"{name}: {found.what}" if found.what else name
+        figure = " ".join(found.figure.split())
+        figure = figure if len(figure) <= 90 else figure[:87] + "..."
+        mark = "met   " if found.met else "MISSED"
+        print(f"   {mark} {what}\n          {figure}  [target {found.target}]")
 
 
 if __name__ == "__main__":

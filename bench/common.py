@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import resource
 import statistics
 import sys
@@ -52,6 +53,21 @@ def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
 
 
+INLINE_VERDICT = re.compile(r"\[([^\[\]]*?):\s*(MET|MISSED)\]")
+"""A verdict written into a line by hand: `... [target >= 0.7x: MISSED]`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One target of the issue as measured: what, the figure reached, the target, met or not."""
+
+    benchmark: str
+    what: str
+    figure: str
+    target: str
+    met: bool
+
+
 @dataclass
 class Report:
     """Lines of one benchmark, printed as they come and kept for the summary."""
@@ -59,6 +75,7 @@ class Report:
     title: str
     lines: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    verdicts: list[Verdict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         print(f"\n== {self.title}", flush=True)
@@ -67,6 +84,26 @@ class Report:
         """Prints and keeps one result line."""
         self.lines.append(text)
         print(f"   {text}", flush=True)
+
+    def judge(self, what: str, figure: str, target: str, met: bool) -> str:
+        """Records a target's verdict for the summary; returns `[target: MET]` for the line."""
+        self.verdicts.append(Verdict(self.title, what, figure, target, met))
+        return f"[{target}: {verdict(met)}]"
+
+    def all_verdicts(self) -> list[Verdict]:
+        """The judged targets, plus verdicts written inline in lines by benchmarks that do
+        not call `judge` (the figure is then the line's text before the bracket)."""
+        found = list(self.verdicts)
+        judged = {f"[{v.target}: {verdict(v.met)}]" for v in self.verdicts}
+        for line in self.lines:
+            for match in INLINE_VERDICT.finditer(line):
+                if match.group(0) in judged:
+                    continue
+                figure = line[: match.start()].strip().rstrip(",;")
+                found.append(
+                    Verdict(self.title, "", figure, match.group(1), match.group(2) == "MET")
+                )
+        return found
 
     def done(self) -> None:
         """Prints how long the benchmark itself took."""

@@ -16,14 +16,14 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
-from bench.common import Report, verdict
+from bench.common import Report
 from bench.limited_api import LimitedBotApi
 from bot.app import Core
 from bot.config import Settings
 from storage.models import Community, OutboxMessage, Schedule
 from tests.telegram_fake import TOKEN
 
-TARGET_RATE = 0.95
+TARGET_RATE = 0.97
 GROUP_BASE = -1_000_000_000
 
 
@@ -103,12 +103,12 @@ async def run(groups: int, *, give_up_after: float, forced_429s: int = 0) -> Rep
             now = datetime.now(UTC)
             schedule_ids = await seed_groups(core, groups, now)
             started = time.perf_counter()
-            for schedule_id in schedule_ids:
-                await core.schedules.fire(schedule_id, now - timedelta(seconds=1))
+            # What the timer does when they all fall due at once: batches, one transaction each.
+            await core.schedules.fire_many(schedule_ids, now - timedelta(seconds=1))
             fired = time.perf_counter() - started
             report.line(
                 f"schedule engine: {groups} pings enqueued in {fired:.2f} s "
-                f"({groups / fired:,.0f} firings/s, each with its nudge planned)"
+                f"({groups / fired:,.0f} firings/s in batches, each with its nudge planned)"
             )
             await adapter.start()
             core.attach(adapter.messenger)
@@ -158,7 +158,13 @@ async def run(groups: int, *, give_up_after: float, forced_429s: int = 0) -> Rep
         + (
             " [not judged: each forced 429 pauses all of PTB's sends for retry_after + 0.1 s]"
             if forced_429s
-            else f" [target >= {TARGET_RATE:.0%}: {verdict(ratio >= TARGET_RATE)}]"
+            else " "
+            + report.judge(
+                "delivery rate",
+                f"{steady:.2f} msg/s of {limit} = {ratio:.1%}",
+                f">= {TARGET_RATE:.0%}",
+                ratio >= TARGET_RATE,
+            )
         )
     )
     report.line(
@@ -167,13 +173,22 @@ async def run(groups: int, *, give_up_after: float, forced_429s: int = 0) -> Rep
         + f" ms (even pacing: {1000 / limit:.0f} ms)"
     )
     report.line(
-        f"lost {lost}, duplicates {duplicates} [target 0/0: "
-        f"{verdict(lost == 0 and duplicates == 0)}]; outbox statuses {dict(statuses)}"
+        f"lost {lost}, duplicates {duplicates} "
+        + report.judge(
+            "lost/duplicates", f"{lost}/{duplicates}", "0/0", lost == 0 and duplicates == 0
+        )
+        + f"; outbox statuses {dict(statuses)}"
     )
+    recovered = lost == 0 and duplicates == 0 and statuses.get("sent", 0) == groups
     report.line(
         f"429s answered {answered_429} ({api.refused} for the limits, "
-        f"{answered_429 - api.refused} forced); every one recovered: "
-        f"{verdict(lost == 0 and duplicates == 0 and statuses.get('sent', 0) == groups)}"
+        f"{answered_429 - api.refused} forced), every row sent once "
+        + report.judge(
+            "every 429 recovered",
+            f"{statuses.get('sent', 0)} of {groups} sent after {answered_429} 429s",
+            "all sent, none twice",
+            recovered,
+        )
     )
     report.done()
     return report
