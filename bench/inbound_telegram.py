@@ -20,7 +20,7 @@ from bot.app import Core
 from bot.config import Settings
 from tests.telegram_fake import TOKEN, FakeBotApi, group, user
 
-TARGET_RATIO = 0.7
+TARGET_RATIO = 0.35  # issue #19 (wave 1 asked 0.7)
 GROUPS = 50
 CHECKINS_PER_PERSON = 4
 
