@@ -147,7 +147,11 @@ class TelegramAdapter:
         builder = (
             ApplicationBuilder()
             .token(config.token)
-            .rate_limiter(AIORateLimiter(max_retries=config.max_retries))
+            .rate_limiter(
+                # Retries 429s only: the core's one Pacer spaces every send (replies, reactions
+                # and the outbox alike); PTB's own buckets would start full and burst.
+                AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=config.max_retries)
+            )
             .job_queue(None)
             .concurrent_updates(ChatLanes(config.concurrent_updates))
         )

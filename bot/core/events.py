@@ -122,6 +122,13 @@ class OutMessage:
     """A self-contained post (a tip, a recap): platforms with cards (Discord embeds) use one."""
 
 
+class Acknowledgement(StrEnum):
+    """What a reaction on the person's own message says: plan noted, or done."""
+
+    NOTED = "noted"
+    DONE = "done"
+
+
 @dataclass(frozen=True, slots=True)
 class Outbound:
     """One message to deliver, and to whom.
@@ -129,6 +136,9 @@ class Outbound:
     No target: a reply in the event's chat. `private`: only the acting person may see it
     (an ephemeral reply or a DM). `user_id`: a DM to that user. `chat_id`: another chat.
     `platform` is set only when the target lives on another platform than the event.
+    `acknowledge`: the message only confirms the person's own group message, so a platform
+    that reacts marks that message instead of posting (a busy group is not flooded); the
+    message is the fallback where it cannot.
     """
 
     message: OutMessage
@@ -137,3 +147,4 @@ class Outbound:
     user_id: str | None = None
     platform: str | None = None
     notes: tuple[str, ...] = field(default=())
+    acknowledge: Acknowledgement | None = None

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dm_notice import dm_notice, notice_key
-from bot.core.events import ChatKind, Event, Outbound, OutMessage
+from bot.core.events import Acknowledgement, ChatKind, Event, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
-from bot.core.messenger import DeliveryError, Messenger, RecipientUnreachable
-from bot.delivery.outbox import DEFAULT_GRACE
+from bot.core.messenger import DeliveryError, Messenger, Reacting, RecipientUnreachable
+from bot.delivery.outbox import DEFAULT_GRACE, parts
+from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message
 from storage.outbox_repo import Delivery, OutboxRepository
 from storage.privacy_repo import PrivateDeliveryRepository
@@ -53,12 +54,15 @@ class ReplyDelivery:
         translator: Translator,
         default_language: str,
         wake: Callable[[], None],
+        pacer: Pacer | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._translator = translator
         self._default_language = default_language
         self._wake = wake
+        self.pacer = pacer
+        """The process's one pacer, shared with the outbox (None: replies are not paced)."""
 
     async def deliver(
         self,
@@ -94,6 +98,10 @@ class ReplyDelivery:
             log.warning("outbound for %s dropped: no cross-platform route", item.platform)
             return
         group = address.chat_id if event.chat_kind is ChatKind.GROUP else None
+        if item.acknowledge is not None and await self._acknowledge(
+            messenger, event, item.acknowledge, item.message, here
+        ):
+            return
         if item.user_id is not None:
             actor = item.user_id == address.user_id
             name = event.sender.display_name if actor else None
@@ -108,17 +116,58 @@ class ReplyDelivery:
         chat_id = item.chat_id or address.chat_id
         if chat_id == address.chat_id and here is not None and await here(item.message, False):
             return
-        await messenger.send(chat_id, item.message)
+        await self._send(messenger, chat_id, item.message)
+
+    async def _acknowledge(
+        self,
+        messenger: Messenger,
+        event: Event,
+        mark: Acknowledgement,
+        message: OutMessage,
+        here: AnswerHere | None,
+    ) -> bool:
+        """A group confirmation as a reaction (or, with an interaction, only to the actor);
+        False sends the message as usual (DMs, platforms or chats without reactions)."""
+        if event.chat_kind is not ChatKind.GROUP:
+            return False
+        if here is not None:
+            return await here(message, True)
+        message_id = event.message_id if isinstance(event, Message) else None
+        if message_id is None or not messenger.info.reacts or not isinstance(messenger, Reacting):
+            return False
+        chat_id = event.address.chat_id
+        if self.pacer is not None:
+            await self.pacer.wait(messenger.platform, chat_id, private=False, message=False)
+        try:
+            return await messenger.acknowledge(chat_id, message_id, mark)
+        except DeliveryError as error:
+            log.info("%s: no reaction in chat %s (%s)", messenger.platform, chat_id, error.reason)
+            return False
+
+    async def _send(self, messenger: Messenger, chat_id: str, message: OutMessage) -> None:
+        """A post in a chat, paced with every other send of this process."""
+        if self.pacer is not None:
+            await self.pacer.wait(
+                messenger.platform, chat_id, private=False, parts=parts(message, messenger)
+            )
+        await messenger.send(chat_id, message)
 
     async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> None:
         """A DM; when it cannot arrive, the message waits and the group hears only a notice."""
         try:
+            if self.pacer is not None:
+                await self.pacer.wait(
+                    messenger.platform,
+                    target.user_id,
+                    private=True,
+                    parts=parts(message, messenger),
+                )
             await messenger.send_dm(target.user_id, message)
         except RecipientUnreachable as closed:
             log.info("%s: DM to %s not possible (%s)", messenger.platform, target.user_id, closed)
             notice = await self._hold(messenger, target, message)
             if notice is not None and target.group_chat_id is not None:
-                await messenger.send(target.group_chat_id, notice)
+                await self._send(messenger, target.group_chat_id, notice)
 
     async def _hold(
         self, messenger: Messenger, target: _Target, message: OutMessage

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -30,12 +29,9 @@ class SharedPacer(Pacer):
     ) -> None:
         super().__init__(limits)
         self._sessions = sessions
-        self._gaps = {
-            name: rule.overall[1] / rule.overall[0] for name, rule in limits.items() if rule.overall
-        }
         self.taken: list[float] = []  # slots this process got (database seconds), newest last
 
-    async def _overall_slot(self, platform: str, overall: AsyncLimiter | None) -> None:
+    async def _overall_slot(self, platform: str) -> None:
         gap = self._gaps.get(platform)
         if gap is None:
             return
@@ -44,7 +40,7 @@ class SharedPacer(Pacer):
                 slot, now = await slots_repo.reserve(session, platform, gap)
         except (DBAPIError, OSError) as error:
             log.warning("shared pacing unavailable (%s); pacing this process alone", error)
-            await super()._overall_slot(platform, overall)
+            await super()._overall_slot(platform)
             return
         self.taken.append(slot)
         del self.taken[:-1000]
