@@ -8,6 +8,7 @@ so two senders can never take the same slot, and a late wake-up does not push la
 from __future__ import annotations
 
 import asyncio
+import bisect
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ def _loop_time() -> float:
 
 
 class _Window:
-    """A sliding window of `count` slots per `period`: the booked slots, newest last."""
+    """A sliding window of `count` sends per `period` in one chat: its booked slots."""
 
     __slots__ = ("count", "period", "slots")
 
@@ -44,20 +45,48 @@ class _Window:
         self.period = period
         self.slots: deque[float] = deque(maxlen=self.count)
 
-    def book(self, now: float) -> float:
-        """The earliest time at or after `now` that keeps the window under its count."""
-        slot = now
+    def earliest(self, now: float) -> float:
+        """The first time at or after `now` (and the chat's last slot) the window allows."""
+        slot = max(now, self.slots[-1]) if self.slots else now
         if len(self.slots) == self.count:
-            slot = max(now, self.slots[0] + self.period)
-        slot = max(slot, self.slots[-1]) if self.slots else slot  # in booking order
-        self.slots.append(slot)
+            slot = max(slot, self.slots[0] + self.period)
+        return slot
+
+
+class _Spacing:
+    """The platform's overall rate as booked slots at least `gap` apart.
+
+    A send takes the earliest free slot at or after the time its chat allows, so a send that
+    must wait for its chat's minute does not hold back the sends to every other chat.
+    """
+
+    __slots__ = ("gap", "slots")
+
+    def __init__(self, gap: float) -> None:
+        self.gap = gap
+        self.slots: list[float] = []  # future slots, sorted
+
+    def book(self, earliest: float, now: float) -> float:
+        """Books and returns the first slot at or after `earliest` clear of every other."""
+        del self.slots[: bisect.bisect_left(self.slots, now - self.gap)]
+        slot = earliest
+        tolerance = self.gap * 1e-6
+        first = bisect.bisect_left(self.slots, slot - self.gap + tolerance)
+        for index in range(first, len(self.slots)):
+            taken = self.slots[index]
+            if taken - slot >= self.gap - tolerance:
+                break  # fits before this one
+            slot = max(slot, taken + self.gap)
+        bisect.insort(self.slots, slot)
         return slot
 
 
 class Pacer:
-    """Books a slot per send on the platform's overall rate and the chat's own limit, then
-    sleeps until it. Overall slots are spaced evenly (1/rate apart, no initial burst): a
-    bucket that starts full lets a burst through that a platform counting over a sliding
+    """Books an absolute slot per send under the platform's overall rate and the chat's own
+    limit, then sleeps until it. Booking happens without an await in between, so concurrent
+    senders (replies, reactions, the outbox) never share a slot, and a late wake-up does not
+    push later slots back. Overall slots are evenly spaced (1/rate apart, no initial burst): a
+    bucket that starts full lets through a burst that a platform counting over a sliding
     second answers with 429s (bench/fanout.py measured 68% of the allowed rate that way).
     """
 
@@ -72,12 +101,15 @@ class Pacer:
         self._limits = limits
         self._clock = clock
         self._sleep = sleep
-        self._gaps = {
-            name: rule.overall[1] / rule.overall[0] for name, rule in limits.items() if rule.overall
+        self._spacing = {
+            name: _Spacing(rule.overall[1] / rule.overall[0])
+            for name, rule in limits.items()
+            if rule.overall
         }
-        self._next: dict[str, float] = {}
         self._chats: OrderedDict[tuple[str, str, bool], _Window] = OrderedDict()
         self._max_chats = max_chats
+        self.booked: deque[tuple[str, str, float]] = deque(maxlen=10_000)
+        """The latest slots given out (platform, chat, time on `clock`), oldest first."""
 
     async def wait(
         self, platform: str, chat: str, *, private: bool, parts: int = 1, message: bool = True
@@ -85,23 +117,26 @@ class Pacer:
         """Returns once `parts` messages to that chat may be sent (a long text is several).
 
         `message=False` is a request that is not a message in the chat (a reaction): it takes
-        an overall slot but not one of the chat's message slots.
+        an overall slot but none of the chat's message slots.
         """
         window = self._chat_window(platform, chat, private) if message else None
         for _ in range(parts):
+            now = self._clock()
+            earliest = now if window is None else window.earliest(now)
+            slot = self._book(platform, earliest, now)  # no await since `now`: no race
             if window is not None:
-                await self._until(window.book(self._clock()))
-            await self._overall_slot(platform)
+                window.slots.append(slot)
+            self.booked.append((platform, chat, slot))
+            await self._until(slot)
+            await self._shared_slot(platform)
 
-    async def _overall_slot(self, platform: str) -> None:
-        """Waits for the platform-wide rate (this process's own schedule here)."""
-        gap = self._gaps.get(platform)
-        if gap is None:
-            return
-        now = self._clock()
-        slot = max(now, self._next.get(platform, now))
-        self._next[platform] = slot + gap
-        await self._until(slot)
+    def _book(self, platform: str, earliest: float, now: float) -> float:
+        """The send's slot on the platform's overall rate, booked in this process."""
+        spacing = self._spacing.get(platform)
+        return earliest if spacing is None else spacing.book(earliest, now)
+
+    async def _shared_slot(self, platform: str) -> None:
+        """A rate shared with other processes waits here (none: this process paces alone)."""
 
     async def _until(self, slot: float) -> None:
         delay = slot - self._clock()

@@ -29,9 +29,16 @@ class SharedPacer(Pacer):
     ) -> None:
         super().__init__(limits)
         self._sessions = sessions
+        self._gaps = {
+            name: rule.overall[1] / rule.overall[0] for name, rule in limits.items() if rule.overall
+        }
         self.taken: list[float] = []  # slots this process got (database seconds), newest last
 
-    async def _overall_slot(self, platform: str) -> None:
+    def _book(self, platform: str, earliest: float, now: float) -> float:
+        """Only the chat's limit here: the overall slot is reserved in the database next."""
+        return earliest
+
+    async def _shared_slot(self, platform: str) -> None:
         gap = self._gaps.get(platform)
         if gap is None:
             return
@@ -40,7 +47,8 @@ class SharedPacer(Pacer):
                 slot, now = await slots_repo.reserve(session, platform, gap)
         except (DBAPIError, OSError) as error:
             log.warning("shared pacing unavailable (%s); pacing this process alone", error)
-            await super()._overall_slot(platform)
+            local = self._clock()
+            await self._until(super()._book(platform, local, local))
             return
         self.taken.append(slot)
         del self.taken[:-1000]
