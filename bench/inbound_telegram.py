@@ -56,9 +56,9 @@ async def start_bare_bot(base_url: str, _directory: Path) -> Stop:
 async def start_mentorbot(base_url: str, directory: Path) -> Stop:
     """The real Core and TelegramAdapter on a fresh SQLite file.
 
-    The adapter's AIORateLimiter is switched off here: it holds replies to Telegram's 30/s
-    overall and 20/min per group by design, which would measure Telegram's limits rather than
-    our cost per update (the bare bot has no limiter either).
+    Pacing is switched off here (the core's Pacer and PTB's AIORateLimiter): it holds replies
+    to Telegram's 30/s overall and 20/min per group by design, which would measure Telegram's
+    limits rather than our cost per update (the bare bot has no limiter either).
     """
     url = f"sqlite+aiosqlite:///{directory / 'inbound.db'}"
     core = Core(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
@@ -70,6 +70,7 @@ async def start_mentorbot(base_url: str, directory: Path) -> Stop:
         community_mover(core.database.sessions),
     )
     adapter._app.bot._rate_limiter = None  # type: ignore[attr-defined]
+    core.router.replies.pacer = None  # the core's pacer too, for the same reason
     await adapter.start()
     core.attach(adapter.messenger)
     await core.start_delivery()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import itertools
 from collections import defaultdict
+from collections.abc import Awaitable
 
 from bot.app import Core
 from bot.core.events import Address, ChatKind, Message, Outbound, OutMessage, Sender
@@ -19,17 +21,34 @@ BUSY = "-1"  # the group whose members are all checking in
 
 
 class FakeTime:
-    """A monotonic clock that a sleep moves forward; nothing waits in real time."""
+    """A clock that moves only to the next sleeper's wake-up time, in wake-up order."""
 
     def __init__(self) -> None:
         self.now = 1000.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
 
     def clock(self) -> float:
         return self.now
 
     async def sleep(self, delay: float) -> None:
-        self.now = max(self.now, self.now + delay)
-        await asyncio.sleep(0)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + delay, next(self._order), future))
+        await future
+
+    async def run(self, work: Awaitable[object]) -> None:
+        """Runs `work`, waking the earliest sleeper whenever the others have had their turn."""
+        task = asyncio.ensure_future(work)
+        while not task.done():
+            for _ in range(5):
+                await asyncio.sleep(0)
+            if self._sleepers:
+                wake_at, _, future = heapq.heappop(self._sleepers)
+                self.now = max(self.now, wake_at)
+                future.set_result(None)
+            else:
+                await asyncio.wait({task}, timeout=0.01)  # database work in flight
+        task.result()
 
 
 async def test_replies_and_outbox_sends_share_one_budget(core: Core, clock: FakeClock) -> None:
@@ -53,7 +72,9 @@ async def test_replies_and_outbox_sends_share_one_budget(core: Core, clock: Fake
         Address("telegram", BUSY, "ann"), ChatKind.GROUP, Sender("Ann"), "/board", message_id="5"
     )
     replies = [Outbound(OutMessage(fmt("reply {n}", {"n": n}))) for n in range(15)]
-    await asyncio.gather(outbox.drain_due(), core.router.replies.deliver(messenger, event, replies))
+    await time.run(
+        asyncio.gather(outbox.drain_due(), core.router.replies.deliver(messenger, event, replies))
+    )
 
     sent = [(target, key) for _, target, _, key in messenger.sent]
     assert len(sent) == 55

@@ -7,6 +7,7 @@ group gets a notice that names them without the private text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -18,7 +19,13 @@ from bot.core.clock import Clock
 from bot.core.dm_notice import dm_notice, notice_key
 from bot.core.events import Acknowledgement, ChatKind, Event, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
-from bot.core.messenger import DeliveryError, Messenger, Reacting, RecipientUnreachable
+from bot.core.messenger import (
+    DeliveryError,
+    Messenger,
+    RateLimited,
+    Reacting,
+    RecipientUnreachable,
+)
 from bot.delivery.outbox import DEFAULT_GRACE, parts
 from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message
@@ -26,6 +33,8 @@ from storage.outbox_repo import Delivery, OutboxRepository
 from storage.privacy_repo import PrivateDeliveryRepository
 
 log = logging.getLogger(__name__)
+
+RATE_LIMIT_RETRIES = 3  # a reply's 429s waited out (as PTB's limiter did), then it is logged
 
 AnswerHere = Callable[[OutMessage, bool], Awaitable[bool]]
 """An adapter's own way to answer in the event's chat (Discord: the interaction response).
@@ -136,33 +145,66 @@ class ReplyDelivery:
         if message_id is None or not messenger.info.reacts or not isinstance(messenger, Reacting):
             return False
         chat_id = event.address.chat_id
-        if self.pacer is not None:
-            await self.pacer.wait(messenger.platform, chat_id, private=False, message=False)
+        reacting = messenger
         try:
-            return await messenger.acknowledge(chat_id, message_id, mark)
+            return bool(
+                await self._paced(
+                    messenger.platform,
+                    chat_id,
+                    False,
+                    1,
+                    lambda: reacting.acknowledge(chat_id, message_id, mark),
+                    message=False,  # a reaction is no message: the group's minute is not spent
+                )
+            )
         except DeliveryError as error:
             log.info("%s: no reaction in chat %s (%s)", messenger.platform, chat_id, error.reason)
             return False
 
     async def _send(self, messenger: Messenger, chat_id: str, message: OutMessage) -> None:
         """A post in a chat, paced with every other send of this process."""
-        if self.pacer is not None:
-            await self.pacer.wait(
-                messenger.platform, chat_id, private=False, parts=parts(message, messenger)
-            )
-        await messenger.send(chat_id, message)
+        count = parts(message, messenger)
+        await self._paced(
+            messenger.platform, chat_id, False, count, lambda: messenger.send(chat_id, message)
+        )
+
+    async def _paced(
+        self,
+        platform: str,
+        target: str,
+        private: bool,
+        count: int,
+        send: Callable[[], Awaitable[object]],
+        *,
+        message: bool = True,
+    ) -> object:
+        """Waits for the one pacer's slot, sends; a 429 holds every send, then tries again."""
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
+            if self.pacer is not None:
+                await self.pacer.wait(
+                    platform, target, private=private, parts=count, message=message
+                )
+            try:
+                return await send()
+            except RateLimited as limited:
+                if attempt == RATE_LIMIT_RETRIES:
+                    raise
+                if self.pacer is not None:
+                    self.pacer.hold(platform, limited.retry_after)
+                else:
+                    await asyncio.sleep(limited.retry_after)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> None:
         """A DM; when it cannot arrive, the message waits and the group hears only a notice."""
         try:
-            if self.pacer is not None:
-                await self.pacer.wait(
-                    messenger.platform,
-                    target.user_id,
-                    private=True,
-                    parts=parts(message, messenger),
-                )
-            await messenger.send_dm(target.user_id, message)
+            await self._paced(
+                messenger.platform,
+                target.user_id,
+                True,
+                parts(message, messenger),
+                lambda: messenger.send_dm(target.user_id, message),
+            )
         except RecipientUnreachable as closed:
             log.info("%s: DM to %s not possible (%s)", messenger.platform, target.user_id, closed)
             notice = await self._hold(messenger, target, message)

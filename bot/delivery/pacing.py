@@ -52,6 +52,14 @@ class _Window:
             slot = max(slot, self.slots[0] + self.period)
         return slot
 
+    def moved(self, booked: float, sent_at: float) -> None:
+        """A send went later than booked: the window counts it when it really went."""
+        for index, slot in enumerate(self.slots):
+            if slot == booked:
+                self.slots[index] = sent_at
+                break
+        self.slots = deque(sorted(self.slots), maxlen=self.count)
+
 
 class _Spacing:
     """The platform's overall rate as booked slots at least `gap` apart.
@@ -108,6 +116,7 @@ class Pacer:
         }
         self._chats: OrderedDict[tuple[str, str, bool], _Window] = OrderedDict()
         self._max_chats = max_chats
+        self._held: dict[str, float] = {}
         self.booked: deque[tuple[str, str, float]] = deque(maxlen=10_000)
         """The latest slots given out (platform, chat, time on `clock`), oldest first."""
 
@@ -126,12 +135,32 @@ class Pacer:
             slot = self._book(platform, earliest, now)  # no await since `now`: no race
             if window is not None:
                 window.slots.append(slot)
-            self.booked.append((platform, chat, slot))
-            await self._until(slot)
+            sent_at = await self._on_time(platform, slot)
+            if window is not None and sent_at != slot:
+                window.moved(slot, sent_at)
+            self.booked.append((platform, chat, sent_at))
             await self._shared_slot(platform)
+
+    def hold(self, platform: str, seconds: float) -> None:
+        """The platform said "too many requests": no send of this process for `seconds`."""
+        until = self._clock() + seconds
+        self._held[platform] = max(self._held.get(platform, until), until)
+
+    async def _on_time(self, platform: str, slot: float) -> float:
+        """Sleeps until the slot; a wake-up later than a fraction of the spacing (a busy loop),
+        or into a hold, books the next free slot instead, so late sends never bunch up."""
+        spacing = self._spacing.get(platform)
+        slack = spacing.gap / 4 if spacing is not None else float("inf")
+        while True:
+            await self._until(slot)
+            now = self._clock()
+            if now - slot <= slack and now >= self._held.get(platform, now):
+                return slot
+            slot = self._book(platform, now, now)
 
     def _book(self, platform: str, earliest: float, now: float) -> float:
         """The send's slot on the platform's overall rate, booked in this process."""
+        earliest = max(earliest, self._held.get(platform, earliest))
         spacing = self._spacing.get(platform)
         return earliest if spacing is None else spacing.book(earliest, now)
 

@@ -35,8 +35,9 @@ class SharedPacer(Pacer):
         self.taken: list[float] = []  # slots this process got (database seconds), newest last
 
     def _book(self, platform: str, earliest: float, now: float) -> float:
-        """Only the chat's limit here: the overall slot is reserved in the database next."""
-        return earliest
+        """Only the chat's limit (and a 429's hold) here: the overall slot is reserved in the
+        database next."""
+        return max(earliest, self._held.get(platform, earliest))
 
     async def _shared_slot(self, platform: str) -> None:
         gap = self._gaps.get(platform)
