@@ -64,7 +64,8 @@ async def _burst(bot: Running, members: int, window: float, give_up: float) -> l
     lines = [
         f"{len(acknowledged)}/{members} acknowledged"
         + (f" ({missing} still waiting after {window + give_up:.0f} s)" if missing else ""),
-        f"time to acknowledge: median {percentile(acknowledged, 0.5):.2f} s, "
+        ("of those acknowledged, " if missing else "")
+        + f"time to acknowledge: median {percentile(acknowledged, 0.5):.2f} s, "
         f"p99 {percentile(acknowledged, 0.99):.2f} s, last "
         + (f"{last:.2f} s" if not missing else f"> {give_up:.0f} s"),
         f"group messages sent {posts}, reactions {len(api.reactions)}, "

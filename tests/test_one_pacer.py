@@ -16,7 +16,9 @@ from bot.delivery.pacing import DEFAULT_LIMITS, Pacer
 from storage.outbox_repo import Delivery
 from tests.harness import FakeClock, RecordingMessenger
 
-GAP = 1 / 30  # Telegram: 30 messages a second overall
+TELEGRAM = DEFAULT_LIMITS["telegram"].overall
+assert TELEGRAM is not None
+GAP = TELEGRAM[1] / TELEGRAM[0]  # Telegram: ~30 messages a second overall
 BUSY = "-1"  # the group whose members are all checking in
 
 
