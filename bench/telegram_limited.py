@@ -36,6 +36,20 @@ class Running:
     adapter: TelegramAdapter
 
 
+async def core_and_adapter(database: Path, base_url: str) -> tuple[Core, TelegramAdapter]:
+    """A started Core on a fresh SQLite file, and its (not yet started) Telegram adapter."""
+    url = f"sqlite+aiosqlite:///{database}"
+    core = Core(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    await core.start()
+    adapter = TelegramAdapter(
+        core.router,
+        core.registry,
+        TelegramConfig(token=TOKEN, api_base_url=base_url, poll_timeout=1),
+        community_mover(core.database.sessions),
+    )
+    return core, adapter
+
+
 @asynccontextmanager
 async def limited_bot(directory: Path, *, old: bool) -> AsyncIterator[Running]:
     """Starts the bot on a fresh SQLite file; `old` restores the path before issue #19:
@@ -45,15 +59,7 @@ async def limited_bot(directory: Path, *, old: bool) -> AsyncIterator[Running]:
     logging.getLogger("bot.delivery").setLevel(logging.ERROR)
     api = LimitedBotApi()
     base_url = await api.start()
-    url = f"sqlite+aiosqlite:///{directory / ('old.db' if old else 'new.db')}"
-    core = Core(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-    await core.start()
-    adapter = TelegramAdapter(
-        core.router,
-        core.registry,
-        TelegramConfig(token=TOKEN, api_base_url=base_url, poll_timeout=1),
-        community_mover(core.database.sessions),
-    )
+    core, adapter = await core_and_adapter(directory / ("old.db" if old else "new.db"), base_url)
     if old:
         adapter._app.bot._rate_limiter = AIORateLimiter(max_retries=3)  # type: ignore[attr-defined]
         adapter._messenger = NoReactions(adapter._app.bot)
