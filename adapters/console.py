@@ -22,6 +22,7 @@ from bot.core.events import (
     ButtonPress,
     ChatKind,
     Event,
+    MemberLeft,
     Message,
     OutMessage,
     Sender,
@@ -46,6 +47,7 @@ HELP = """Console commands (everything else goes to the bot):
   /in GROUP    speak in the group chat GROUP
   /dm          speak in your private chat with the bot
   /admin       make the current person an admin of the current group
+  /leave       the current person leaves the current group
   /press N     press button N of a bot message
   /quit        leave"""
 
@@ -174,6 +176,9 @@ class ConsoleChat:
             return True
         if word == "/admin":
             return self._make_admin()
+        if word == "/leave":
+            await self._leave()
+            return True
         if word == "/press":
             await self._press(rest)
             return True
@@ -204,6 +209,15 @@ class ConsoleChat:
             self.messenger.admins.add((self.chat, self.person))
             self.write(f"(console) {self.person} is now an admin of {self.chat}")
         return True
+
+    async def _leave(self) -> None:
+        """Simulates the platform's "member left" signal for the current person and group."""
+        if self.chat is None:
+            self.write("(console) /leave works in a group: /in GROUP first")
+            return
+        self.messenger.admins.discard((self.chat, self.person))
+        await self.router.member_left(MemberLeft(Address(PLATFORM, self.chat, self.person)))
+        self.write(f"(console) {self.person} left {self.chat}")
 
     async def _press(self, number: str) -> None:
         readable = number.isascii() and number.isdigit()  # `²`.isdigit() too, and int() fails

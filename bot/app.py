@@ -27,6 +27,7 @@ from bot.features.badges import BadgeAwarder, Badges
 from bot.features.bridges import Bridging
 from bot.features.checkin_ping import CheckInPing
 from bot.features.checkins import CheckIns
+from bot.features.dashboard import Dashboard
 from bot.features.escalation import Escalation
 from bot.features.export import Export
 from bot.features.forgetting import Forgetting
@@ -56,6 +57,9 @@ from bot.ops.identity import ProcessIdentity
 from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
+from bot.ops.replan_channel import ReplanListener
+from bot.web.dashboard import dashboard_routes
+from bot.web.dashboard.deps import DashboardDeps
 from storage import ops_repo
 from storage.db import Database
 from storage.repo import NewCommunityDefaults
@@ -64,7 +68,10 @@ log = logging.getLogger(__name__)
 
 
 def build_registry(
-    engine: ScheduleEngine, translator: Translator, dialogs: Dialogs | None = None
+    engine: ScheduleEngine,
+    translator: Translator,
+    dialogs: Dialogs | None = None,
+    web_url: str | None = None,
 ) -> Registry:
     """Every feature declares its commands, buttons, triggers, dialogs and schedule kinds here."""
     registry = Registry()
@@ -94,6 +101,7 @@ def build_registry(
     Badges(registry).register()
     Stats(registry, schedules, translator).register()
     Export(registry).register()
+    Dashboard(registry, web_url).register()
     Programs(registry, dialogs, pager).register()
     ProgramLoop(registry, dialogs, translator, mentoring).register()
     return registry
@@ -140,7 +148,9 @@ class Core:
             observer=self.observer,
         )
         self.dialogs = Dialogs(self.translator, settings.default_language)
-        self.registry = build_registry(self.schedules, self.translator, self.dialogs)
+        self.registry = build_registry(
+            self.schedules, self.translator, self.dialogs, settings.public_web_url
+        )
         self.dialog_lapses = DialogLapses(
             self.database.sessions, self.clock, self.dialogs, self.dispatcher.wake
         )
@@ -177,7 +187,9 @@ class Core:
         self._receivers: list[Leadership | _Held] = []
         # Several processes may share PostgreSQL: only the elected one runs the scheduler.
         self.scheduler_leadership: Leadership | None = None
+        self.replans: ReplanListener | None = None
         if is_postgres(settings.database_url):
+            self.replans = ReplanListener(settings.database_url, self._replan_heard)
             self.scheduler_leadership = Leadership(
                 settings.database_url, "scheduler", self._lead_scheduling, self._stop_scheduling
             )
@@ -225,8 +237,18 @@ class Core:
             await receiver.stop()
 
     def web_app(self) -> Starlette:
-        """The app on WEB_PORT: health and metrics (the dashboard mounts here later)."""
-        return Starlette(routes=ops_routes(self.readiness, self.metrics, self._count_outbox))
+        """The app on WEB_PORT: health and metrics, and the organizer dashboard."""
+        deps = DashboardDeps(
+            sessions=self.database.sessions,
+            clock=self.clock,
+            translator=self.translator,
+            messengers=self.messengers,  # the same dict: platforms attached later count too
+            public_url=self.settings.public_web_url or "",
+            default_language=self.settings.default_language,
+            replan=self.replan,
+        )
+        routes = ops_routes(self.readiness, self.metrics, self._count_outbox)
+        return Starlette(routes=[*routes, *dashboard_routes(deps)])
 
     async def _ping(self) -> None:
         async with self.database.sessions() as session:
@@ -263,11 +285,15 @@ class Core:
             self.metrics.hold("scheduler", False)
             raise
         self._scheduling = True
+        if self.replans is not None:
+            await self.replans.start()
 
     async def _stop_scheduling(self, grace: float = 3.0) -> None:
         """Another process may schedule now: stop firing (jobs in progress get `grace`)."""
         if self._scheduling:
             self._scheduling = False
+            if self.replans is not None:
+                await self.replans.stop()
             self.metrics.hold("scheduler", False)
             await self.schedules.stop(grace=grace)
 
@@ -294,7 +320,16 @@ class Core:
         self.dispatcher.wake()
 
     async def replan(self, community_id: int) -> None:
-        """Re-plans a community's schedules after a change (the scheduling process only)."""
+        """Re-plans a community's schedules after a change: here if this process schedules,
+        else (PostgreSQL) by telling the process that does."""
+        if self._scheduling:
+            await self.schedules.reload(community_id)
+        elif is_postgres(self.settings.database_url):
+            async with self.database.sessions() as session, session.begin():
+                await ops_repo.announce_replan(session, community_id)
+
+    async def _replan_heard(self, community_id: int) -> None:
+        """Another process changed a community's schedules."""
         if self._scheduling:
             await self.schedules.reload(community_id)
 

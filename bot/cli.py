@@ -1,4 +1,5 @@
-"""`mentorbot run` and `mentorbot db upgrade`: parse arguments, load settings, start."""
+"""`mentorbot run`, `mentorbot web` and `mentorbot db upgrade`: parse arguments, load settings,
+start."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="console only: read lines from FILE ('-' for stdin), print every reply, exit",
     )
+    commands.add_parser(
+        "web", help="run only the web dashboard (PostgreSQL; port 8080 when WEB_PORT is unset)"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="apply every pending migration")
     return parser
@@ -42,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "db":
         upgrade_blocking(settings.database_url)
         return 0
+    if arguments.command == "web":
+        from bot.web.standalone import run_web
+
+        try:
+            return asyncio.run(run_web(settings))
+        except KeyboardInterrupt:
+            return 0
     script = getattr(arguments, "script", None)
     if script not in (None, "-") and not Path(script).is_file():
         print(f"mentorbot: no such script file: {script}", file=sys.stderr)

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     # Ask for the Message Content intent; if the portal refuses it, run on without it.
     discord_message_content: bool = True
+    # Ask for the Server Members intent (who leaves a server); refused: run on without it.
+    discord_members: bool = True
     default_timezone: str = "UTC"
     default_language: str = "en"
     log_level: str = "INFO"

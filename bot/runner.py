@@ -48,6 +48,7 @@ def build_adapters(core: Core, settings: Settings) -> list[Adapter]:
                 api_base_url=str(settings.discord_api_base_url or "") or None,
                 gateway_url=settings.discord_gateway_url,
                 message_content=settings.discord_message_content,
+                members=settings.discord_members,
                 shard_count=settings.discord_shard_count,
                 shard_ids=settings.discord_shard_ids,
             )

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.dashboard_models import DashboardLink
 from storage.models import HelpRequest, Tip
 
 
@@ -35,3 +36,12 @@ class ActivityRepository:
             .order_by(Tip.created_at)
         )
         return [created for created, _ in rows.all()]
+
+    async def dashboard_links_since(self, person_id: int, since: datetime) -> list[datetime]:
+        """When the person asked for dashboard login links since a moment, oldest first."""
+        rows = await self.session.scalars(
+            select(DashboardLink.created_at)
+            .where(DashboardLink.person_id == person_id, DashboardLink.created_at > since)
+            .order_by(DashboardLink.created_at)
+        )
+        return list(rows.all())

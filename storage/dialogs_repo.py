@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, DialogSession, DialogStatus
+from storage.models import Account, DialogSession, DialogStatus, OutboxMessage, OutboxStatus
 
 ENDED = (DialogStatus.COMPLETED, DialogStatus.CANCELLED, DialogStatus.LAPSED)
 
@@ -154,6 +154,17 @@ class DialogRepository:
         row.updated_at = now
         row.expires_at = None
         await self.session.flush()
+
+    async def drop_waiting_questions(self, row: DialogSession) -> None:
+        """Questions of this session still waiting in the outbox are not sent: it asks again."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.key.startswith(f"dialog:{row.id}:", autoescape=True),
+                OutboxMessage.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.SKIPPED.value, last_error="asked again in the DM")
+        )
 
     async def lapsing(self, now: datetime) -> list[int]:
         """Ids of open sessions whose step has waited past its expiry."""

@@ -157,10 +157,12 @@ class MentoringRepository:
         person_id: int | None = None,
         limit: int = 20,
         offset: int = 0,
+        topic: str | None = None,
     ) -> Sequence[HelpRequest]:
-        """Requests of these communities, newest first; `person_id` keeps asked-or-helping."""
+        """Requests of these communities, newest first; `person_id` keeps asked-or-helping,
+        `topic` (a topic key) keeps those tagged with it."""
         query = (
-            _listed(community_ids, statuses, person_id)
+            _listed(community_ids, statuses, person_id, topic)
             .options(*self._loaded())
             .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
             .offset(offset)
@@ -173,9 +175,10 @@ class MentoringRepository:
         community_ids: Sequence[int],
         statuses: Sequence[RequestStatus] | None,
         person_id: int | None = None,
+        topic: str | None = None,
     ) -> int:
         """How many requests `listing` would show in all, for its pages."""
-        listed = _listed(community_ids, statuses, person_id).subquery()
+        listed = _listed(community_ids, statuses, person_id, topic).subquery()
         return int(await self.session.scalar(select(func.count()).select_from(listed)) or 0)
 
     async def try_claim(self, request_id: int, helper_id: int, now: datetime) -> bool:
@@ -379,6 +382,7 @@ def _listed(
     community_ids: Sequence[int],
     statuses: Sequence[RequestStatus] | None,
     person_id: int | None,
+    topic: str | None = None,
 ) -> Select[HelpRequest]:
     """The requests a listing shows, unordered."""
     query = select(HelpRequest).where(HelpRequest.community_id.in_(community_ids))
@@ -388,6 +392,9 @@ def _listed(
         query = query.where(
             or_(HelpRequest.asker_id == person_id, HelpRequest.helper_id == person_id)
         )
+    if topic is not None:
+        tagged = select(RequestTopic.request_id).where(RequestTopic.key == topic)
+        query = query.where(HelpRequest.id.in_(tagged))
     return query
 
 

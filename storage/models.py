@@ -198,6 +198,8 @@ class Schedule(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     last_fired_at: Mapped[datetime | None]
+    paused_until: Mapped[date | None]
+    """A repeating schedule skips every local day up to and including this date."""
 
     community: Mapped[Community] = relationship()
 
@@ -634,5 +636,6 @@ class SendSlot(Base):
     next_at: Mapped[float] = mapped_column(Double)
 
 
-# Mentorship program tables live in their own module; importing it here registers them.
+# Program and dashboard tables live in their own modules; importing them registers them.
+from storage import dashboard_models as dashboard_models  # noqa: E402
 from storage import program_models as program_models  # noqa: E402

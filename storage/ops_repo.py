@@ -32,3 +32,15 @@ async def held_advisory_locks(session: AsyncSession) -> set[tuple[int, int]]:
         )
     )
     return {(int(classid), int(objid)) for classid, objid in rows.all()}
+
+
+REPLAN_CHANNEL = "mentorbot_replan"
+
+
+async def announce_replan(session: AsyncSession, community_id: int) -> None:
+    """PostgreSQL: tells the scheduling process, on commit, that a community's schedules
+    changed (NOTIFY is delivered only if the transaction commits)."""
+    await session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": REPLAN_CHANNEL, "payload": str(community_id)},
+    )

@@ -64,12 +64,14 @@ class PairStatus(StrEnum):
 
 
 class ReflectionStatus(StrEnum):
-    """One week's reflection: due, sent to the mentee, answered, or missed."""
+    """One week's reflection: due, sent to the mentee, answered, missed, or undeliverable
+    (the mentee's DM failed: blocked the bot or closed DMs; answered later if they return)."""
 
     DUE = "due"
     SENT = "sent"
     ANSWERED = "answered"
     MISSED = "missed"
+    UNDELIVERABLE = "undeliverable"
 
 
 class FitAnswer(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
@@ -103,9 +103,16 @@ class ReportRepository:
             for tip in tips.all()
         ]
 
-    async def checkin_rows(self, community_id: int) -> list[Row]:
-        """Every check-in of the community, by day."""
-        rows = await self.session.execute(
+    async def checkin_rows(
+        self,
+        community_id: int,
+        span: tuple[date, date] | None = None,
+        person_id: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Row]:
+        """The community's check-ins by day, maybe only in [first, last], of one person, a page."""
+        query = (
             select(
                 CheckIn.local_date,
                 Person.display_name,
@@ -116,7 +123,55 @@ class ReportRepository:
                 CheckIn.blocker,
             )
             .join(Person, Person.id == CheckIn.person_id)
-            .where(CheckIn.community_id == community_id)
-            .order_by(CheckIn.local_date, CheckIn.id)
+            .where(*_checkins(community_id, span, person_id))
+        )
+        rows = await self.session.execute(
+            query.order_by(CheckIn.local_date, CheckIn.id).offset(offset).limit(limit)
         )
         return [tuple(row) for row in rows.all()]
+
+    async def count_checkins(
+        self, community_id: int, span: tuple[date, date] | None, person_id: int | None
+    ) -> int:
+        """How many rows `checkin_rows` would give in all, for its pages."""
+        query = (
+            select(func.count())
+            .select_from(CheckIn)
+            .where(*_checkins(community_id, span, person_id))
+        )
+        return int(await self.session.scalar(query) or 0)
+
+    async def checkin_totals(
+        self, community_id: int, span: tuple[date, date]
+    ) -> list[tuple[int, str, int, int, int]]:
+        """Per person in [first, last]: (id, name, days checked in, days done, days skipped)."""
+        skipped = cast(CheckIn.skipped, Integer)
+        rows = await self.session.execute(
+            select(
+                Person.id,
+                Person.display_name,
+                func.count() - func.sum(skipped),
+                func.sum(cast(CheckIn.done, Integer)),
+                func.sum(skipped),
+            )
+            .join(Person, Person.id == CheckIn.person_id)
+            .where(*_checkins(community_id, span, None))
+            .group_by(Person.id, Person.display_name)
+            .order_by(Person.display_name, Person.id)
+        )
+        return [
+            (int(pid), str(name), int(days or 0), int(done or 0), int(skips or 0))
+            for pid, name, days, done, skips in rows.all()
+        ]
+
+
+def _checkins(
+    community_id: int, span: tuple[date, date] | None, person_id: int | None
+) -> list[ColumnElement[bool]]:
+    """The check-in filters that the list, its count and the totals share."""
+    found = [CheckIn.community_id == community_id]
+    if span is not None:
+        found += [CheckIn.local_date >= span[0], CheckIn.local_date <= span[1]]
+    if person_id is not None:
+        found.append(CheckIn.person_id == person_id)
+    return found

@@ -21,7 +21,7 @@ from storage.models import Base
 from tests.harness import ChatDriver, FakeClock
 
 # `both`: Telegram and Discord at once; `telegram_bot` or `discord_bot`: one real adapter.
-pytest_plugins = ["tests.both_platforms", "tests.one_platform"]
+pytest_plugins = ["tests.both_platforms", "tests.one_platform", "tests.dashboard_world"]
 
 POSTGRES_SERVER = os.environ.get(
     "MENTORBOT_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"

@@ -90,6 +90,7 @@ class Person:
 
 
 MESSAGE_CONTENT = 1 << 15  # the gateway intent bit
+GUILD_MEMBERS = 1 << 1  # privileged too: member joins and removals
 
 
 class FakeDiscord:
@@ -204,8 +205,11 @@ class FakeDiscord:
 
     # --- gateway ---------------------------------------------------------------------
 
-    async def dispatch(self, name: str, data: dict[str, Any]) -> None:
-        """Sends one DISPATCH event to every connected bot."""
+    async def dispatch(self, name: str, data: dict[str, Any], intent: int = 0) -> None:
+        """Sends one DISPATCH event to every connected bot (that asked for its intent)."""
+        wanted = self.identified is None or not intent or self.identified.get("intents", 0) & intent
+        if not wanted:
+            return  # Discord sends gated events only to sessions that asked for the intent
         for socket in self._sockets:
             await socket.send_str(json.dumps({"op": 0, "t": name, "s": next(self._seq), "d": data}))
 
@@ -220,7 +224,8 @@ class FakeDiscord:
             if message["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
-                if message["d"].get("intents", 0) & MESSAGE_CONTENT and not self.privileged_intents:
+                privileged = message["d"].get("intents", 0) & (MESSAGE_CONTENT | GUILD_MEMBERS)
+                if privileged and not self.privileged_intents:
                     await socket.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 self.identified = message["d"]
@@ -395,6 +400,12 @@ class FakeDiscord:
         payload["data"] = {"custom_id": custom_id, "component_type": 2}
         await self.dispatch("INTERACTION_CREATE", payload)
         return str(payload["token"])
+
+    async def leave(self, person: Person) -> None:
+        """The person leaves the server (or is kicked): GUILD_MEMBER_REMOVE, members intent."""
+        await self.dispatch(
+            "GUILD_MEMBER_REMOVE", {"guild_id": GUILD_ID, "user": person.user}, GUILD_MEMBERS
+        )
 
     async def say(self, person: Person, content: str) -> None:
         """Dispatches a channel message from a person."""

@@ -26,6 +26,8 @@ BOT_ID = 424242
 BOT_USERNAME = "mentor_test_bot"
 WAIT_LIMIT = 15.0  # seconds before a test waiting for the bot gives up
 
+OPT_IN_UPDATES = ("chat_member", "message_reaction", "message_reaction_count")
+"""Kinds Telegram sends only to a bot that lists them in `allowed_updates`."""
 JSON_FIELDS = {
     "reply_markup",
     "commands",
@@ -149,6 +151,19 @@ def parse_html(source: str) -> str:
     return "".join(parser.text)
 
 
+def _kind(update: Json) -> str:
+    """Which kind an update is: the one field besides `update_id`."""
+    return next(key for key in update if key != "update_id")
+
+
+def _member(status: str, person: Json) -> Json:
+    """A ChatMember object; `kicked` carries the `until_date` Telegram always sends."""
+    member: Json = {"status": status, "user": person}
+    if status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
 def user(user_id: int, first_name: str, username: str | None = None) -> Json:
     """A User object."""
     payload: Json = {"id": user_id, "is_bot": False, "first_name": first_name}
@@ -252,6 +267,22 @@ class FakeBotApi:
             **fields,
         }
         return self.inject({"message": message})
+
+    def member_status(
+        self, chat: Json, person: Json, old: str, new: str, by: Json | None = None
+    ) -> int:
+        """A `chat_member` update: the person's status changed (left, kicked by `by`, …)."""
+        return self.inject(
+            {
+                "chat_member": {
+                    "chat": chat,
+                    "from": by or person,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": old, "user": person},
+                    "new_chat_member": _member(new, person),
+                }
+            }
+        )
 
     def press(self, person: Json, sent: Sent, data: str) -> int:
         """A person presses an inline button (or sends forged callback data)."""
@@ -408,9 +439,9 @@ class FakeBotApi:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        allowed = params.get("allowed_updates")
         deadline = asyncio.get_running_loop().time() + timeout
-        while not self._updates and not self._closing:
+        while not self._keep(offset, allowed) and not self._closing:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 break
@@ -418,7 +449,17 @@ class FakeBotApi:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
                     await self._new_updates.wait()
-        return self._updates[:limit]
+        return self._keep(offset, allowed)[:limit]
+
+    def _keep(self, offset: int, allowed: list[str] | None) -> list[Json]:
+        """Drops confirmed updates and, like Telegram, those of a kind the bot did not ask for."""
+        self._updates = [
+            u
+            for u in self._updates
+            if u["update_id"] >= offset
+            and (_kind(u) in allowed if allowed else _kind(u) not in OPT_IN_UPDATES)
+        ]
+        return self._updates
 
     def _check_target(self, chat_id: int) -> None:
         if chat_id > 0 and chat_id not in self.dm_open:

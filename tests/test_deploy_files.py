@@ -114,3 +114,19 @@ def test_readme_explains_production() -> None:
         assert needed in section
     for topic in ("token", "reverse proxy", "backup", "/readyz", "/metrics"):
         assert topic in section.lower() or topic in section
+
+
+def test_compose_runs_the_dashboard_alone_beside_the_bot() -> None:
+    spec = compose()
+    web = spec["services"]["web"]
+    assert web["command"] == ["mentorbot", "web"]
+    assert web["depends_on"]["postgres"]["condition"] == "service_healthy"
+    environment = {
+        k: str(v).replace("${POSTGRES_PASSWORD}", "pw") for k, v in web["environment"].items()
+    }
+    settings = load_settings(_env_file=None, **{k.lower(): v for k, v in environment.items()})
+    assert settings.database_url == spec["services"]["bot"]["environment"]["DATABASE_URL"].replace(
+        "${POSTGRES_PASSWORD}", "pw"
+    )
+    assert not any("TOKEN" in key for key in environment), "tokens stay in .env"
+    assert all(port.startswith("127.0.0.1:") for port in web["ports"])

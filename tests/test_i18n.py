@@ -22,7 +22,7 @@ from bot.app import Core
 from bot.core.events import Address, ChatKind, Sender
 from bot.core.events import Message as ChatMessage
 from bot.core.i18n import LOCALES_DIR, Translator, catalog_path
-from bot.core.i18n_extract import templates
+from bot.core.i18n_extract import page_templates, templates
 from bot.core.languages import SHIPPED, LanguageChoice, choose_language, platform_language
 from bot.core.markup import plain
 from bot.domain.topics import MAX_TOPIC_LENGTH, MAX_TOPICS
@@ -48,6 +48,9 @@ def source_templates() -> Iterator[tuple[str, tuple[str, ...]]]:
         for path in sorted((ROOT / folder).rglob("*.py")):
             for found in templates(path.read_text(encoding="utf-8")):
                 yield f"{path.relative_to(ROOT)}:{found.line}", found.messages
+    for path in sorted((ROOT / "bot").rglob("*.html")):  # the dashboard's page templates
+        for found in page_templates(path.read_text(encoding="utf-8")):
+            yield f"{path.relative_to(ROOT)}:{found.line}", found.messages
 
 
 def load(path: Path) -> Catalog:

@@ -96,6 +96,7 @@ TABLE: tuple[Row, ...] = (
     Row("badges", "", Who.MEMBER, Where.ANY),
     Row("stats", "", Who.MEMBER, Where.GROUP),
     Row("export", "", Who.ORGANIZER, Where.GROUP),
+    Row("dashboard", "", Who.ORGANIZER, Where.ANY),
     Row("program", "new Matrix program", Who.ORGANIZER, Where.GROUP),
     Row("program", "", Who.ANYONE, Where.ANY),
     Row("program", "join mentee", Who.MEMBER, Where.ANY),

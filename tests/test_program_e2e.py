@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bot.app import Core
 from storage.models import Account, Community, Person
-from storage.program_models import IntakeStatus, PairStatus, ProgramRole, ProgramStatus
 from storage.programs_repo import ProgramRepository
 from tests.both_platforms import slash
 from tests.discord_fake import CHANNEL_ID, FakeDiscord
 from tests.discord_fake import Person as DiscordPerson
 from tests.harness import FakeClock
+from tests.program_seed import running_pair
 from tests.telegram_fake import FakeBotApi, group, private, user
 from tests.test_bridges_e2e import telegram_code
 
@@ -54,15 +54,7 @@ async def seed_pair(
         programs = ProgramRepository(session)
         program = await programs.latest([community.id])
         assert program is not None
-        program.status = ProgramStatus.RUNNING.value
-        for who, role in ((mentee, ProgramRole.MENTEE), (mentor, ProgramRole.MENTOR)):
-            participant = await programs.join(program.id, ids[who], role, paired)
-            participant.intake = IntakeStatus.COMPLETE.value
-        pair = await programs.add_pair(
-            program.id, ids[mentee], ids[mentor], 20, {"topics": ["pricing"]}, paired
-        )
-        pair.status = PairStatus.ACTIVE.value
-        pair.paired_at = pair.intro_sent_at = paired
+        await running_pair(programs, program, ids[mentee], ids[mentor], paired, score=20)
 
 
 def dm_channel(person: DiscordPerson) -> str:
@@ -224,6 +216,8 @@ async def test_a_bridged_pair_telegram_mentee_with_a_discord_mentor(
     # Olga matches and approves on Telegram; each is introduced on their own platform.
     telegram.say(MAKERS, OLGA, "/program match")
     proposed = await telegram.wait_text(OLGA["id"], "Proposed pairs for “Spring”")
+    # the group reads only where the proposals went
+    await telegram.wait_text(MAKERS["id"], "I sent you the matching results privately.")
     assert "1. Mia with Max: score 20." in proposed.text
     telegram.say(MAKERS, OLGA, "/program approve all")
     await telegram.wait_text(OLGA["id"], "Approved 1 of 1 proposed pair, and introduced it by DM.")

@@ -29,13 +29,10 @@ from storage.models import (
     Account,
     Community,
     HelpRequest,
-    Membership,
     OutboxMessage,
     Person,
-    Role,
 )
 from storage.program_models import (
-    IntakeStatus,
     PairStatus,
     ProgramFit,
     ProgramGoal,
@@ -46,11 +43,11 @@ from storage.program_models import (
     ProgramRating,
     ProgramReflection,
     ProgramRole,
-    ProgramStatus,
     ReflectionStatus,
 )
 from storage.programs_repo import ProgramRepository
 from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
+from tests.program_seed import seed_running_pair
 
 GROUP = "g"
 
@@ -94,42 +91,13 @@ async def seed_pair(
     """A running program in the group with one active pair; olga (organizer) opened it."""
     for name in ("olga", mentee, mentor):
         await chat.say(name, GROUP, "/help")
-    async with core.database.sessions() as session, session.begin():
-        community = (
-            await session.execute(select(Community).where(Community.chat_id == GROUP))
-        ).scalar_one()
-        ids = {}
-        for name in ("olga", mentee, mentor):
-            account = (
-                await session.execute(select(Account).where(Account.user_id == name))
-            ).scalar_one()
-            ids[name] = account.person_id
-        olga = (
-            await session.execute(
-                select(Membership).where(
-                    Membership.person_id == ids["olga"], Membership.community_id == community.id
-                )
-            )
-        ).scalar_one()
-        olga.role = Role.ORGANIZER.value
-        if zone is not None:
-            person = await session.get(Person, ids[mentee])
+    pair_id = await seed_running_pair(core, GROUP, "olga", mentee, mentor, paired_at)
+    if zone is not None:
+        async with core.database.sessions() as session, session.begin():
+            person = await session.get(Person, await person_id(core, mentee))
             assert person is not None
             person.timezone = zone
-        programs = ProgramRepository(session)
-        program = await programs.create(
-            community.id, "Spring", ids["olga"], paired_at.date(), paired_at
-        )
-        program.status = ProgramStatus.RUNNING.value
-        for name, role in ((mentee, ProgramRole.MENTEE), (mentor, ProgramRole.MENTOR)):
-            participant = await programs.join(program.id, ids[name], role, paired_at)
-            participant.intake = IntakeStatus.COMPLETE.value
-        pair = await programs.add_pair(
-            program.id, ids[mentee], ids[mentor], 3, {"topics": ["pricing"]}, paired_at
-        )
-        pair.status = PairStatus.ACTIVE.value
-        pair.paired_at = pair.intro_sent_at = paired_at
-        return pair.id
+    return pair_id
 
 
 @pytest.fixture

@@ -178,7 +178,9 @@ async def walk_on(core: Core, clock: FakeClock) -> None:
         "Overlap: 10 hours a week.",
     ):
         assert line in said, said
-    assert "[makers]" not in said  # proposals are private
+    # proposals are private; the group reads only where they went
+    group = [line for line in said.splitlines() if line.startswith("[makers]")]
+    assert group == ["[makers] mentorbot: I sent you the matching results privately."]
     assert "unmatched" not in said
     said = await chat.press("olga", "Approve all")
     assert "Approved 3 of 3 proposed pairs, and introduced each by DM." in said

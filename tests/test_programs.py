@@ -131,7 +131,9 @@ async def test_a_whole_program_from_opening_to_close_out(
             "Overlap: 5 hours a week."
         ) in said
         assert "Dev: unmatched, because no mentor shares a topic with them" in said
-        assert "[g]" not in said  # pairs are shown privately
+        group = [line for line in said.splitlines() if line.startswith("[g]")]
+        # pairs are shown privately; the group reads only where they went
+        assert group == ["[g] mentorbot: I sent you the matching results privately."]
 
         said = await chat.press("olga", "Approve all")
         assert "Approved 3 of 3 proposed pairs, and introduced each by DM." in said
@@ -326,9 +328,29 @@ async def test_match_with_nobody_to_pair_says_so(
         await join(chat, who, role, answers)
     said = await chat.say("olga", "g", "/program match")
     assert expected in said
-    assert "[g]" not in said
+    group = [line for line in said.splitlines() if line.startswith("[g]")]
+    assert group == ["[g] mentorbot: I sent you the matching results privately."]
     assert "Approve all" not in said
     assert await pairs(chat.core) == []
+
+
+async def test_match_in_the_group_leaves_a_content_free_line_or_the_dm_notice(
+    chat: ChatDriver,
+) -> None:
+    await open_program(chat)
+    await join(chat, "tom", "mentor", TOM)
+    await join(chat, "ben", "mentee", BEN)
+    said = await chat.say("olga", "g", "/program match")
+    assert "[dm olga] mentorbot: Proposed pairs" in said
+    assert said.endswith("[g] mentorbot: I sent you the matching results privately."), said
+    chat.console.messenger.unreachable.add("olga")
+    said = await chat.say("olga", "g", "/program match")
+    group = [line for line in said.splitlines() if line.startswith("[g]")]
+    assert group == [
+        "[g] mentorbot: @Olga, I have a private message for you, but I can't send it to you "
+        "by DM yet."
+    ], said
+    assert "Ben with Tom" not in said
 
 
 async def test_more_mentees_than_capacity_leaves_the_rest_unmatched(chat: ChatDriver) -> None:

@@ -15,10 +15,17 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from adapters.discord.intents import gateway_intents, give_up_one, refused_privileged
 from adapters.discord.localize import CatalogTranslator
 from adapters.discord.messenger import DiscordMessenger
 from adapters.discord.render import PLATFORM, Part, parts
-from adapters.discord.translate import button_event, command_event, message_event, slash_command
+from adapters.discord.translate import (
+    button_event,
+    command_event,
+    left_events,
+    message_event,
+    slash_command,
+)
 from bot.core.events import Event, Outbound, OutMessage
 from bot.core.messenger import DeliveryError
 from bot.core.registry import CommandSpec, Registry, Suggest
@@ -73,6 +80,10 @@ class _Client(discord.Client):
             return
         await self._adapter.on_message(message)
 
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """Someone left the server or was removed (no member cache needed)."""
+        await self._adapter.on_member_remove(payload)
+
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Global commands already cover a new server; this only records the join."""
         log.info("discord: joined guild %s", guild.id)
@@ -94,6 +105,7 @@ class DiscordAdapter:
         api_base_url: str | None = None,
         gateway_url: str | None = None,
         message_content: bool = False,
+        members: bool = True,
         response_deadline: float = 2.0,
         ready_timeout: float = 30.0,
         guild_ready_timeout: float = 2.0,
@@ -109,11 +121,7 @@ class DiscordAdapter:
         self._ready_timeout = ready_timeout
         # mentorbot never joins voice, so the missing voice libraries are not worth a warning.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-        intents = discord.Intents.none()
-        intents.guilds = True
-        intents.guild_messages = True
-        intents.dm_messages = True
-        intents.message_content = message_content
+        intents = gateway_intents(message_content=message_content, members=members)
         sharding: dict[str, Any] = {}
         client_class: type[_Client] = _Client
         if shard_count is not None:  # split across processes; one process alone needs none
@@ -164,15 +172,12 @@ class DiscordAdapter:
         self._apply_endpoints()
         await self._client.login(self._token)
         done, ready = await self._connect()
-        if self._gateway in done and self._refused_privileged_intent():
-            # The Message Content intent is not enabled for this bot in the Developer Portal:
-            # Discord closes the gateway (4014). Free text then stays unseen; slash commands,
-            # buttons and DMs work, so go on without it rather than not at all.
-            log.warning(
-                "discord: Message Content intent refused (enable it in the Developer Portal); "
-                "continuing without it: use slash commands in channels"
-            )
-            self._client._connection._intents.message_content = False
+        intents = self._client._connection._intents
+        while (
+            self._gateway in done
+            and refused_privileged(self._gateway.exception(), intents)
+            and give_up_one(intents)
+        ):
             done, ready = await self._connect()
         assert self._gateway is not None
         if self._gateway in done:
@@ -196,14 +201,6 @@ class DiscordAdapter:
         if ready not in done:
             ready.cancel()
         return done, ready
-
-    def _refused_privileged_intent(self) -> bool:
-        """Whether the gateway closed because a requested privileged intent is not enabled."""
-        assert self._gateway is not None
-        error = self._gateway.exception()
-        return isinstance(error, discord.PrivilegedIntentsRequired) and bool(
-            self._client.intents.message_content
-        )
 
     async def stop(self, drain: float = 3.0) -> None:
         """Takes no new events, lets those in hand answer (up to `drain` s), then closes.
@@ -288,6 +285,17 @@ class DiscordAdapter:
         me = self._client.user
         event = message_event(message, me.id if me is not None else None)
         await self._post(event, await self._router.handle(event, self._messenger))
+
+    async def on_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left the server: they leave every channel community of it."""
+        if not self._taking() or payload.user.bot:
+            return
+        guild = self._client.get_guild(payload.guild_id)
+        if guild is None:
+            log.warning("discord: a member left guild %s, which is not cached", payload.guild_id)
+            return
+        for event in left_events(guild, payload.user.id):
+            await self._router.member_left(event)
 
     def _taking(self) -> bool:
         """False once stopping; else counts the current event as in hand until it finishes."""

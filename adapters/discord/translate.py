@@ -13,7 +13,7 @@ from discord.app_commands.transformers import RangeTransformer
 
 from adapters.discord.localize import described
 from adapters.discord.render import PLATFORM, parse_custom_id
-from bot.core.events import Address, ButtonPress, ChatKind, Message, Sender, UserRef
+from bot.core.events import Address, ButtonPress, ChatKind, MemberLeft, Message, Sender, UserRef
 from bot.core.registry import CommandSpec, Param, ParamKind, Suggest, Where
 
 DESCRIPTION_LIMIT = 100
@@ -233,3 +233,13 @@ def message_event(message: discord.Message, bot_id: int | None = None) -> Messag
         ),
         addressed_to_bot=addressed_to_bot(message, bot_id),
     )
+
+
+def left_events(guild: discord.Guild, user_id: int) -> list[MemberLeft]:
+    """Someone left a server: a community is a channel (or thread), so one event for each."""
+    chats = [*guild.channels, *guild.threads]
+    return [
+        MemberLeft(Address(PLATFORM, str(chat.id), str(user_id)))
+        for chat in chats
+        if not isinstance(chat, discord.CategoryChannel)
+    ]

@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -35,18 +36,23 @@ from adapters.telegram.logs import RedactedLogs
 from adapters.telegram.messenger import TelegramMessenger
 from adapters.telegram.poller import ConfirmingPoller
 from adapters.telegram.render import PLATFORM
-from adapters.telegram.translate import to_button_press, to_message
+from adapters.telegram.translate import (
+    left_from_message,
+    left_from_update,
+    to_button_press,
+    to_message,
+)
 from bot.core.events import Event, Outbound
 from bot.core.i18n import Translator
 from bot.core.languages import SHIPPED
 from bot.core.messenger import Messenger
-from bot.core.registry import Access, CommandSpec, Registry, Where
+from bot.core.registry import CommandSpec, Registry, Where
 from bot.core.router import Router
 from storage.repo import Repository
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "callback_query")
+ALLOWED_UPDATES = ("message", "callback_query", "chat_member")
 DEFAULT_WEBHOOK_PORT = 8443
 STALE_BUTTON = "That button no longer works. Send /help to start again."
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -118,7 +124,7 @@ def command_scopes(
     specs = list(registry.commands.values())
     private = [spec for spec in specs if spec.where in (Where.ANY, Where.DM)]
     group = [spec for spec in specs if spec.where in (Where.ANY, Where.GROUP)]
-    members = [spec for spec in group if spec.access is not Access.ORGANIZER]
+    members = [spec for spec in group if not spec.for_organizers]
     return [
         (BotCommandScopeAllPrivateChats(), bot_commands(private, describe)),
         (BotCommandScopeAllGroupChats(), bot_commands(members, describe)),
@@ -160,7 +166,11 @@ class TelegramAdapter:
         self._app.add_handler(
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message)
         )
+        self._app.add_handler(
+            MessageHandler(filters.StatusUpdate.LEFT_CHAT_MEMBER, self._on_left_message)
+        )
         self._app.add_handler(CallbackQueryHandler(self._on_button))
+        self._app.add_handler(ChatMemberHandler(self._on_member, ChatMemberHandler.CHAT_MEMBER))
         self._app.add_error_handler(self._on_error)
         self._poll_failed_at: float | None = None
         self._receiving = False
@@ -298,6 +308,19 @@ class TelegramAdapter:
             log.warning("telegram: could not answer a callback query: %s", error)
         if event is not None:
             await self._deliver(event, await self._router.handle(event, self._messenger))
+
+    async def _on_left_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The group's "X left" service message: the core lets go of them."""
+        event = left_from_message(update.message) if update.message is not None else None
+        if event is not None:
+            await self._router.member_left(event)
+
+    async def _on_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A `chat_member` update: someone left or was removed (admins' bots receive these)."""
+        member = update.chat_member
+        event = left_from_update(member) if member is not None else None
+        if event is not None:
+            await self._router.member_left(event)
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group became a supergroup with a new id: the community keeps its data."""

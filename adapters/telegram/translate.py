@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Chat, MessageEntity, User
+from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, MessageEntity, User
 from telegram import Message as TgMessage
 
 from adapters.telegram.render import PLATFORM, parse_callback_data
-from bot.core.events import Address, ButtonPress, ChatKind, Message, Sender, UserRef
+from bot.core.events import Address, ButtonPress, ChatKind, MemberLeft, Message, Sender, UserRef
+
+GONE = (ChatMember.LEFT, ChatMember.BANNED)
+"""Member statuses that mean "no longer in the group" (left, or removed by an admin)."""
 
 
 def chat_kind(chat: Chat) -> ChatKind | None:
@@ -122,3 +125,21 @@ def to_button_press(query: CallbackQuery) -> ButtonPress | None:
         chat_title=message.chat.title or "",
         message_id=str(message.message_id),
     )
+
+
+def _left(chat: Chat, person: User | None) -> MemberLeft | None:
+    if person is None or person.is_bot or chat_kind(chat) is not ChatKind.GROUP:
+        return None
+    return MemberLeft(Address(PLATFORM, str(chat.id), str(person.id)))
+
+
+def left_from_message(message: TgMessage) -> MemberLeft | None:
+    """The `left_chat_member` service message a group shows when someone leaves."""
+    return _left(message.chat, message.left_chat_member)
+
+
+def left_from_update(update: ChatMemberUpdated) -> MemberLeft | None:
+    """A `chat_member` update whose new status is left or kicked (banned)."""
+    if update.new_chat_member.status not in GONE or update.old_chat_member.status in GONE:
+        return None
+    return _left(update.chat, update.new_chat_member.user)

@@ -35,6 +35,16 @@ ACCESS_ROLE = {
 }
 
 
+async def effective_role(stored: Role, is_platform_admin: Callable[[], Awaitable[bool]]) -> Role:
+    """The organizer rule, shared by commands and the dashboard: a stored organizer, or an
+    admin of the community's chat on its platform (asked only when the stored role is lower)."""
+    if stored is Role.ORGANIZER:
+        return stored
+    if await is_platform_admin():
+        return Role.ORGANIZER
+    return stored
+
+
 class DeliveryHooks(Protocol):
     """What the core asks of the delivery engine once a transaction has committed."""
 
@@ -251,12 +261,7 @@ class Ctx:
         """The actor's effective role here: platform admins are always organizers."""
         if self.membership is None:
             return Role.MEMBER
-        stored = Role(self.membership.role)
-        if stored is Role.ORGANIZER:
-            return stored
-        if await self.is_platform_admin():
-            return Role.ORGANIZER
-        return stored
+        return await effective_role(Role(self.membership.role), self.is_platform_admin)
 
     async def may(self, access: Access) -> bool:
         """Whether the actor has at least this access here."""

@@ -81,6 +81,13 @@ Event = Message | ButtonPress
 
 
 @dataclass(frozen=True, slots=True)
+class MemberLeft:
+    """Someone left (or was removed from) a community chat: `address` is the chat and them."""
+
+    address: Address
+
+
+@dataclass(frozen=True, slots=True)
 class Button:
     """A button: the label people see, and what the core does when it is pressed.
 
@@ -147,4 +154,7 @@ class Outbound:
     user_id: str | None = None
     platform: str | None = None
     notes: tuple[str, ...] = field(default=())
+    pointer: bool = False
+    """A content-free line saying private replies went to the person: sent only when they
+    arrived (when one could not, the DM notice takes its place)."""
     acknowledge: Acknowledgement | None = None

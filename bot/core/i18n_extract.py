@@ -155,3 +155,30 @@ def extract(
             yield found.line, "ngettext", (found.messages[0], found.messages[1]), comments
         else:
             yield found.line, "gettext", found.messages[0], comments
+
+
+def page_templates(source: str) -> Iterator[Found]:
+    """Every `_()`, `gettext()` and `ngettext()` literal in a Jinja2 page template."""
+    from jinja2 import Environment
+    from jinja2.ext import extract_from_ast
+
+    tree = Environment(extensions=["jinja2.ext.i18n"], autoescape=True).parse(source)
+    for line, function, message in extract_from_ast(tree, ("_", "gettext", "ngettext")):
+        texts = message if isinstance(message, tuple) else (message,)
+        literals = tuple(text for text in texts if isinstance(text, str) and text)
+        if function == "ngettext" and len(literals) == 2:
+            yield Found(line, function, literals)
+        elif function != "ngettext" and literals:
+            yield Found(line, function, literals[:1])
+
+
+def extract_pages(
+    fileobj: IO[bytes], keywords: object, comment_tags: object, options: Mapping[str, Any]
+) -> Iterator[tuple[int, str, str | tuple[str, str], list[str]]]:
+    """Babel extraction method for the dashboard's templates (`bot/web/**.html`)."""
+    source = fileobj.read().decode(options.get("encoding", "utf-8"))
+    for found in page_templates(source):
+        if len(found.messages) == 2:
+            yield found.line, "ngettext", (found.messages[0], found.messages[1]), []
+        else:
+            yield found.line, "gettext", found.messages[0], []

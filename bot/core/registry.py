@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from bot.core.context import Ctx
+    from bot.core.departures import Departure
     from bot.core.events import Message
 
 
@@ -82,6 +83,8 @@ class Param:
 Args = Mapping[str, str | int]
 Handler = Callable[["Ctx", Args], Awaitable[None]]
 ButtonHandler = Callable[["Ctx", str], Awaitable[None]]
+LeaveHandler = Callable[["Departure"], Awaitable[None]]
+"""What a feature does when someone leaves a community (no event context: nobody acted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,14 @@ class CommandSpec:
     where: Where = Where.ANY
     details: str = ""
     usage_override: str | None = None
+    organizers_only: bool = False
+    """Only organizers may use it, checked by its handler where `access` cannot say so (an
+    organizer command that also works in DMs); menus show it to organizers only."""
+
+    @property
+    def for_organizers(self) -> bool:
+        """Whether platform menus list it only for organizers (chat admins)."""
+        return self.access is Access.ORGANIZER or self.organizers_only
 
     @property
     def usage(self) -> str:
@@ -132,6 +143,7 @@ class Registry:
     triggers: list[TextTrigger] = field(default_factory=list)
     reply_handlers: list[ReplyHandler] = field(default_factory=list)
     text_handlers: list[ReplyHandler] = field(default_factory=list)
+    leave_handlers: list[LeaveHandler] = field(default_factory=list)
 
     def add_command(self, spec: CommandSpec) -> None:
         """Declares a command; names are unique and lower-case."""
@@ -168,6 +180,10 @@ class Registry:
         """Declares a handler for plain text (not only replies) that `wants` takes, like a
         dialog's answers; asked before triggers in a DM, after them in a group."""
         self.text_handlers.append(ReplyHandler(wants, handler))
+
+    def add_leave_handler(self, handler: LeaveHandler) -> None:
+        """Declares what happens to a feature's data when someone leaves a community."""
+        self.leave_handlers.append(handler)
 
     def extend(self, specs: Iterable[CommandSpec]) -> None:
         """Declares several commands."""

@@ -84,9 +84,12 @@ class ReplyDelivery:
         """Sends every reply; a DM from the person first wakes messages waiting for them."""
         if event.chat_kind is ChatKind.DM:
             await self._dm_opened(event.address.platform, event.address.user_id)
+        held = False
         for item in outbound:
+            if item.pointer and held:
+                continue  # the DM notice already told the group where the answer waits
             try:
-                await self._one(messenger, event, item, here)
+                held = await self._one(messenger, event, item, here) or held
             except DeliveryError as error:
                 log.warning(
                     "%s: a reply in chat %s was not delivered (%s)",
@@ -101,31 +104,31 @@ class ReplyDelivery:
 
     async def _one(
         self, messenger: Messenger, event: Event, item: Outbound, here: AnswerHere | None
-    ) -> None:
+    ) -> bool:
+        """Sends one reply; True when it was private and had to wait for the DM."""
         address = event.address
         if item.platform not in (None, messenger.platform):
             log.warning("outbound for %s dropped: no cross-platform route", item.platform)
-            return
+            return False
         group = address.chat_id if event.chat_kind is ChatKind.GROUP else None
         if item.acknowledge is not None and await self._acknowledge(
             messenger, event, item.acknowledge, item.message, here
         ):
-            return
+            return False
         if item.user_id is not None:
             actor = item.user_id == address.user_id
             name = event.sender.display_name if actor else None
-            await self._private(messenger, _Target(item.user_id, group, name), item.message)
-            return
+            return await self._private(messenger, _Target(item.user_id, group, name), item.message)
         if item.private:
             if here is not None and await here(item.message, True):
-                return
+                return False
             target = _Target(address.user_id, group, event.sender.display_name)
-            await self._private(messenger, target, item.message)
-            return
+            return await self._private(messenger, target, item.message)
         chat_id = item.chat_id or address.chat_id
         if chat_id == address.chat_id and here is not None and await here(item.message, False):
-            return
+            return False
         await self._send(messenger, chat_id, item.message)
+        return False
 
     async def _acknowledge(
         self,
@@ -195,7 +198,7 @@ class ReplyDelivery:
                     await asyncio.sleep(limited.retry_after)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> None:
+    async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> bool:
         """A DM; when it cannot arrive, the message waits and the group hears only a notice."""
         try:
             await self._paced(
@@ -210,6 +213,8 @@ class ReplyDelivery:
             notice = await self._hold(messenger, target, message)
             if notice is not None and target.group_chat_id is not None:
                 await self._send(messenger, target.group_chat_id, notice)
+            return True
+        return False
 
     async def _hold(
         self, messenger: Messenger, target: _Target, message: OutMessage

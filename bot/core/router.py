@@ -14,8 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.context import Ctx, DeliveryHooks, NoDelivery
+from bot.core.departures import Departures
 from bot.core.errors import UsageError, UserFacingError, WrongPlace
-from bot.core.events import ButtonPress, ChatKind, Event, Message, Outbound, OutMessage
+from bot.core.events import (
+    ButtonPress,
+    ChatKind,
+    Event,
+    MemberLeft,
+    Message,
+    Outbound,
+    OutMessage,
+)
 from bot.core.i18n import Translator
 from bot.core.languages import platform_language
 from bot.core.markup import fmt
@@ -130,6 +139,11 @@ class Router:
             sessions, clock, translator, defaults.language, self._hooks.wake, pacer
         )
         """How adapters deliver what `handle` returns: the same path on every platform."""
+        self._departures = Departures(registry, sessions, clock, self._hooks.wake)
+
+    async def member_left(self, event: MemberLeft) -> bool:
+        """A platform said someone left a community chat; True when they were a member."""
+        return await self._departures.handle(event)
 
     async def suggest(
         self, platform: str, chat_id: str, kind: Suggest, typed: str

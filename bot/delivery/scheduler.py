@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.delivery.observe import DeliveryObserver, Unobserved
-from bot.delivery.timing import last_fire_at_or_before, local_date_of, next_fire
+from bot.delivery.timing import day_span, last_fire_at_or_before, local_date_of, next_fire
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
@@ -49,11 +49,21 @@ def zone_of(schedule: Schedule) -> str:
 
 
 def upcoming(schedule: Schedule, after: datetime) -> datetime | None:
-    """The next occurrence strictly after `after`, or None for a spent one-off."""
+    """The next occurrence strictly after `after` (and after a pause), or None for a spent
+    one-off."""
     if schedule.run_at is not None:
         fired = schedule.last_fired_at is not None
         return None if fired else schedule.run_at
-    return next_fire(schedule.local_time, schedule.days, zone_of(schedule), after)
+    zone = zone_of(schedule)
+    if schedule.paused_until is not None:
+        resumes, _ = day_span(zone, schedule.paused_until + timedelta(days=1))
+        after = max(after, resumes - timedelta(microseconds=1))
+    return next_fire(schedule.local_time, schedule.days, zone, after)
+
+
+def is_paused_on(schedule: Schedule, local_day: date) -> bool:
+    """Whether a pause covers this local day."""
+    return schedule.paused_until is not None and local_day <= schedule.paused_until
 
 
 class ScheduleEngine:
@@ -238,6 +248,8 @@ class ScheduleEngine:
             handler = self._kinds.get(schedule.kind)
             if already:
                 pass
+            elif is_paused_on(schedule, local_date_of(occurrence, zone_of(schedule))):
+                schedule.last_fired_at = occurrence  # a paused day is skipped, not owed
             elif late > timedelta(seconds=schedule.grace_seconds):
                 log.warning(
                     "schedule %s (%s) missed by %s, beyond its grace: skipped",

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
+from bot.core.departures import Departure
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
@@ -18,6 +19,7 @@ from bot.core.registry import Access, Args, CommandSpec, Registry
 from bot.delivery.outbox import enqueue
 from bot.dialogs.answers import read_answer
 from bot.dialogs.asking import ACTION, SEPARATOR, Say, labels, question
+from bot.dialogs.leaving import drop_dialogs
 from bot.dialogs.spec import Answer, Completion, DialogSpec, Step
 from bot.dialogs.words import CANCEL, SKIP, meaning
 from storage.dialogs_repo import DialogRepository, loads
@@ -41,6 +43,7 @@ class Dialogs:
         """Declares the answer buttons, the DM answer hook and `/cancel`."""
         registry.add_button(ACTION, self.press)
         registry.add_text_handler(self.wants, self.answer)
+        registry.add_leave_handler(self.member_left)
         registry.add_command(
             CommandSpec(
                 "cancel",
@@ -50,6 +53,10 @@ class Dialogs:
                 access=Access.ANYONE,
             )
         )
+
+    async def member_left(self, departure: Departure) -> None:
+        """Drops the conversations of a community the person left."""
+        await drop_dialogs(self, departure)
 
     def add(self, spec: DialogSpec) -> None:
         """Declares a dialog; names are unique, like commands."""
@@ -153,7 +160,19 @@ class Dialogs:
                 row.pointed_in_group = True
                 ctx.reply("I'm asking you something in our private chat. Please answer me there.")
             return
+        if ctx.account.dm_unreachable:  # the question never arrived: ask it, don't guess
+            await self._ask_again(ctx, repo, row)
+            return
         await self._take(ctx, repo, row, str(args["text"]))
+
+    async def _ask_again(self, ctx: Ctx, repo: DialogRepository, row: DialogSession) -> None:
+        """The person's DM was closed (blocked, DMs off) when the step was asked: show it now,
+        with 24 hours from now to answer, instead of reading this message as the answer."""
+        await repo.drop_waiting_questions(row)
+        row.expires_at = ctx.now + LAPSE_AFTER
+        asked = self.current_question(row, ctx.t)
+        intro = ctx.t("I couldn't reach you by DM before, so here is my question again:")
+        self._send(ctx, row, OutMessage(join([intro, asked.text]), asked.buttons))
 
     async def press(self, ctx: Ctx, payload: str) -> None:
         """A button answer; one from an old step, an ended dialog or someone else's does nothing."""

@@ -18,6 +18,7 @@ MAX_TIPS_PER_HOUR = 10
 DAILY_KUDOS = 5
 MAX_ACTIVE_CLAIMS = 3
 MAX_PENDING_REMINDERS = 25
+MAX_DASHBOARD_LINKS_PER_HOUR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,9 @@ TIPS = PersonLimit(
 KUDOS = PersonLimit(DAILY_KUDOS, "At most {count} kudos per person per day (your local day).")
 CLAIMS = PersonLimit(MAX_ACTIVE_CLAIMS, "At most {count} claimed requests per person at once.")
 REMINDERS = PersonLimit(MAX_PENDING_REMINDERS, "At most {count} pending reminders per person.")
+DASHBOARD_LINKS = PersonLimit(
+    MAX_DASHBOARD_LINKS_PER_HOUR, "At most {count} dashboard links per person per hour."
+)
 
 COMMAND_LIMITS: dict[str, tuple[PersonLimit, ...]] = {
     "ask": (REQUESTS,),
@@ -48,6 +52,7 @@ COMMAND_LIMITS: dict[str, tuple[PersonLimit, ...]] = {
     "kudos": (KUDOS,),
     "claim": (CLAIMS,),
     "remind": (REMINDERS,),
+    "dashboard": (DASHBOARD_LINKS,),
 }
 """The one source of the limits `/help <command>` and the README state."""
 
@@ -90,5 +95,19 @@ async def check_tip_limit(ctx: Ctx) -> None:
         MAX_TIPS_PER_HOUR,
         N_(
             "You've posted a tip {limit} times in the last hour, the limit. Try again after {time}."
+        ),
+    )
+
+
+async def check_dashboard_limit(ctx: Ctx) -> None:
+    """At most 10 `/dashboard` links per person per hour: each is a login secret."""
+    repo = ActivityRepository(ctx.repo.session)
+    await _check(
+        ctx,
+        repo.dashboard_links_since,
+        MAX_DASHBOARD_LINKS_PER_HOUR,
+        N_(
+            "You've asked for a dashboard link {limit} times in the last hour, the limit. "
+            "Try again after {time}."
         ),
     )

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import ChatKind
-from bot.core.i18n import language_name
+from bot.core.i18n import N_, language_name
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.timezones import local_time
 from bot.features.bridges import Bridging
-from bot.features.language_choice import choose_or_refuse, confirm_community
+from bot.features.community_settings import (
+    LANGUAGE_EXAMPLE,
+    TIMEZONE_EXAMPLE,
+    SettingChange,
+    change_escalation,
+    change_language,
+    change_nudge,
+    change_zone,
+)
+from bot.features.language_choice import confirm_community
 from bot.features.roles import ROLE_NAME
 from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
+from storage.models import Community
 from storage.schedule_repo import ScheduleRepository
 
 COMMUNITY_ZONE_ACTION = "tzs"
+DELAYS: dict[str, tuple[Callable[[Community, str], SettingChange], str]] = {
+    "escalation": (
+        change_escalation,
+        N_("Unclaimed requests are now re-announced after **{hours} h**."),
+    ),
+    "nudge": (
+        change_nudge,
+        N_("Members who haven't checked in now get a nudge **{hours} h** after the ping."),
+    ),
+}
+"""`/settings escalation|nudge <hours>`: the rule that changes it, and the confirmation."""
 
 
 class Onboarding:
@@ -56,12 +79,13 @@ class Onboarding:
                             ParamKind.CHOICE,
                             "What to change",
                             required=False,
-                            choices=("timezone", "language", "bridge"),
+                            choices=("timezone", "language", "escalation", "nudge", "bridge"),
                         ),
                         Param(
                             "value",
                             ParamKind.TEXT,
-                            "The new value (for bridge: a code, or off)",
+                            "The new value (hours for escalation and nudge; for bridge: a "
+                            "code, or off)",
                             required=False,
                         ),
                     ),
@@ -69,9 +93,12 @@ class Onboarding:
                     where=Where.GROUP,
                     usage_override=(
                         "/settings [timezone <city or Area/City> | language <code> | "
-                        "bridge [code|off]]"
+                        "escalation <hours> | nudge <hours> | bridge [code|off]]"
                     ),
                     details=(
+                        "`/settings escalation 24` re-announces unclaimed requests after 24 "
+                        "hours (1–168); `/settings nudge 4` nudges members who have not "
+                        "checked in 4 hours after the ping (1–12). "
                         "`/settings bridge` (organizers) gives a one-time code privately; an "
                         "organizer of a community on another platform sends "
                         "`/settings bridge <code>` there to share requests, tips and the "
@@ -136,7 +163,8 @@ class Onboarding:
             members = await ctx.repo.member_count(community.id)
             ctx.reply(
                 "**Settings of {title}**\nTimezone: {tz} (now {time})\nLanguage: {language}\n"
-                "Unclaimed requests are re-announced after {hours} h\nMembers: {members}\n"
+                "Unclaimed requests are re-announced after {hours} h\n"
+                "Check-in nudge: {nudge} h after the ping\nMembers: {members}\n"
                 "Active schedules: {schedules}\nBridge: {bridge}",
                 {
                     "title": community.title,
@@ -144,6 +172,7 @@ class Onboarding:
                     "time": local_time(community.timezone, ctx.now),
                     "language": f"{community.language} ({language_name(community.language)})",
                     "hours": community.escalation_hours,
+                    "nudge": community.nudge_hours,
                     "members": members,
                     "schedules": ", ".join(
                         f"#{s.id} {s.kind} {s.local_time}"
@@ -161,18 +190,20 @@ class Onboarding:
             return
         await ctx.require(Access.ORGANIZER, "settings")
         if setting == "timezone":
-            example = "/settings timezone Europe/Berlin"
+            example = TIMEZONE_EXAMPLE
             if not value:
                 raise UsageError("Which timezone?", example=example)
             chosen = await zone_or_choices(ctx, value, COMMUNITY_ZONE_ACTION, community.id, example)
             if chosen is not None:
                 self._set_zone(ctx, chosen)
             return
-        example = "/settings language es"
+        if setting in DELAYS:
+            change, confirmation = DELAYS[setting]
+            ctx.reply(confirmation, {"hours": change(community, value).after})
+            return
         if not value:
-            raise UsageError("Which language?", example=example)
-        choice = choose_or_refuse(value, example)
-        community.language = choice.code
+            raise UsageError("Which language?", example=LANGUAGE_EXAMPLE)
+        _, choice = change_language(community, value)
         confirm_community(ctx, choice)
 
     async def timezone_chosen(self, ctx: Ctx, payload: str) -> None:
@@ -188,7 +219,7 @@ class Onboarding:
 
     def _set_zone(self, ctx: Ctx, zone: str) -> None:
         community, _ = ctx.group()
-        community.timezone = zone
+        change_zone(community, zone)
         ctx.replan_after_commit(community.id)  # schedules follow the new local time
         ctx.reply(
             # Translators: {note} is empty or one more whole sentence, starting with a space.

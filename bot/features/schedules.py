@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
@@ -13,7 +15,7 @@ from bot.core.markup import RichText, join
 from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
-from bot.delivery.timing import describe_days
+from bot.delivery.timing import describe_days, parse_days, parse_hhmm
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
@@ -27,6 +29,8 @@ KIND_NAMES = {
 }
 """The kinds people schedule; any other kind (a nudge after a ping) is the system's own."""
 _WHEN = "%a %d %b %H:%M"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_PAUSE = timedelta(days=366)
 
 
 def is_listed(schedule: Schedule) -> bool:
@@ -40,6 +44,42 @@ async def listed_schedules(ctx: Ctx, community_id: int) -> Sequence[Schedule]:
     """The community's schedules people made, without the rows the system keeps for itself."""
     found = await ScheduleRepository(ctx.repo.session).enabled(community_id)
     return [schedule for schedule in found if is_listed(schedule)]
+
+
+def retime(schedule: Schedule, time_text: str, days_text: str, example: str) -> None:
+    """Moves a repeating schedule to a new wall-clock time and days, read by the same parsers
+    as `/schedule <kind> <HH:MM> [days]` (a time like `25:00` is refused with the example)."""
+    local_time = parse_hhmm(time_text, example)
+    days = parse_days(days_text, example)
+    schedule.local_time, schedule.days = local_time, days
+
+
+def pause_until(schedule: Schedule, text: str, today: date, example: str) -> None:
+    """Pauses a repeating schedule through a local date (`YYYY-MM-DD`, up to a year ahead),
+    or resumes it when `text` is empty; the engine skips the paused days."""
+    cleaned = text.strip()
+    if not cleaned:
+        schedule.paused_until = None
+        return
+    try:
+        day = date.fromisoformat(cleaned) if _ISO_DATE.match(cleaned) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UsageError("“{text}” is not a date; use YYYY-MM-DD.", {"text": text}, example)
+    if day < today:
+        raise UsageError(
+            "{date} is in the past; pause until today or a later date.",
+            {"date": day.isoformat()},
+            example,
+        )
+    if day > today + MAX_PAUSE:
+        raise UsageError(
+            "A pause can last up to a year; {date} is further away.",
+            {"date": day.isoformat()},
+            example,
+        )
+    schedule.paused_until = day
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ async def week_report(
         account = await names.account_of(person_id, community.platform)
         return account.display_name if account else "?"
 
-    streaks = await _top_streaks(session, community, days[0], today)
+    streaks = await top_streaks(session, community, days[0], today)
     helpers = (await report.helpers_since(community.id, since))[:TOP]
     resolved = await report.resolved_since(community.id, since)
     lines: list[RichText] = [
@@ -97,8 +97,8 @@ async def week_report(
     return OutMessage(join(lines), attachment=chart)
 
 
-async def _top_streaks(
-    session: AsyncSession, community: Community, first: date, today: date
+async def top_streaks(
+    session: AsyncSession, community: Community, first: date, today: date, top: int = TOP
 ) -> list[tuple[int, int]]:
     """(person, current streak) of this week's active members, longest first."""
     checkins = CheckInRepository(session)
@@ -110,7 +110,7 @@ async def _top_streaks(
         if current:
             found.append((person_id, current))
     found.sort(key=lambda item: (-item[1], item[0]))
-    return found[:TOP]
+    return found[:top]
 
 
 class Stats:

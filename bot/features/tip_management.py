@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.domain.tips import checked_tip, preview
@@ -24,6 +26,36 @@ def _split_number(raw: str, example: str) -> tuple[int, str]:
     return number, rest.strip()
 
 
+async def edit_tip(session: AsyncSession, tip: Tip, editor_id: int, text: str) -> str:
+    """The `/tip edit` rules, for the command and the dashboard: only the author edits, and
+    the new text is checked like a new tip (length, topics). Returns the stored text."""
+    if tip.author_id != editor_id:
+        raise PermissionDenied(
+            "Tip #{number} is by {author}; only its author can edit it.",
+            {"number": tip.id, "author": tip.author.display_name},
+        )
+    if not text.strip():
+        raise UsageError(
+            "Write the new text of tip #{number} after its number.",
+            {"number": tip.id},
+            EDIT_EXAMPLE,
+        )
+    new_text, topics = checked_tip(text, EDIT_EXAMPLE)
+    await TipLibrary(session).edit(tip, new_text, topics)
+    return new_text
+
+
+async def delete_tip(session: AsyncSession, tip: Tip, deleter_id: int, *, moderates: bool) -> None:
+    """The `/tip delete` rule: its author, or an organizer of its community (`moderates`)."""
+    if tip.author_id != deleter_id and not moderates:
+        raise PermissionDenied(
+            "Tip #{number} is by {author}; only its author or an organizer of its "
+            "community can delete it.",
+            {"number": tip.id, "author": tip.author.display_name},
+        )
+    await TipLibrary(session).remove(tip.id)
+
+
 class TipManagement:
     """Edits and deletes library tips, with who may do what checked here."""
 
@@ -31,19 +63,7 @@ class TipManagement:
         """The author replaces the text (and topics) of their tip #N."""
         number, text = _split_number(raw, EDIT_EXAMPLE)
         tip = await self._find(ctx, number, EDIT_EXAMPLE)
-        if tip.author_id != ctx.person.id:
-            raise PermissionDenied(
-                "Tip #{number} is by {author}; only its author can edit it.",
-                {"number": number, "author": tip.author.display_name},
-            )
-        if not text:
-            raise UsageError(
-                "Write the new text of tip #{number} after its number.",
-                {"number": number},
-                EDIT_EXAMPLE,
-            )
-        new_text, topics = checked_tip(text, EDIT_EXAMPLE)
-        await TipLibrary(ctx.repo.session).edit(tip, new_text, topics)
+        new_text = await edit_tip(ctx.repo.session, tip, ctx.person.id, text)
         ctx.reply(
             "✏️ Tip #{number} now reads: “{text}”", {"number": number, "text": preview(new_text)}
         )
@@ -54,13 +74,8 @@ class TipManagement:
         if extra:
             raise UsageError("`/tip delete` takes only the tip's number.", example=DELETE_EXAMPLE)
         tip = await self._find(ctx, number, DELETE_EXAMPLE)
-        if tip.author_id != ctx.person.id and not await self._moderates(ctx, tip):
-            raise PermissionDenied(
-                "Tip #{number} is by {author}; only its author or an organizer of its "
-                "community can delete it.",
-                {"number": number, "author": tip.author.display_name},
-            )
-        await TipLibrary(ctx.repo.session).remove(tip.id)
+        moderates = tip.author_id != ctx.person.id and await self._moderates(ctx, tip)
+        await delete_tip(ctx.repo.session, tip, ctx.person.id, moderates=moderates)
         ctx.reply("🗑️ Tip #{number} is deleted from the library.", {"number": number})
 
     @staticmethod

@@ -8,6 +8,7 @@ the handler can check who pressed it.
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
@@ -33,23 +34,37 @@ _INTRO = {
 _SEPARATOR = "|"
 
 
-async def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example: str) -> str | None:
-    """The zone to set now; or None after replying with choice buttons; else a UsageError."""
-    if not atlas_loaded():  # the first look-up reads the city data: off the event loop
+async def find_zone(text: str, now: datetime) -> ZoneLookup:
+    """Looks a zone up; the first look-up reads the city data off the event loop."""
+    if not atlas_loaded():
         await asyncio.to_thread(atlas)
-    found = lookup_timezone(text, ctx.now)
+    return lookup_timezone(text, now)
+
+
+def settled_zone(found: ZoneLookup, example: str) -> str | None:
+    """The zone a look-up settles on (None: the person must choose); a refusal is raised."""
     if found.refusal is not None:
         raise UsageError(found.refusal.template, found.refusal.values, example)
     if found.zone is not None:
         return found.zone
     if len(found.choices) == 1 and found.understood is not Understood.GUESS:
         return found.choices[0]  # one real zone for an offset or abbreviation: no need to ask
-    ctx.reply(
-        _INTRO[found.understood],
-        {"text": text.strip(), "offset": found.offset},
-        buttons=choice_buttons(ctx, found, action, owner),
-    )
     return None
+
+
+async def zone_or_choices(ctx: Ctx, text: str, action: str, owner: int, example: str) -> str | None:
+    """The zone to set now; or None after replying with choice buttons; else a UsageError."""
+    found = await find_zone(text, ctx.now)
+    zone = settled_zone(found, example)
+    if zone is not None:
+        return zone
+    ctx.reply(*choices_intro(found, text), buttons=choice_buttons(ctx, found, action, owner))
+    return None
+
+
+def choices_intro(found: ZoneLookup, text: str) -> tuple[str, dict[str, object]]:
+    """The question above a look-up's choices, as a template and its values."""
+    return _INTRO[found.understood], {"text": text.strip(), "offset": found.offset}
 
 
 def choice_buttons(

@@ -20,6 +20,7 @@ from bot.core.registry import (
 from bot.dialogs import Dialogs
 from bot.features.mentoring import Mentoring
 from bot.features.programs.goals import Goals
+from bot.features.programs.leaving import ProgramDepartures
 from bot.features.programs.meetings import Meetings
 from bot.features.programs.pulses import Pulses
 from bot.features.programs.reach import Voice
@@ -48,6 +49,7 @@ class ProgramLoop:
         Goals(self._registry, self._voice).register()
         Reflections(self._registry, self._dialogs, self._voice, self._mentoring).register()
         Pulses(self._dialogs, self._voice).register()
+        self._registry.add_leave_handler(ProgramDepartures(self._voice).member_left)
         existing = self._registry.commands.get("program")
         if existing is not None:  # enrolment's `/program`: `report` is answered here
             self._registry.commands["program"] = replace(

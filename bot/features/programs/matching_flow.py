@@ -38,7 +38,15 @@ class MatchingFlow:
         self._approval = approval
 
     async def match(self, ctx: Ctx) -> None:
-        """Proposals, unmatched mentees and why, with approval buttons."""
+        """Proposals, unmatched mentees and why, with approval buttons; in a group, a
+        content-free line says where they went (the DM notice says it when DMs are closed)."""
+        await self._match(ctx)
+        private = any(item.private or item.user_id is not None for item in ctx.outbound)
+        if ctx.in_group and private:
+            line = ctx.t("I sent you the matching results privately.")
+            ctx.outbound.append(Outbound(OutMessage(line), pointer=True))
+
+    async def _match(self, ctx: Ctx) -> None:
         common.need_group(ctx, "/program match")
         program = await organized(ctx, "program match")
         store = common.repo(ctx)

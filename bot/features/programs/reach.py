@@ -14,6 +14,7 @@ from bot.core.i18n import Translator
 from bot.core.markup import RichText, fmt
 from bot.delivery.outbox import enqueue
 from storage.bridge_repo import BridgeRepository
+from storage.leave_repo import LeaveRepository
 from storage.models import Account, Community, Person
 from storage.outbox_repo import Delivery
 from storage.program_loop_repo import LoopRepository
@@ -99,9 +100,15 @@ def partner_of(pair: ProgramPair, person_id: int) -> int:
 
 
 async def organizer_ids(session: AsyncSession, program: Program) -> list[int]:
-    """Who hears about a program privately: its opener and the circle's organizers."""
+    """Who hears about a program privately: its opener (while still a member) and the
+    circle's organizers."""
     circle = await BridgeRepository(session).circle_ids(program.community_id)
     found = await LoopRepository(session).organizers(circle)
-    if program.created_by is not None and program.created_by not in found:
-        found.insert(0, program.created_by)
+    opener = program.created_by
+    if (
+        opener is not None
+        and opener not in found
+        and await LeaveRepository(session).member_of_any(opener, circle)
+    ):
+        found.insert(0, opener)
     return found

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import join
 from bot.dialogs import Dialogs
 from bot.domain.dates import local_today
@@ -19,6 +20,7 @@ from bot.features.programs.my_pair import name_of
 from bot.features.programs.pulses import PULSE
 from bot.features.programs.reach import Voice, organizer_ids, send_dm
 from bot.features.programs.reflections import REFLECTION, due_moment, week_start
+from bot.features.programs.unreachable import unreachable_lines, unreachable_sides
 from storage.models import Community
 from storage.program_loop_repo import LoopRepository
 from storage.program_models import PairStatus, Program, ProgramPair, ReflectionStatus
@@ -141,23 +143,23 @@ class LoopSweeps:
     async def _remind(
         self, session: AsyncSession, reflection_id: int, _: int, now: datetime
     ) -> int:
-        """A reflection still unanswered two days on is reminded once; after a week, missed."""
+        """A reflection still unanswered two days on is reminded once; after a week, missed;
+        one whose DM failed is undeliverable."""
         loop = LoopRepository(session)
         row = await loop.reflection(reflection_id)
         if row is None or row.status != ReflectionStatus.SENT.value or row.due_at is None:
             return 0
+        pair = await ProgramRepository(session).pair(row.pair_id)
+        found = await self._pair(session, row.pair_id, pair.program_id) if pair else None
+        reader = await self._voice.reader(session, found[0].mentee_id, found[1]) if found else None
+        if reader is not None and reader.account.dm_unreachable:
+            # never seen, so neither reminded nor missed: the stuck list names the reason
+            row.status = ReflectionStatus.UNDELIVERABLE.value
+            return 0
         if now - row.due_at >= MISSED_AFTER:
             row.status = ReflectionStatus.MISSED.value
             return 0
-        if row.reminded_at is not None or now - row.due_at < REMIND_AFTER:
-            return 0
-        pair = await ProgramRepository(session).pair(row.pair_id)
-        found = await self._pair(session, row.pair_id, pair.program_id) if pair else None
-        if found is None:
-            return 0
-        pair, program = found
-        reader = await self._voice.reader(session, pair.mentee_id, program)
-        if reader is None:
+        if row.reminded_at is not None or now - row.due_at < REMIND_AFTER or reader is None:
             return 0
         text = self._voice.say(
             reader,
@@ -217,7 +219,8 @@ class LoopSweeps:
         if now < due_moment(monday, STUCK_LIST_AT, community.timezone):
             return 0
         stuck = await stuck_pairs(session, program, now)
-        if not stuck:
+        sides = await unreachable_sides(session, self._voice, program)
+        if not stuck and not sides:
             return 0
         sent = 0
         for organizer_id in await organizer_ids(session, program):
@@ -236,12 +239,26 @@ class LoopSweeps:
                 )
                 for pair in stuck
             ]
-            text = self._voice.say(
-                reader,
-                "🧭 Pairs in **{program}** with no confirmed meeting and no reflection for 21 "
-                "days:\n{pairs}",
-                {"program": program.name, "pairs": join(names)},
-            )
+            parts = []
+            if stuck:
+                parts.append(
+                    self._voice.say(
+                        reader,
+                        "🧭 Pairs in **{program}** with no confirmed meeting and no reflection "
+                        "for 21 days:\n{pairs}",
+                        {"program": program.name, "pairs": join(names)},
+                    )
+                )
+            if sides:
+                lines = await unreachable_lines(session, self._voice, reader, sides)
+                parts.append(
+                    self._voice.say(
+                        reader,
+                        N_("📵 People in **{program}** my questions can't reach:\n{people}"),
+                        {"program": program.name, "people": join(lines)},
+                    )
+                )
+            text = join(parts)
             key = f"stuck:{program.id}:{monday.isoformat()}:{organizer_id}"
             if await send_dm(session, reader, key, OutMessage(text), now):
                 sent += 1

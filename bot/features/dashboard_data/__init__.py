@@ -1,0 +1,1 @@
+"""What the organizer dashboard's pages read and change, through the commands' own rules."""
