@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bench import (
+    burst,
     core_cost,
     failover,
     fanout,
@@ -22,6 +23,7 @@ from bench import (
     inbound_discord,
     inbound_telegram,
     latency,
+    setup,
     startup,
 )
 from bench.common import Report, Verdict, machine
@@ -38,6 +40,8 @@ BENCHMARKS = (
     "startup",
     "growth",
     "failover",
+    "burst",
+    "setup",
 )
 
 
@@ -55,6 +59,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--growth-groups", type=int, help="groups in the growth benchmark (default 100; quick 4)"
     )
+    parser.add_argument("--burst-members", type=int, help="burst group size (300; quick 40)")
+    parser.add_argument("--organizers", type=int, help="setup organizers (300; quick 100)")
     parser.add_argument("--scale", type=float, help="latency data scale (1 = full; quick 0.1)")
     parser.add_argument(
         "--postgres", default="postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -85,6 +91,12 @@ async def main(options: argparse.Namespace) -> list[Report]:
             give_up_after=120 if quick else 600,
         ),
         "firing": lambda: firing.run(min(options.groups or 1000, 1000), rounds=2 if quick else 3),
+        "burst": lambda: burst.run(
+            options.burst_members or (40 if quick else 300),
+            16 if quick else 120,
+            old_give_up=40 if quick else 180,
+        ),
+        "setup": lambda: setup.run(options.organizers or (100 if quick else 300), give_up=120),
         "fanout429": lambda: fanout.run(
             60 if quick else 600, give_up_after=120, forced_429s=4 if quick else 20
         ),

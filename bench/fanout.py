@@ -15,13 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
 from bench.common import Report
 from bench.limited_api import LimitedBotApi
+from bench.telegram_limited import core_and_adapter
 from bot.app import Core
-from bot.config import Settings
 from storage.models import Community, OutboxMessage, Schedule
-from tests.telegram_fake import TOKEN
 
 TARGET_RATE = 0.97
 GROUP_BASE = -1_000_000_000
@@ -90,15 +88,7 @@ async def run(groups: int, *, give_up_after: float, forced_429s: int = 0) -> Rep
             chat_id=chat_id,
         )
     with tempfile.TemporaryDirectory() as directory:
-        url = f"sqlite+aiosqlite:///{Path(directory) / 'fanout.db'}"
-        core = Core(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-        await core.start()
-        adapter = TelegramAdapter(
-            core.router,
-            core.registry,
-            TelegramConfig(token=TOKEN, api_base_url=base_url, poll_timeout=1),
-            community_mover(core.database.sessions),
-        )
+        core, adapter = await core_and_adapter(Path(directory) / "fanout.db", base_url)
         try:
             now = datetime.now(UTC)
             schedule_ids = await seed_groups(core, groups, now)

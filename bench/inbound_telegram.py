@@ -14,10 +14,8 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from adapters.telegram import TelegramAdapter, TelegramConfig, community_mover
 from bench.common import Report, verdict
-from bot.app import Core
-from bot.config import Settings
+from bench.telegram_limited import core_and_adapter
 from tests.telegram_fake import TOKEN, FakeBotApi, group, user
 
 TARGET_RATIO = 0.35  # issue #19 (wave 1 asked 0.7)
@@ -56,20 +54,13 @@ async def start_bare_bot(base_url: str, _directory: Path) -> Stop:
 async def start_mentorbot(base_url: str, directory: Path) -> Stop:
     """The real Core and TelegramAdapter on a fresh SQLite file.
 
-    The adapter's AIORateLimiter is switched off here: it holds replies to Telegram's 30/s
-    overall and 20/min per group by design, which would measure Telegram's limits rather than
-    our cost per update (the bare bot has no limiter either).
+    Pacing is switched off here (the core's Pacer and PTB's AIORateLimiter): it holds replies
+    to Telegram's 30/s overall and 20/min per group by design, which would measure Telegram's
+    limits rather than our cost per update (the bare bot has no limiter either).
     """
-    url = f"sqlite+aiosqlite:///{directory / 'inbound.db'}"
-    core = Core(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
-    await core.start()
-    adapter = TelegramAdapter(
-        core.router,
-        core.registry,
-        TelegramConfig(token=TOKEN, api_base_url=base_url, poll_timeout=1),
-        community_mover(core.database.sessions),
-    )
+    core, adapter = await core_and_adapter(directory / "inbound.db", base_url)
     adapter._app.bot._rate_limiter = None  # type: ignore[attr-defined]
+    core.router.replies.pacer = None  # the core's pacer too, for the same reason
     await adapter.start()
     core.attach(adapter.messenger)
     await core.start_delivery()

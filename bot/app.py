@@ -18,6 +18,7 @@ from bot.core.registry import Registry
 from bot.core.router import Router
 from bot.delivery.liveness import Liveness, SingleProcess
 from bot.delivery.outbox import Dispatcher, new_worker_id
+from bot.delivery.pacing import Pacer
 from bot.delivery.scheduler import ScheduleEngine
 from bot.delivery.shared_pacing import SharedPacer
 from bot.dialogs import DialogLapses, Dialogs
@@ -126,11 +127,13 @@ class Core:
         if is_postgres(settings.database_url):
             self.identity = ProcessIdentity(settings.database_url, worker)
             liveness = self.identity
+        # One pacer for every send of this process: command replies, reactions, the outbox.
+        self.pacer = SharedPacer(self.database.sessions) if self.identity is not None else Pacer()
         self.dispatcher = Dispatcher(
             self.database.sessions,
             self.messengers,
             self.clock,
-            SharedPacer(self.database.sessions) if self.identity is not None else None,
+            self.pacer,
             observer=self.observer,
             translator=self.translator,
             liveness=liveness,
@@ -176,6 +179,7 @@ class Core:
             NewCommunityDefaults(settings.default_timezone, settings.default_language),
             hooks=self,
             observer=self.observer,
+            pacer=self.pacer,
         )
         self.readiness = Readiness(self._ping, self.platform_calls, self._adapters)
         self._delivering = False

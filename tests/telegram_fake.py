@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+from telegram.constants import ReactionEmoji
 
 TOKEN = "424242:FAKE-tg-token-that-must-never-be-logged"
 BOT_ID = 424242
@@ -34,11 +35,13 @@ JSON_FIELDS = {
     "link_preview_options",
     "allowed_updates",
     "entities",
+    "reaction",
 }
 INT_FIELDS = {"chat_id", "user_id", "offset", "limit", "timeout", "message_id"}
 _HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
 
 Json = dict[str, Any]
+ALLOWED_REACTIONS = frozenset(emoji.value for emoji in ReactionEmoji)
 
 
 class ApiError(Exception):
@@ -77,6 +80,15 @@ class Sent:
         """Every inline button of the message, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [button for row in rows for button in row]
+
+
+@dataclass
+class Reaction:
+    """A reaction the bot set on a message."""
+
+    chat_id: int
+    message_id: int
+    emoji: str
 
 
 @dataclass
@@ -179,6 +191,11 @@ class FakeBotApi:
     sent: list[Sent] = field(default_factory=list)
     admins: dict[int, list[Json]] = field(default_factory=dict)
     dm_open: set[int] = field(default_factory=set)
+    reactions: list[Reaction] = field(default_factory=list)
+    no_reactions: set[int] = field(default_factory=set)
+    written: list[Json] = field(default_factory=list)
+    """Every message people wrote (through `say`), oldest first."""
+    """Chats whose admins turned reactions off: setMessageReaction answers 400 there."""
     _updates: list[Json] = field(default_factory=list)
     _failures: list[Failure] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -237,6 +254,7 @@ class FakeBotApi:
         if entities:
             message["entities"] = entities
         message.update(extra)
+        self.written.append(message)
         return self.inject({"message": message})
 
     def service(self, chat: Json, person: Json, **fields: Any) -> int:
@@ -413,6 +431,8 @@ class FakeBotApi:
             return self._send_message(params)
         if method in ("sendPhoto", "sendDocument"):
             return self._send_file(method, params)
+        if method == "setMessageReaction":
+            return self._set_reaction(params)
         raise ApiError(404, "Not Found: method not found")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[Json]:
@@ -470,6 +490,27 @@ class FakeBotApi:
         self._check_markup(markup)
         self._check_target(chat_id)
         return self._record(chat_id, source, text, markup, {"text": text}, "text")
+
+    def _set_reaction(self, params: dict[str, Any]) -> bool:
+        """One emoji from Telegram's list on a message; 400 where reactions are off."""
+        chat_id, message_id = params["chat_id"], params["message_id"]
+        reaction = params.get("reaction") or []
+        if chat_id in self.no_reactions:
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        if len(reaction) > 1 or any(
+            item.get("type") != "emoji" or item.get("emoji") not in ALLOWED_REACTIONS
+            for item in reaction
+        ):
+            raise ApiError(400, "Bad Request: REACTION_INVALID")
+        if not isinstance(message_id, int) or message_id <= 0:
+            raise ApiError(400, "Bad Request: message to react not found")
+        for item in reaction:
+            self.reactions.append(Reaction(chat_id, message_id, item["emoji"]))
+        return True
+
+    def reactions_in(self, chat_id: int) -> list[Reaction]:
+        """Every reaction the bot set in one chat."""
+        return [reaction for reaction in self.reactions if reaction.chat_id == chat_id]
 
     def _send_file(self, method: str, params: dict[str, Any]) -> Json:
         chat_id = params["chat_id"]

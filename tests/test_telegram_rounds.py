@@ -107,13 +107,17 @@ async def test_checkin_by_button_and_by_reply_to_the_ping(
     fake.press(ASKER, ping, button(ping, "Check in"))
     pressed = (await fake.wait_sent(SHOP["id"], 3))[-1]
     assert "Checked in, Bea! What's your plan?" in pressed.text
+    # A check-in is acknowledged by a reaction on the member's own message, not a group post.
     fake.say(SHOP, MENTOR, "write two listings", reply_to_message=ping.payload)
-    replied = (await fake.wait_sent(SHOP["id"], 4))[-1]
-    assert replied.text.startswith("✅ Checked in, Max: “write two listings”")
+    plan = fake.written[-1]["message_id"]
+    await fake.wait_until(lambda: len(fake.reactions_in(SHOP["id"])) == 1)
     fake.say(SHOP, MENTOR, "/done")
-    await fake.wait_sent(SHOP["id"], 5)
+    done = fake.written[-1]["message_id"]
+    await fake.wait_until(lambda: len(fake.reactions_in(SHOP["id"])) == 2)
+    marks = [(r.message_id, r.emoji) for r in fake.reactions_in(SHOP["id"])]
+    assert marks == [(plan, "✍"), (done, "🎉")]
     fake.say(SHOP, ASKER, "/board")
-    board = (await fake.wait_sent(SHOP["id"], 6))[-1]
+    board = (await fake.wait_sent(SHOP["id"], 4))[-1]
     assert "✅ Max: write two listings" in board.text
     assert "📝 Bea: —" in board.text
     async with core.database.sessions() as session:

@@ -23,7 +23,6 @@ from telegram import (
 )
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -73,7 +72,6 @@ class TelegramConfig:
     webhook_port: int | None = None
     webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook must accept the proxy's calls
     poll_timeout: int = 10
-    max_retries: int = 3
     concurrent_updates: int = 8
     receive_on_start: bool = True  # False: a receiver role decides (several processes)
 
@@ -153,7 +151,9 @@ class TelegramAdapter:
         builder = (
             ApplicationBuilder()
             .token(config.token)
-            .rate_limiter(AIORateLimiter(max_retries=config.max_retries))
+            # No PTB rate limiter: the core's one Pacer spaces every send (replies, reactions,
+            # the outbox) and waits out 429s; PTB's buckets start full and burst, and its pause
+            # after a 429 releases every held send at once.
             .job_queue(None)
             .concurrent_updates(ChatLanes(config.concurrent_updates))
         )

@@ -8,13 +8,13 @@ import warnings
 from collections.abc import Callable
 from datetime import timedelta
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, ReactionTypeEmoji
 from telegram import Message as TgMessage
-from telegram.constants import ParseMode
+from telegram.constants import ParseMode, ReactionEmoji
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from adapters.telegram.render import PLATFORM, TEXT_LIMIT, html_pieces, keyboard
-from bot.core.events import AttachmentKind, OutMessage
+from bot.core.events import Acknowledgement, AttachmentKind, OutMessage
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
 from bot.core.platform import PlatformInfo
 
@@ -24,6 +24,11 @@ ADMIN_CACHE_SECONDS = 60.0
 OPEN_DM_HELP = "Tap **Open a DM** and press Start; I'll send it to you there."
 NO_LINK_HELP = "Open a private chat with me and press Start; I'll send it to you there."
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# From Telegram's list of reactions a bot may set (ReactionTypeEmoji).
+REACTIONS = {
+    Acknowledgement.NOTED: ReactionEmoji.WRITING_HAND,
+    Acknowledgement.DONE: ReactionEmoji.PARTY_POPPER,
+}
 
 
 def telegram_chat_id(chat_id: str) -> int | str:
@@ -95,7 +100,7 @@ class TelegramMessenger:
             username = None
         if not username:
             return PlatformInfo(
-                PLATFORM, "Telegram", dm_needs_opt_in=True, open_dm_help=NO_LINK_HELP
+                PLATFORM, "Telegram", dm_needs_opt_in=True, open_dm_help=NO_LINK_HELP, reacts=True
             )
         return PlatformInfo(
             PLATFORM,
@@ -103,7 +108,23 @@ class TelegramMessenger:
             dm_needs_opt_in=True,
             open_dm_help=OPEN_DM_HELP,
             open_dm_url=f"https://t.me/{username}?start=dm",
+            reacts=True,
         )
+
+    async def acknowledge(self, chat_id: str, message_id: str, mark: Acknowledgement) -> bool:
+        """Sets the bot's reaction on a message; False when the chat refuses it (400)."""
+        try:
+            await self._bot.set_message_reaction(
+                chat_id=telegram_chat_id(chat_id),
+                message_id=int(message_id),
+                reaction=[ReactionTypeEmoji(REACTIONS[mark])],
+            )
+        except BadRequest as refused:  # reactions off in the chat, or this emoji not allowed
+            log.info("telegram: reaction refused in chat %s: %s", chat_id, refused.message)
+            return False
+        except TelegramError as error:
+            raise delivery_error(error, dm=False) from error
+        return True
 
     async def send(self, chat_id: str, message: OutMessage, *, key: str | None = None) -> str:
         """Posts in a chat; `key` is ignored because the Bot API has no idempotency key."""

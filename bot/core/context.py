@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.errors import PermissionDenied, UsageError, WrongPlace
-from bot.core.events import Attachment, Button, ChatKind, Event, Message, Outbound, OutMessage
+from bot.core.events import (
+    Acknowledgement,
+    Attachment,
+    Button,
+    ChatKind,
+    Event,
+    Message,
+    Outbound,
+    OutMessage,
+)
 from bot.core.i18n import N_, Translator
 from bot.core.markup import Mention, RichText, Span, fmt, plain
 from bot.core.messenger import Messenger
@@ -191,13 +200,18 @@ class Ctx:
         buttons: tuple[tuple[Button, ...], ...] = (),
         attachment: Attachment | None = None,
         private: bool = False,
+        acknowledge: Acknowledgement | None = None,
     ) -> None:
-        """Answers in the chat the event came from (only to the actor when private)."""
+        """Answers in the chat the event came from (only to the actor when private).
+
+        `acknowledge`: the answer only confirms the actor's message, so a platform that
+        reacts puts that mark on it instead of posting in the group.
+        """
         private_here = private and self.in_group
         language = self.reader_language if private_here else self.language
         text = fmt(self.translator.gettext(language, template), values)
         message = OutMessage(text, buttons, attachment)
-        self.outbound.append(Outbound(message, private=private_here))
+        self.outbound.append(Outbound(message, private=private_here, acknowledge=acknowledge))
 
     def reply_rich(self, text: RichText, *, private: bool = False) -> None:
         """Answers with text already built from translated pieces."""

@@ -129,6 +129,13 @@ class OutMessage:
     """A self-contained post (a tip, a recap): platforms with cards (Discord embeds) use one."""
 
 
+class Acknowledgement(StrEnum):
+    """What a reaction on the person's own message says: plan noted, or done."""
+
+    NOTED = "noted"
+    DONE = "done"
+
+
 @dataclass(frozen=True, slots=True)
 class Outbound:
     """One message to deliver, and to whom.
@@ -136,6 +143,9 @@ class Outbound:
     No target: a reply in the event's chat. `private`: only the acting person may see it
     (an ephemeral reply or a DM). `user_id`: a DM to that user. `chat_id`: another chat.
     `platform` is set only when the target lives on another platform than the event.
+    `acknowledge`: the message only confirms the person's own group message, so a platform
+    that reacts marks that message instead of posting (a busy group is not flooded); the
+    message is the fallback where it cannot.
     """
 
     message: OutMessage
@@ -147,3 +157,4 @@ class Outbound:
     pointer: bool = False
     """A content-free line saying private replies went to the person: sent only when they
     arrived (when one could not, the DM notice takes its place)."""
+    acknowledge: Acknowledgement | None = None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from bot.core.events import OutMessage
+from bot.core.events import Acknowledgement, OutMessage
 from bot.core.platform import PlatformInfo
 
 
@@ -60,4 +60,13 @@ class Messenger(Protocol):
 
     async def is_admin(self, chat_id: str, user_id: str) -> bool:
         """Whether the platform considers this user an administrator of the chat."""
+        ...
+
+
+@runtime_checkable
+class Reacting(Protocol):
+    """A messenger that can acknowledge a person's message with a reaction on it."""
+
+    async def acknowledge(self, chat_id: str, message_id: str, mark: Acknowledgement) -> bool:
+        """Reacts on the message; False when the chat refuses reactions (then reply instead)."""
         ...

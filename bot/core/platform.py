@@ -20,3 +20,5 @@ class PlatformInfo:
     open_dm_help: str
     open_dm_url: str | None = None
     open_dm_label: str = "Open a DM"
+    reacts: bool = False
+    """Whether the adapter can acknowledge a person's message with a reaction (a Reacting)."""

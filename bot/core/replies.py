@@ -7,6 +7,7 @@ group gets a notice that names them without the private text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections import OrderedDict
@@ -17,10 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.dm_notice import dm_notice, notice_key
-from bot.core.events import ChatKind, Event, Outbound, OutMessage
+from bot.core.events import Acknowledgement, ChatKind, Event, Message, Outbound, OutMessage
 from bot.core.i18n import Translator
-from bot.core.messenger import DeliveryError, Messenger, RecipientUnreachable
-from bot.delivery.outbox import DEFAULT_GRACE
+from bot.core.messenger import (
+    DeliveryError,
+    Messenger,
+    RateLimited,
+    Reacting,
+    RecipientUnreachable,
+)
+from bot.delivery.outbox import DEFAULT_GRACE, parts
+from bot.delivery.pacing import Pacer
 from bot.delivery.serialize import dump_message
 from storage.outbox_repo import Delivery, OutboxRepository
 from storage.privacy_repo import PrivateDeliveryRepository
@@ -29,6 +37,7 @@ log = logging.getLogger(__name__)
 
 _OPEN_DMS_KEPT = 1024
 """At most this many events wait in `dm_known_open` between handling and delivery."""
+RATE_LIMIT_RETRIES = 3  # a reply's 429s waited out (as PTB's limiter did), then it is logged
 
 AnswerHere = Callable[[OutMessage, bool], Awaitable[bool]]
 """An adapter's own way to answer in the event's chat (Discord: the interaction response).
@@ -57,6 +66,7 @@ class ReplyDelivery:
         translator: Translator,
         default_language: str,
         wake: Callable[[], None],
+        pacer: Pacer | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -66,6 +76,8 @@ class ReplyDelivery:
         self._open_dms: OrderedDict[int, Event] = OrderedDict()
         """DM events whose sender's DM was already open, with nothing waiting for it, when the
         router loaded them: delivering their replies needs no wake-up transaction."""
+        self.pacer = pacer
+        """The process's one pacer, shared with the outbox (None: replies are not paced)."""
 
     async def deliver(
         self,
@@ -105,6 +117,10 @@ class ReplyDelivery:
             log.warning("outbound for %s dropped: no cross-platform route", item.platform)
             return False
         group = address.chat_id if event.chat_kind is ChatKind.GROUP else None
+        if item.acknowledge is not None and await self._acknowledge(
+            messenger, event, item.acknowledge, item.message, here
+        ):
+            return False
         if item.user_id is not None:
             actor = item.user_id == address.user_id
             name = event.sender.display_name if actor else None
@@ -117,18 +133,92 @@ class ReplyDelivery:
         chat_id = item.chat_id or address.chat_id
         if chat_id == address.chat_id and here is not None and await here(item.message, False):
             return False
-        await messenger.send(chat_id, item.message)
+        await self._send(messenger, chat_id, item.message)
         return False
+
+    async def _acknowledge(
+        self,
+        messenger: Messenger,
+        event: Event,
+        mark: Acknowledgement,
+        message: OutMessage,
+        here: AnswerHere | None,
+    ) -> bool:
+        """A group confirmation as a reaction (or, with an interaction, only to the actor);
+        False sends the message as usual (DMs, platforms or chats without reactions)."""
+        if event.chat_kind is not ChatKind.GROUP:
+            return False
+        if here is not None:
+            return await here(message, True)
+        message_id = event.message_id if isinstance(event, Message) else None
+        if message_id is None or not messenger.info.reacts or not isinstance(messenger, Reacting):
+            return False
+        chat_id = event.address.chat_id
+        reacting = messenger
+        try:
+            return bool(
+                await self._paced(
+                    messenger.platform,
+                    chat_id,
+                    False,
+                    1,
+                    lambda: reacting.acknowledge(chat_id, message_id, mark),
+                    message=False,  # a reaction is no message: the group's minute is not spent
+                )
+            )
+        except DeliveryError as error:
+            log.info("%s: no reaction in chat %s (%s)", messenger.platform, chat_id, error.reason)
+            return False
+
+    async def _send(self, messenger: Messenger, chat_id: str, message: OutMessage) -> None:
+        """A post in a chat, paced with every other send of this process."""
+        count = parts(message, messenger)
+        await self._paced(
+            messenger.platform, chat_id, False, count, lambda: messenger.send(chat_id, message)
+        )
+
+    async def _paced(
+        self,
+        platform: str,
+        target: str,
+        private: bool,
+        count: int,
+        send: Callable[[], Awaitable[object]],
+        *,
+        message: bool = True,
+    ) -> object:
+        """Waits for the one pacer's slot, sends; a 429 holds every send, then tries again."""
+        for attempt in range(RATE_LIMIT_RETRIES + 1):
+            if self.pacer is not None:
+                await self.pacer.wait(
+                    platform, target, private=private, parts=count, message=message
+                )
+            try:
+                return await send()
+            except RateLimited as limited:
+                if attempt == RATE_LIMIT_RETRIES:
+                    raise
+                if self.pacer is not None:
+                    self.pacer.hold(platform, limited.retry_after)
+                else:
+                    await asyncio.sleep(limited.retry_after)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _private(self, messenger: Messenger, target: _Target, message: OutMessage) -> bool:
         """A DM; when it cannot arrive, the message waits and the group hears only a notice."""
         try:
-            await messenger.send_dm(target.user_id, message)
+            await self._paced(
+                messenger.platform,
+                target.user_id,
+                True,
+                parts(message, messenger),
+                lambda: messenger.send_dm(target.user_id, message),
+            )
         except RecipientUnreachable as closed:
             log.info("%s: DM to %s not possible (%s)", messenger.platform, target.user_id, closed)
             notice = await self._hold(messenger, target, message)
             if notice is not None and target.group_chat_id is not None:
-                await messenger.send(target.group_chat_id, notice)
+                await self._send(messenger, target.group_chat_id, notice)
             return True
         return False
 

@@ -52,6 +52,7 @@ from bot.core.trace import (
     note_outcome,
     tracing,
 )
+from bot.delivery.pacing import Pacer
 from storage.bridge_repo import BridgeRepository
 from storage.models import RequestStatus
 from storage.repo import NewCommunityDefaults, Repository
@@ -137,6 +138,7 @@ class Router:
         defaults: NewCommunityDefaults,
         hooks: DeliveryHooks | None = None,
         observer: EventObserver | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self._registry = registry
         self._observer: EventObserver = observer or NoObserver()
@@ -146,7 +148,7 @@ class Router:
         self._defaults = defaults
         self._hooks: DeliveryHooks = hooks or NoDelivery()
         self.replies = ReplyDelivery(
-            sessions, clock, translator, defaults.language, self._hooks.wake
+            sessions, clock, translator, defaults.language, self._hooks.wake, pacer
         )
         """How adapters deliver what `handle` returns: the same path on every platform."""
         self._departures = Departures(registry, sessions, clock, self._hooks.wake)

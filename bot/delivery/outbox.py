@@ -261,6 +261,7 @@ class Dispatcher:
                 message_id = await messenger.send(row.chat_id or "", message, key=row.key)
         except RateLimited as limited:
             self._observer.rate_limited(row.platform)
+            self._pacer.hold(row.platform, limited.retry_after)  # every send waits, paced after
             await self._retry(row, str(limited), count=False, delay=limited.retry_after)
         except RecipientUnreachable as closed:
             await self._unreachable(row, messenger, closed.reason)

@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Mapping
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,7 +34,12 @@ class SharedPacer(Pacer):
         }
         self.taken: list[float] = []  # slots this process got (database seconds), newest last
 
-    async def _overall_slot(self, platform: str, overall: AsyncLimiter | None) -> None:
+    def _book(self, platform: str, earliest: float, now: float) -> float:
+        """Only the chat's limit (and a 429's hold) here: the overall slot is reserved in the
+        database next."""
+        return max(earliest, self._held.get(platform, earliest))
+
+    async def _shared_slot(self, platform: str) -> None:
         gap = self._gaps.get(platform)
         if gap is None:
             return
@@ -44,7 +48,8 @@ class SharedPacer(Pacer):
                 slot, now = await slots_repo.reserve(session, platform, gap)
         except (DBAPIError, OSError) as error:
             log.warning("shared pacing unavailable (%s); pacing this process alone", error)
-            await super()._overall_slot(platform, overall)
+            local = self._clock()
+            await self._until(super()._book(platform, local, local))
             return
         self.taken.append(slot)
         del self.taken[:-1000]

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
-from bot.core.events import ChatKind, Message
+from bot.core.events import Acknowledgement, ChatKind, Message
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.timing import day_span
@@ -125,10 +125,15 @@ class CheckIns:
         days = await self._days(ctx, ctx.person, min(since, today - timedelta(days=HISTORY_DAYS)))
         streak = streak_for([day for day in days if day >= since], today, _away(ctx.person))
         values = {"name": ctx.account.display_name, "plan": plan, "streak": streak.current}
+        # In a group this is only a confirmation: a platform that reacts marks the message
+        # instead (the streak is then left to /streak; a DM per check-in would flood too).
+        noted = Acknowledgement.NOTED
         if had_plan:
-            ctx.reply("Updated your plan for today, {name}: “{plan}”", values)
+            ctx.reply("Updated your plan for today, {name}: “{plan}”", values, acknowledge=noted)
         else:
-            ctx.reply("✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values)
+            ctx.reply(
+                "✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values, acknowledge=noted
+            )
         await remind_goal(ctx)
         await self._awarder.check(
             ctx, community, ctx.person, ctx.account.display_name, "streak", days=days

@@ -6,7 +6,7 @@ from collections import Counter
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
-from bot.core.events import Button, Outbound, OutMessage
+from bot.core.events import Acknowledgement, Button, Outbound, OutMessage
 from bot.core.markup import join
 from bot.domain.dates import local_today
 from bot.features.bridges import where
@@ -33,11 +33,13 @@ def mark_done(ctx: Ctx, entry: CheckIn, note: str, community: Community | None =
             # Translators: {note} is empty or the note in quotes, starting with a space.
             "Already marked done today{note}. Nice!",
             {"note": ctx.t(" — note updated") if note else ""},
+            acknowledge=Acknowledgement.DONE,
         )
     elif community is None:
         ctx.reply(
             "🎉 Done, {name}: “{plan}”",
             {"name": ctx.account.display_name, "plan": entry.plan or note or "✓"},
+            acknowledge=Acknowledgement.DONE,
         )
     else:
         ctx.reply(

@@ -59,7 +59,12 @@ async def remind_goal(ctx: Ctx) -> None:
     for pair in await loop.active_pairs_of(ctx.person.id):
         goal = await loop.goal(pair.id) if pair.mentee_id == ctx.person.id else None
         if goal is not None and goal.done_at is None:
-            ctx.reply("🎯 Your mentoring goal: “{goal}”, progress {progress}%.", goal_line(goal))
+            # The mentee's own goal: to them alone (a DM, or ephemeral), not the busy group.
+            ctx.reply(
+                "🎯 Your mentoring goal: “{goal}”, progress {progress}%.",
+                goal_line(goal),
+                private=True,
+            )
             return
 
 
