@@ -89,7 +89,7 @@ def build_registry(
     Tips(registry, awarder, pager).register()
     TipSchedules(schedules, translator).register()
     SaveTip(registry).register()
-    Partners(registry, engine).register()
+    Partners(registry, engine, translator).register()
     Badges(registry).register()
     Stats(registry, schedules, translator).register()
     Export(registry).register()

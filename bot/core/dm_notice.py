@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.core.events import Button, OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import Mention, Span, fmt
 from bot.core.platform import PlatformInfo
 
 NOTICE_WINDOW = timedelta(hours=6)
 """At most one notice per person per group in this window: a group is not a retry loop."""
-NOTICE = "{name}, I have a private message for you, but I can't send it to you by DM yet."
+NOTICE = N_("{name}, I have a private message for you, but I can't send it to you by DM yet.")
 OPEN_DM_ACTION = "open-dm"
 
 

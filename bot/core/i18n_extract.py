@@ -25,7 +25,13 @@ class Site:
 CALL_SITES: Mapping[str, Site] = {
     "t": Site((0,), ("template",)),
     "reply": Site((0,), ("template",)),
-    "label": Site((0,), ("template",)),
+    "label": Site((0, 1), ("template", "template")),
+    "say": Site((0, 1), ("template", "template")),
+    "say_to": Site((2,), ("template",)),
+    "t_in": Site((1,), ("template",)),
+    "WindowsRefusal": Site((0,), ("template",)),
+    "Step": Site((1,), ("question",)),
+    "Option": Site((1,), ("label",)),
     "tn": Site((0, 1), ("singular", "plural"), plural=True),
     "gettext": Site((1,), ("message",)),
     "ngettext": Site((1, 2), ("singular", "plural"), plural=True),
@@ -46,10 +52,16 @@ CALL_SITES: Mapping[str, Site] = {
     "dm_for_reader": Site((1,), ("template",)),
     "dm_in_reader_language": Site((3,), ("template",)),
 }
-"""Function or method name → which arguments are English templates."""
+"""Function or method name → which arguments are English templates.
+
+A site with several positions and no plural takes a literal from any of them: `say` and `label`
+are both the actor's (`say(template)`, `ctx.label(template)`) and a reader's
+(`voice.say(reader, template)`, `voice.label(reader, template)`); the other argument is never
+a literal string."""
 
 KEYWORD_SITES: Mapping[str, tuple[str, ...]] = {
     "ListTexts": ("shown", "none_yet", "cleared", "cleared_word", "none_found", "changed"),
+    "PlatformInfo": ("open_dm_help", "open_dm_label"),
 }
 """Constructors whose named fields are each a template (what `/skills` says, …)."""
 
@@ -137,7 +149,7 @@ def templates(source: str) -> Iterator[Found]:
             if len(values[0]) == 1 and len(values[1]) == 1:
                 yield Found(node.lineno, name, (values[0][0], values[1][0]), comment)
         else:
-            for value in values[0]:
+            for value in (value for found in values for value in found):
                 yield Found(node.lineno, name, (value,), comment)
         if name == "CommandSpec":
             for details in _literals(_argument(node, 7, DETAILS_KEYWORD)):

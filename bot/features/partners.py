@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import Translator
 from bot.core.markup import RichText, Span, fmt, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.outbox import enqueue
@@ -18,6 +19,7 @@ from bot.delivery.scheduler import Firing, ScheduleEngine
 from bot.delivery.timing import next_fire
 from bot.domain.dates import local_today
 from bot.domain.pairing import pair_up
+from bot.domain.when import date_text
 from bot.features.notify import mention_of
 from storage.checkins_repo import CheckInRepository
 from storage.mentoring_repo import MentoringRepository
@@ -44,9 +46,10 @@ def week_of(day: date) -> date:
 class Partners:
     """Turns weekly pairs on or off, shows a member's partner, and pairs on Monday mornings."""
 
-    def __init__(self, registry: Registry, engine: ScheduleEngine) -> None:
+    def __init__(self, registry: Registry, engine: ScheduleEngine, translator: Translator) -> None:
         self._registry = registry
         self._engine = engine
+        self._translator = translator
 
     def register(self) -> None:
         """Declares `/partners`, `/partner` and the `partners` schedule kind."""
@@ -123,7 +126,9 @@ class Partners:
             {
                 "time": PAIRING_TIME,
                 "zone": community.timezone,
-                "when": first.astimezone(ZoneInfo(community.timezone)).strftime("%a %d %b"),
+                "when": date_text(
+                    first.astimezone(ZoneInfo(community.timezone)).date(), ctx.language, "MMMEd"
+                ),
                 "days": ACTIVE_DAYS,
             },
         )
@@ -155,7 +160,7 @@ class Partners:
                 "🤝 Your partner for the week of {week}: **{names}**. Check in on each other!",
                 "🤝 Your partners for the week of {week}: **{names}**. Check in on each other!",
                 len(names),
-                {"week": week.strftime("%a %d %b"), "names": ", ".join(names)},
+                {"week": date_text(week, ctx.language, "MMMEd"), "names": ", ".join(names)},
             )
         )
 
@@ -178,7 +183,14 @@ class Partners:
         rng = random.Random(f"{community.id}:{week.isoformat()}")  # noqa: S311 (not security)
         pairing = pair_up(accounts, recent, rng)
         await repo.record(community.id, week, pairing.groups, firing.now)
-        text = announcement(week, pairing.groups, pairing.unpaired, accounts)
+        language = community.language
+
+        def t(template: str, values: Mapping[str, object] | None = None) -> RichText:
+            return fmt(self._translator.gettext(language, template), values)
+
+        text = announcement(
+            t, date_text(week, language), pairing.groups, pairing.unpaired, accounts
+        )
         await enqueue(
             session,
             f"{firing.key}:group",
@@ -190,17 +202,16 @@ class Partners:
 
 
 def announcement(
-    week: date,
+    t: Callable[[str, Mapping[str, object] | None], RichText],
+    week: str,
     groups: Sequence[Sequence[int]],
     unpaired: Sequence[int],
     accounts: dict[int, Account],
 ) -> RichText:
-    """The group post: each pair with mentions of exactly the paired people."""
-    heading = fmt(
-        "🤝 **Accountability partners, week of {week}**", {"week": week.strftime("%d %b")}
-    )
+    """The group post in the community's language: each pair with mentions of exactly them."""
+    heading = t("🤝 **Accountability partners, week of {week}**", {"week": week})
     if not groups and len(unpaired) < 2:
-        note = fmt(
+        note = t(
             "Not enough active members to pair this week: partners need at least two people who "
             "checked in within {days} days. `/checkin <plan>` to be in next week's pairs.",
             {"days": ACTIVE_DAYS},
@@ -216,6 +227,6 @@ def announcement(
         rows.append(tuple(spans))
     if unpaired:
         names = ", ".join(accounts[p].display_name for p in unpaired)
-        rows.append(fmt("No fresh partner this week for: {names}", {"names": names}))
-    rows.append(fmt("Say hi, share plans, check in on each other. `/partner` shows yours."))
+        rows.append(t("No fresh partner this week for: {names}", {"names": names}))
+    rows.append(t("Say hi, share plans, check in on each other. `/partner` shows yours.", None))
     return join(rows)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from bot.delivery.outbox import enqueue
@@ -130,8 +130,14 @@ class TipSchedules:
         tip = await library.next_for_the_day(community.id, shared)
         if tip is None:
             notice = fmt(
-                "📭 No tip of the day today: the library is empty. Mentors can add one with "
-                "`/tip <text> #topic`; organizers can stop this with `/schedule off tips`."
+                self._translator.gettext(
+                    community.language,
+                    N_(
+                        "📭 No tip of the day today: the library is empty. Mentors can add one "
+                        "with `/tip <text> #topic`; organizers can stop this with "
+                        "`/schedule off tips`."
+                    ),
+                )
             )
             delivery = Delivery(community.platform, chat_id=community.chat_id)
             await enqueue(

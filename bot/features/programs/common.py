@@ -22,7 +22,7 @@ from storage.programs_repo import ProgramRepository
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ROLE_NAMES = {ProgramRole.MENTOR.value: "mentor", ProgramRole.MENTEE.value: "mentee"}
-NO_PROGRAM = (
+NO_PROGRAM = N_(
     "There is no mentorship program here right now. An organizer can open one with "
     "`/program new <name>`."
 )

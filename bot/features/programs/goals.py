@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Day, parse_day
 from bot.features.programs.my_pair import PairInContext, actor_pair
@@ -135,13 +136,15 @@ class Goals:
         values = goal_line(goal)
         if target is None:
             ctx.reply("Your goal is set: “{goal}”. Your mentor sees it.", values, private=True)
-            await self._tell_mentor(ctx, found, "{mentee} set a new goal: “{goal}”.", values, "set")
+            await self._tell_mentor(
+                ctx, found, N_("{mentee} set a new goal: “{goal}”."), values, "set"
+            )
         else:
             ctx.reply(
                 "Your goal is set: “{goal}”, by {date}. Your mentor sees it.", values, private=True
             )
             await self._tell_mentor(
-                ctx, found, "{mentee} set a new goal: “{goal}”, by {date}.", values, "set"
+                ctx, found, N_("{mentee} set a new goal: “{goal}”, by {date}."), values, "set"
             )
 
     async def _progress(
@@ -159,7 +162,7 @@ class Goals:
         values = goal_line(goal)
         ctx.reply("Progress on “{goal}”: {progress}%.", values, private=True)
         await self._tell_mentor(
-            ctx, found, "{mentee}'s goal “{goal}” is now {progress}% done.", values, "progress"
+            ctx, found, N_("{mentee}'s goal “{goal}” is now {progress}% done."), values, "progress"
         )
 
     async def _done(self, ctx: Ctx, found: PairInContext, goal: ProgramGoal | None) -> None:
@@ -174,7 +177,7 @@ class Goals:
         values = goal_line(goal)
         ctx.reply("Well done! “{goal}” is marked done. 🎉", values, private=True)
         await self._tell_mentor(
-            ctx, found, "{mentee} reached the goal “{goal}”. 🎉", values, "done"
+            ctx, found, N_("{mentee} reached the goal “{goal}”. 🎉"), values, "done"
         )
 
     async def _tell_mentor(

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import plain
 from bot.features.programs import common
 from storage.program_models import Program, ProgramPair, ProgramParticipant
 from storage.programs_repo import json_object
 
-TO_MENTEE = (
+TO_MENTEE = N_(
     "You have a mentor in “{program}”: {other}! You share these topics: {topics}. Your goal: "
     "{goal}. A first step: send {name} a message today to say hello and agree on a first "
     "meeting this week. After you meet, either of you can log it with `/met`."
 )
-TO_MENTOR = (
+TO_MENTOR = N_(
     "You have a new mentee in “{program}”: {other}! You share these topics: {topics}. Their "
     "goal: {goal}. A first step: say hello to {name} today and agree on a first meeting "
     "this week. After you meet, either of you can log it with `/met`."

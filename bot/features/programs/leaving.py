@@ -28,11 +28,15 @@ async def leave_programs(ctx: Ctx) -> int:
         if reader is None:
             continue
         template = (
-            "Your mentee in **{program}** has left and deleted their data, so your pair has "
-            "ended. The organizers can pair you with someone else."
+            N_(
+                "Your mentee in **{program}** has left and deleted their data, so your pair has "
+                "ended. The organizers can pair you with someone else."
+            )
             if pair.mentor_id == reader.person.id
-            else "Your mentor in **{program}** has left and deleted their data, so your pair "
-            "has ended. The organizers can pair you with someone else."
+            else N_(
+                "Your mentor in **{program}** has left and deleted their data, so your pair "
+                "has ended. The organizers can pair you with someone else."
+            )
         )
         text = voice.say(reader, template, {"program": program.name})
         created = await send_dm(session, reader, f"pair-ended:{pair.id}", OutMessage(text), ctx.now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.core.context import Ctx
 from bot.core.events import Outbound, OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.domain.program_matching import Matching, UnmatchedReason, propose
 from bot.features.programs import common
@@ -17,15 +18,17 @@ from bot.features.programs.match_inputs import as_mentee, as_mentor, proposal_li
 from storage.program_models import PairingMode, ProgramPair, ProgramParticipant, ProgramRole
 
 UNMATCHED = {
-    UnmatchedReason.NO_MENTORS: "{mentee}: unmatched, because no mentor has completed an intake.",
-    UnmatchedReason.NO_ELIGIBLE_MENTOR: (
+    UnmatchedReason.NO_MENTORS: N_(
+        "{mentee}: unmatched, because no mentor has completed an intake."
+    ),
+    UnmatchedReason.NO_ELIGIBLE_MENTOR: N_(
         "{mentee}: unmatched, because no mentor shares a topic with them, or a language with "
         "at least 2 hours a week of overlap."
     ),
-    UnmatchedReason.MENTORS_FULL: (
+    UnmatchedReason.MENTORS_FULL: N_(
         "{mentee}: unmatched, because every mentor who fits is full ({mentors})."
     ),
-    UnmatchedReason.ALREADY_PAIRED: (
+    UnmatchedReason.ALREADY_PAIRED: N_(
         "{mentee}: unmatched, because they were already paired with every mentor who fits."
     ),
 }

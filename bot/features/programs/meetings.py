@@ -10,6 +10,7 @@ from datetime import timedelta
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, OutMessage
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.dates import local_today
 from bot.features.programs.my_pair import actor_pair, name_of
@@ -22,15 +23,15 @@ MET_EXAMPLE = "/met we planned the first price list"
 WAITING_FOR = timedelta(days=7)
 """An unconfirmed meeting this recent blocks a second `/met` (the first still waits)."""
 RATINGS = (
-    ("1", "1 – not useful"),
-    ("2", "2 – a little useful"),
-    ("3", "3 – useful"),
-    ("4", "4 – very useful"),
+    ("1", N_("1 – not useful")),
+    ("2", N_("2 – a little useful")),
+    ("3", N_("3 – useful")),
+    ("4", N_("4 – very useful")),
 )
 FITS = (
-    (FitAnswer.GOOD, "Good fit"),
-    (FitAnswer.NOT_SURE, "Not sure"),
-    (FitAnswer.ANOTHER, "I'd like another mentor"),
+    (FitAnswer.GOOD, N_("Good fit")),
+    (FitAnswer.NOT_SURE, N_("Not sure")),
+    (FitAnswer.ANOTHER, N_("I'd like another mentor")),
 )
 
 
@@ -80,9 +81,9 @@ class Meetings:
                 "note": note or "",
             }
             template = (
-                "{name} logged a meeting with you on {date}: “{note}”. Did it happen?"
+                N_("{name} logged a meeting with you on {date}: “{note}”. Did it happen?")
                 if note
-                else "{name} logged a meeting with you on {date}. Did it happen?"
+                else N_("{name} logged a meeting with you on {date}. Did it happen?")
             )
             button = Button(self._voice.label(reader, "Confirm"), "pmet", str(meeting.id))
             message = OutMessage(self._voice.say(reader, template, values), ((button,),))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from storage.models import Person
 from storage.program_loop_repo import LoopRepository
 from storage.program_models import Program, ProgramPair
@@ -24,7 +25,7 @@ class PairInContext:
     rest: str
 
 
-NOT_IN_PAIR = (
+NOT_IN_PAIR = N_(
     "You're not in an active mentoring pair, so there is nothing to log here. "
     "Organizers pair mentees with mentors through `/program match`."
 )
