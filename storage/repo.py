@@ -338,6 +338,16 @@ class Repository:
         )
         return list(result)
 
+    async def community_languages(self, person_id: int) -> set[str]:
+        """The languages of the communities a person belongs to (what their DMs fall back to)."""
+        result = await self.session.scalars(
+            select(Community.language)
+            .join(Membership, Membership.community_id == Community.id)
+            .where(Membership.person_id == person_id)
+            .distinct()
+        )
+        return set(result)
+
     async def forget_person(self, person_id: int) -> dict[str, int]:
         """Deletes every row of the person; returns how many of each kind went.
 

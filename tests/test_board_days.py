@@ -34,8 +34,8 @@ CASES = [
     ("America/Los_Angeles", "11-24 04:30", "11-24 04:50", "Mon 23 Nov", True),
     ("America/Los_Angeles", "11-24 04:30", "11-24 06:00", "Tue 24 Nov", False),
     # New York's Sunday 1 November has 25 hours (DST ends): 23:30 EST is still Sunday.
-    ("Asia/Taipei", "11-02 04:30", "11-02 04:55", "Sun 01 Nov", True),
-    ("Asia/Taipei", "11-02 04:30", "11-02 05:00", "Mon 02 Nov", False),
+    ("Asia/Taipei", "11-02 04:30", "11-02 04:55", "Sun 1 Nov", True),
+    ("Asia/Taipei", "11-02 04:30", "11-02 05:00", "Mon 2 Nov", False),
     # The community's own zone, either side of its midnight.
     ("America/New_York", "11-24 04:59", "11-24 04:59", "Mon 23 Nov", True),
     ("America/New_York", "11-24 04:59", "11-24 05:00", "Tue 24 Nov", False),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import Core
@@ -57,9 +58,16 @@ def assert_in(language: str, msgid: str, text: str) -> None:
     for piece in pieces(language, msgid):
         assert piece in shown, (piece, text)
     translated = Translator().gettext(language, msgid)
+    if language != "en":  # a message the catalog lacks would pass as English otherwise
+        assert translated != msgid, ("not in the catalog (`make i18n`?)", msgid)
     if translated != msgid:  # kept words like `/checkin <plan>` are no sign of English
         english = [p for p in pieces("en", msgid) if len(p) >= 8 and p not in translated]
         assert not any(piece in shown for piece in english), (english, text)
+
+
+def test_the_check_fails_for_a_message_the_catalog_lacks() -> None:
+    with pytest.raises(AssertionError, match="not in the catalog"):
+        assert_in("zh_Hant", "A sentence no catalog has.", "A sentence no catalog has.")
 
 
 def test_the_check_can_fail() -> None:

@@ -271,7 +271,7 @@ async def test_goal_progress_bounds(
     else:
         assert f"{stored}%" in said
         assert goal.progress == stored
-        assert f"Mia's goal “open my online shop” is now {stored}% done." in told
+        assert f"Mia's goal “open my online shop” is now at {stored}%." in told
 
 
 async def test_goal_done_the_mentee_only_and_shown_at_check_in(
@@ -283,7 +283,7 @@ async def test_goal_done_the_mentee_only_and_shown_at_check_in(
     assert "Only a mentee in an active pair" in said
     await chat.say("mia", GROUP, "/goal open my online shop")
     said = await chat.say("mia", GROUP, "/checkin photograph the candles")
-    assert "Your mentoring goal: “open my online shop”, 0% done." in said
+    assert "Your mentoring goal: “open my online shop”, progress 0%." in said
     said = await chat.say("mia", GROUP, "/goal done")
     assert "is marked done" in said
     told = await deliver(core, chat)

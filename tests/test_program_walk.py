@@ -222,7 +222,7 @@ async def walk_on(core: Core, clock: FakeClock) -> None:
     assert "40%" in said
     told = await deliver(core, chat)
     assert "[dm kai] mentorbot: Nia set a new goal:" in told
-    assert "is now 40% done" in told
+    assert "is now at 40%" in told
     said = await chat.say("nia", GROUP, "/mentor")
     assert "[dm nia] mentorbot: In “Spring circle” your mentor is Kai." in said
     assert "Next reflection: 2026-03-09. Last meeting: 2026-03-05." in said

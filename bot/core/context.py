@@ -26,6 +26,15 @@ ACCESS_ROLE = {
 }
 
 
+class HasPerson(Protocol):
+    """Whoever a message is queued to: an account, or a row naming one person."""
+
+    @property
+    def person_id(self) -> int:
+        """The person behind it, whose language the message is read in."""
+        ...
+
+
 class DeliveryHooks(Protocol):
     """What the core asks of the delivery engine once a transaction has committed."""
 
@@ -61,6 +70,8 @@ class Ctx:
     community: Community | None
     membership: Membership | None
     default_language: str
+    home_language: str | None = None
+    """In a DM: the language all of the person's communities share, if they share one."""
     joined_now: bool = False
     hooks: DeliveryHooks = field(default_factory=NoDelivery)
     outbound: list[Outbound] = field(default_factory=list)
@@ -98,21 +109,37 @@ class Ctx:
 
     @property
     def reader_language(self) -> str:
-        """The actor's own language: theirs, else the community's, else the default."""
+        """The actor's language: theirs, else the community's (a DM: their groups'), else ours."""
         if self.person.language:
             return self.person.language
         if self.community is not None:
             return self.community.language
-        return self.default_language
+        return self.home_language or self.default_language
 
-    async def language_of(self, account: Account) -> str:
-        """Another person's language, for a message to them about someone else (SPEC)."""
+    async def language_of(self, account: HasPerson, about: Community | None = None) -> str:
+        """Another person's language: theirs, else that of the community the message is about.
+
+        `about` defaults to this event's community; a DM about a request of a bridged
+        community names that one, so the reader's fallback is not the actor's group.
+        """
         person = await self.repo.session.get(Person, account.person_id)
         if person is not None and person.language:
             return person.language
-        if self.community is not None:
-            return self.community.language
+        community = about if about is not None else self.community
+        if community is not None:
+            return community.language
         return self.default_language
+
+    async def t_for(
+        self,
+        account: HasPerson,
+        template: str,
+        values: Mapping[str, object] | None = None,
+        *,
+        about: Community | None = None,
+    ) -> RichText:
+        """Like `t` for a message queued to another person: in that reader's language."""
+        return self.t_in(await self.language_of(account, about), template, values)
 
     def t(self, template: str, values: Mapping[str, object] | None = None) -> RichText:
         """Translates a template into the answer's language and fills it safely."""
@@ -124,6 +151,18 @@ class Ctx:
         """Like `t` for a reader other than this chat: a DM to someone else."""
         return fmt(self.translator.gettext(language, template), values)
 
+    def tn_in(
+        self,
+        language: str,
+        singular: str,
+        plural: str,
+        count: int,
+        values: Mapping[str, object] | None = None,
+    ) -> RichText:
+        """Like `tn` for a reader other than this chat (another community's group)."""
+        template = self.translator.ngettext(language, singular, plural, count)
+        return fmt(template, {"count": count, **(values or {})})
+
     def label(self, template: str, values: Mapping[str, object] | None = None) -> str:
         """A button label in the answer's language (labels are plain text)."""
         return plain(self.t(template, values))
@@ -132,8 +171,7 @@ class Ctx:
         self, singular: str, plural: str, count: int, values: Mapping[str, object] | None = None
     ) -> RichText:
         """Like `t` for a counted sentence: the language picks the form, `{count}` is filled."""
-        template = self.translator.ngettext(self.language, singular, plural, count)
-        return fmt(template, {"count": count, **(values or {})})
+        return self.tn_in(self.language, singular, plural, count, values)
 
     def reply(
         self,

@@ -26,13 +26,12 @@ CALL_SITES: Mapping[str, Site] = {
     "t": Site((0,), ("template",)),
     "reply": Site((0,), ("template",)),
     "label": Site((0, 1), ("template", "template")),
-    "say": Site((0, 1), ("template", "template")),
     "say_to": Site((2,), ("template",)),
-    "t_in": Site((1,), ("template",)),
-    "WindowsRefusal": Site((0,), ("template",)),
-    "Step": Site((1,), ("question",)),
     "Option": Site((1,), ("label",)),
     "tn": Site((0, 1), ("singular", "plural"), plural=True),
+    "tn_in": Site((1, 2), ("singular", "plural"), plural=True),
+    "t_in": Site((1,), ("template",)),
+    "t_for": Site((1,), ("template",)),
     "gettext": Site((1,), ("message",)),
     "ngettext": Site((1, 2), ("singular", "plural"), plural=True),
     "N_": Site((0,), ("message",)),
@@ -51,6 +50,10 @@ CALL_SITES: Mapping[str, Site] = {
     "_refuse": Site((0,), ("template",)),
     "dm_for_reader": Site((1,), ("template",)),
     "dm_in_reader_language": Site((3,), ("template",)),
+    "say": Site((0, 1), ("template", "template")),  # a dialog's say(t, v); Voice.say(r, t, v)
+    "Step": Site((1,), ("question",)),
+    "WindowsRefusal": Site((0,), ("template",)),
+    "_tell_mentor": Site((2,), ("template",)),
 }
 """Function or method name → which arguments are English templates.
 
@@ -149,7 +152,7 @@ def templates(source: str) -> Iterator[Found]:
             if len(values[0]) == 1 and len(values[1]) == 1:
                 yield Found(node.lineno, name, (values[0][0], values[1][0]), comment)
         else:
-            for value in (value for found in values for value in found):
+            for value in (literal for found in values for literal in found):
                 yield Found(node.lineno, name, (value,), comment)
         if name == "CommandSpec":
             for details in _literals(_argument(node, 7, DETAILS_KEYWORD)):

@@ -390,8 +390,13 @@ class Router:
         )
         note_community(arrival.community.id if arrival.community is not None else None)
         hinted = platform_language(event.sender.language)
-        if hinted is not None and arrival.account.person.language is None:
-            arrival.account.person.language = hinted  # stored: scheduled sends have no hint
+        person = arrival.account.person
+        if hinted is not None and person.language is None:
+            person.language = hinted  # stored: scheduled sends have no hint
+        home = None
+        if arrival.community is None and person.language is None:  # a DM: their groups speak
+            languages = await repo.community_languages(person.id)
+            home = languages.pop() if len(languages) == 1 else None
         return Ctx(
             event=event,
             repo=repo,
@@ -402,6 +407,7 @@ class Router:
             community=arrival.community,
             membership=arrival.membership,
             default_language=self._defaults.language,
+            home_language=home,
             joined_now=arrival.joined_now,
             hooks=self._hooks,
         )
@@ -416,7 +422,8 @@ class Router:
         if error.example:
             example = fmt(
                 self._translator.gettext(language, "Example: `{example}`"),
-                {"example": error.example},
+                # an example marked with N_ (a time typed in the reader's words) is translated
+                {"example": self._translator.gettext(language, error.example)},
             )
             text = (*text, *fmt("\n"), *example)
         return Outbound(OutMessage(text))

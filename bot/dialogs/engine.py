@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -100,7 +101,7 @@ class Dialogs:
                 private=True,
             )
             return False
-        self._send(ctx, row, self.current_question(row, ctx.t))
+        self._send(ctx, row, self.current_question(row, _private(ctx)))
         if ctx.in_group:
             ctx.reply("I've sent you a private message with the first question.")
         return True
@@ -226,7 +227,7 @@ class Dialogs:
             await self._promote(ctx, repo, row.person_id)
             return
         repo.advance(row, answers, following.name, ctx.now, ctx.now + LAPSE_AFTER)
-        self._send(ctx, row, self.current_question(row, ctx.t))
+        self._send(ctx, row, self.current_question(row, _private(ctx)))
 
     def _read(
         self,
@@ -244,7 +245,7 @@ class Dialogs:
         return read_answer(
             step,
             text,
-            labels(step, ctx.t),
+            labels(step, _private(ctx)),
             zone=zone,
             language=ctx.reader_language,  # what the person types is read in their language
             now=ctx.now,
@@ -253,10 +254,11 @@ class Dialogs:
 
     def _refuse(self, ctx: Ctx, row: DialogSession, step: Step, error: UsageError) -> None:
         """Says what was wrong (with an example), then asks the same step again, fresh buttons."""
-        parts = [ctx.t(error.template, error.values)]
+        say = _private(ctx)
+        parts = [say(error.template, error.values)]
         if error.example:
-            parts.append(ctx.t("Example: `{example}`", {"example": error.example}))
-        asked = self.current_question(row, ctx.t)
+            parts.append(say("Example: `{example}`", {"example": error.example}))
+        asked = self.current_question(row, _private(ctx))
         self._send(ctx, row, OutMessage(join([*parts, asked.text]), asked.buttons))
 
     async def _cancel(self, ctx: Ctx, repo: DialogRepository, row: DialogSession) -> None:
@@ -272,7 +274,7 @@ class Dialogs:
         """Opens the person's next waiting dialog, if any, and asks its first step."""
         row = await self.promote(repo, person_id, ctx.now)
         if row is not None:
-            self._send(ctx, row, self.current_question(row, ctx.t))
+            self._send(ctx, row, self.current_question(row, _private(ctx)))
 
     async def promote(
         self, repo: DialogRepository, person_id: int, now: datetime
@@ -328,3 +330,8 @@ class Dialogs:
         delivery = Delivery(row.platform, user_id=row.user_id, person_id=row.person_id)
         key = f"dialog:{row.id}:{row.step or row.status}:{now.isoformat()}"
         await enqueue(session, key, delivery, message, due_at=now, now=now)
+
+
+def _private(ctx: Ctx) -> Say:
+    """A dialog talks to one person in their DM: their language, even when begun in a group."""
+    return partial(ctx.t_in, ctx.reader_language)

@@ -182,6 +182,23 @@ def weekday_name(day: date, language: str) -> str:
         return WEEKDAY_NAMES[day.weekday()]
 
 
+def weekday_long(weekday: int, language: str) -> str:
+    """`Monday`, `lunes`, `星期一`, `सोमवार` for 0–6: the full weekday from CLDR."""
+    if language_base(language) == "en":
+        return _FULL_WEEKDAYS[weekday]
+    day = date(2026, 11, 23) + timedelta(days=weekday)  # a Monday, then onwards
+    try:
+        return str(format_date(day, "EEEE", locale=Locale.parse(language_base(language))))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return _FULL_WEEKDAYS[weekday]
+
+
+def local_moment_text(at: datetime, zone: str, language: str) -> str:
+    """`Tue 24 Nov 08:00`, `mar, 24 nov 08:00`: a local moment for a sentence naming its zone."""
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{date_text(local.date(), language, 'MMMEd')} {local:%H:%M}"
+
+
 def _in_language(refusal: Refusal, reading: Reading, language: str) -> Refusal:
     """A weekday refusal names both weekdays in the reader's language (`martes`, `星期二`)."""
     if refusal.kind != "weekday" or reading.weekday is None or language_base(language) == "en":

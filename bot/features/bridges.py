@@ -149,7 +149,8 @@ class Bridging:
             ctx,
             offering,
             f"bridge:{bridge_id}:join:{offering.id}",
-            ctx.t(
+            ctx.t_in(  # a post in the other group: that community's language
+                offering.language,
                 "🌉 This community is now bridged with **{there}** (its organizer redeemed "
                 "the code from here). Requests, tips and the check-in board are shared. Not "
                 "what you meant? `/settings bridge off` undoes it.",
@@ -186,29 +187,32 @@ class Bridging:
         released = await MentoringRepository(ctx.repo.session).release_claims_across(
             shared, ctx.now
         )
-        note = (
-            ctx.tn(
+
+        def note(language: str) -> RichText | str:
+            if not released:
+                return ""
+            return ctx.tn_in(
+                language,
                 " {count} request claimed from the other side is open again.",
                 " {count} requests claimed from the other side are open again.",
                 released,
             )
-            if released
-            else ""
-        )
+
         ctx.reply(
             "This community no longer shares with {names}. Requests, tips and check-ins made "
             "so far stay where they were made.{note}",
-            {"names": ", ".join(where(c) for c in others), "note": note},
+            {"names": ", ".join(where(c) for c in others), "note": note(ctx.language)},
         )
         for other in others:
             await self._announce(
                 ctx,
                 other,
                 f"bridge:leave:{community.id}:{other.id}:{ctx.now.isoformat()}",
-                ctx.t(
+                ctx.t_in(  # a post in the other group: that community's language
+                    other.language,
                     "**{there}** left the bridge: its requests, tips and check-ins are no longer "
                     "shared here.{note}",
-                    {"there": where(community), "note": note},
+                    {"there": where(community), "note": note(other.language)},
                 ),
             )
 

@@ -15,6 +15,7 @@ from bot.delivery.timing import day_span
 from bot.domain.dates import local_today
 from bot.domain.matching import split_tags
 from bot.domain.streaks import streak_for
+from bot.domain.when import date_text
 from bot.features.badges import BadgeAwarder
 from bot.features.bridges import circle, where
 from bot.features.done_marks import CHECKIN_EXAMPLE, DONE_ACTION, done_button, done_in_dm, mark_done
@@ -254,7 +255,9 @@ class CheckIns:
             more = len(person_ids) - BOARD_NAMES
             return listed + (f" (+{more})" if more > 0 else "")
 
-        lines: list[RichText] = [ctx.t("**Board for {day}**", {"day": today.strftime("%a %d %b")})]
+        lines: list[RichText] = [
+            ctx.t("**Board for {day}**", {"day": date_text(today, ctx.language, "MMMEd")})
+        ]
         for mark, group in (("✅", done), ("📝", planned)):
             lines += [
                 ctx.t(

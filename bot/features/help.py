@@ -168,7 +168,8 @@ class Help:
                 {"who": ctx.t(WHO[spec.access]), "where": ctx.t(WHERE[spec.where])},
             )
         )
-        parts.append(ctx.t("Example: `{example}`", {"example": spec.example}))
+        shown = ctx.translator.gettext(ctx.language, spec.example)  # N_-marked ones translate
+        parts.append(ctx.t("Example: `{example}`", {"example": shown}))
         ctx.reply_rich(join(parts))
 
     async def _short(self, ctx: Ctx) -> None:

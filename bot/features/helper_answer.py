@@ -49,11 +49,13 @@ async def ask_the_helper(ctx: Ctx, request: HelpRequest) -> None:
             about_person_id=request.asker_id,  # the question is the asker's words
         ),
         OutMessage(
-            ctx.t(
+            await ctx.t_for(
+                account,
                 "{asker} would like to save #{number} from **{title}** as a tip:\n“{question}”\n"
                 "What solved it? Send `/savetip {number} <your answer>` in the group, and the "
                 "tip is saved in your own words.",
                 values,
+                about=request.community,
             )
         ),
         due_at=ctx.now,

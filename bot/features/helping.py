@@ -175,8 +175,10 @@ class Helping:
             "number": request.number,
             "question": preview(request.question),  # the group read it; the claimer gets it whole
         }
-        intro = ctx.t("🤝 {helper} will help {asker} with #{number}: “{question}”", values)
-        if ctx.community is not None and ctx.community.id == community.id:
+        intro = ctx.t_in(  # posted in the request's group: that community's language
+            community.language, "🤝 {helper} will help {asker} with #{number}: “{question}”", values
+        )
+        if ctx.community is not None and ctx.community.id == community.id and ctx.in_group:
             ctx.reply_rich(intro)
         else:
             await ctx.enqueue(
@@ -226,10 +228,11 @@ class Helping:
                         community_id=community.id,
                     ),
                     OutMessage(
-                        ctx.t_in(
-                            await ctx.language_of(account),
+                        await ctx.t_for(
+                            account,
                             template,
                             {**plain_values, "question": question},
+                            about=community,
                         )
                     ),
                     due_at=ctx.now,
@@ -296,6 +299,7 @@ class Helping:
             buttons=((save_button(request, ctx.t),),),
         )
         if elsewhere is not None and can_dm(elsewhere):  # across a bridge: thank them at home
+            theirs = await ctx.language_of(elsewhere, request.community)
             await ctx.enqueue(
                 f"resolve:{request.id}:{ctx.now.isoformat()}:dm",
                 Delivery(
@@ -305,13 +309,17 @@ class Helping:
                     community_id=request.community_id,
                 ),
                 OutMessage(
-                    ctx.t(
+                    ctx.t_in(
+                        theirs,
                         "✅ {asker} marked #{number} resolved in **{there}**. Kudos to you!"
                         "{thanks}",
                         {
                             **values,
                             "asker": ctx.account.display_name,
                             "there": where(request.community),
+                            "thanks": ctx.t_in(theirs, "\n“{text}”", {"text": thanks})
+                            if thanks
+                            else "",
                         },
                     )
                 ),

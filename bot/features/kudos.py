@@ -10,6 +10,7 @@ from bot.core.errors import UsageError
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.timing import resolve_local
+from bot.domain.when import date_text
 from bot.features.limits import DAILY_KUDOS
 from bot.features.notify import mention_of
 from storage.mentoring_repo import MentoringRepository
@@ -93,7 +94,8 @@ class KudosBoard:
             )
             return
         rows.sort(key=lambda row: (-row[1], -row[2], -row[3], row[0]))
-        month = since.astimezone(ZoneInfo(community.timezone)).strftime("%B %Y")
+        local = since.astimezone(ZoneInfo(community.timezone)).date()
+        month = date_text(local, ctx.language, "yMMMM")
         lines: list[RichText] = [ctx.t("**Top givers in {month}**", {"month": month})]
         for rank, (person_id, helped, kudos, tips) in enumerate(rows[:TOP], start=1):
             account = await ctx.repo.account_of(person_id, community.platform)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
 from bot.core.i18n import N_
+from bot.core.markup import Fill
 from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import (
     Access,
@@ -26,8 +28,8 @@ from bot.domain.topics import parse_topics
 from bot.features.bridges import circle, circle_ids, circles_of_person, where
 from bot.features.limits import check_request_limit
 from bot.features.linking import platform_name
-from bot.features.notify import notify
-from bot.features.readers import dm_for_reader
+from bot.features.notify import Buttons, notify
+from bot.features.readers import buttons_for_reader, dm_for_reader
 from bot.features.requests_view import help_button, line, preview
 from storage.mentoring_repo import MemberReach, MentoringRepository
 from storage.models import HelpRequest, RequestStatus, TopicKind
@@ -195,6 +197,11 @@ class Mentoring:
                 "question": question,
                 "topics": ", ".join(labels),
             }
+            group_t = partial(ctx.t_in, shared.language)  # that group's posts: its language
+
+            def buttons(t: Fill, request: HelpRequest = request) -> Buttons:
+                return ((help_button(request, t),),)
+
             await notify(
                 self._enqueuer(ctx),
                 shared,
@@ -204,10 +211,16 @@ class Mentoring:
                     "**{asker}** asked for help in **{title}** (#{number}, {topics}):\n"
                     "“{question}”",
                     values,
+                    about=shared,
                 ),
-                ctx.t("{asker} needs help with {topics} (#{number}): “{question}”", values),
+                ctx.t_in(
+                    shared.language,
+                    "{asker} needs help with {topics} (#{number}): “{question}”",
+                    values,
+                ),
                 f"ask:{request.id}" if home else f"ask:{request.id}:c{shared.id}",
-                ((help_button(request, ctx.t),),),
+                buttons(group_t),
+                dm_buttons=buttons_for_reader(ctx, buttons, about=shared),
             )
         return request, told
 

@@ -16,6 +16,9 @@ DM_NEEDS_OPT_IN = frozenset({"telegram"})
 Enqueue = Callable[[str, Delivery, OutMessage], Awaitable[bool]]
 DmText = Callable[[Account], Awaitable[RichText]]
 """A DM's text for one recipient, in that reader's language."""
+Buttons = tuple[tuple[Button, ...], ...]
+DmButtons = Callable[[Account], Awaitable[Buttons]]
+"""A DM's buttons for one recipient, labelled in that reader's language."""
 # One combined group message pings at most this many people; the rest read the same post.
 MAX_GROUP_MENTIONS = 20
 
@@ -49,11 +52,16 @@ async def notify(
     dm_text: RichText | DmText,
     group_text: RichText,
     key: str,
-    buttons: tuple[tuple[Button, ...], ...] = (),
+    buttons: Buttons = (),
     *,
     group_fallback: bool = True,
+    dm_buttons: DmButtons | None = None,
 ) -> int:
-    """Queues a DM for each reachable person and one combined group mention for the rest."""
+    """Queues a DM for each reachable person and one combined group mention for the rest.
+
+    `buttons` go with the group post (the community's language); DMs get `dm_buttons` for
+    their reader when given, else the same `buttons`.
+    """
     in_group: list[Account] = []
     for account in recipients:
         if can_dm(account):
@@ -67,7 +75,8 @@ async def notify(
                     community_id=community.id,
                 ),
                 OutMessage(
-                    dm_text if isinstance(dm_text, tuple) else await dm_text(account), buttons
+                    dm_text if isinstance(dm_text, tuple) else await dm_text(account),
+                    buttons if dm_buttons is None else await dm_buttons(account),
                 ),
             )
         elif group_fallback:

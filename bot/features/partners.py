@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
 from bot.core.i18n import Translator
-from bot.core.markup import RichText, Span, fmt, join
+from bot.core.markup import Fill, RichText, Span, fmt, join
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
 from bot.delivery.timing import next_fire
 from bot.domain.dates import local_today
-from bot.domain.pairing import pair_up
+from bot.domain.pairing import Pairing, pair_up
 from bot.domain.when import date_text
 from bot.features.notify import mention_of
 from storage.checkins_repo import CheckInRepository
@@ -47,9 +48,9 @@ class Partners:
     """Turns weekly pairs on or off, shows a member's partner, and pairs on Monday mornings."""
 
     def __init__(self, registry: Registry, engine: ScheduleEngine, translator: Translator) -> None:
+        self._translator = translator
         self._registry = registry
         self._engine = engine
-        self._translator = translator
 
     def register(self) -> None:
         """Declares `/partners`, `/partner` and the `partners` schedule kind."""
@@ -120,15 +121,14 @@ class Partners:
             )
             ctx.replan_after_commit(community.id)
         first = next_fire(PAIRING_TIME, MONDAY, community.timezone, ctx.now)
+        local_first = first.astimezone(ZoneInfo(community.timezone))
         ctx.reply(
             "🤝 Weekly partners are on. New pairs every Monday at {time} ({zone}), the first on "
             "{when}, among members who checked in within {days} days.",
             {
                 "time": PAIRING_TIME,
                 "zone": community.timezone,
-                "when": date_text(
-                    first.astimezone(ZoneInfo(community.timezone)).date(), ctx.language, "MMMEd"
-                ),
+                "when": date_text(local_first.date(), ctx.language, "MMMEd"),
                 "days": ACTIVE_DAYS,
             },
         )
@@ -183,13 +183,13 @@ class Partners:
         rng = random.Random(f"{community.id}:{week.isoformat()}")  # noqa: S311 (not security)
         pairing = pair_up(accounts, recent, rng)
         await repo.record(community.id, week, pairing.groups, firing.now)
-        language = community.language
-
-        def t(template: str, values: Mapping[str, object] | None = None) -> RichText:
-            return fmt(self._translator.gettext(language, template), values)
-
+        language = community.language  # a group post: the community's language
         text = announcement(
-            t, date_text(week, language), pairing.groups, pairing.unpaired, accounts
+            week,
+            pairing,
+            accounts,
+            partial(_fill, self._translator, language),
+            language,
         )
         await enqueue(
             session,
@@ -201,16 +201,20 @@ class Partners:
         )
 
 
-def announcement(
-    t: Callable[[str, Mapping[str, object] | None], RichText],
-    week: str,
-    groups: Sequence[Sequence[int]],
-    unpaired: Sequence[int],
-    accounts: dict[int, Account],
+def _fill(
+    translator: Translator, language: str, template: str, values: Mapping[str, object] | None
 ) -> RichText:
-    """The group post in the community's language: each pair with mentions of exactly them."""
-    heading = t("🤝 **Accountability partners, week of {week}**", {"week": week})
-    if not groups and len(unpaired) < 2:
+    return fmt(translator.gettext(language, template), values)
+
+
+def announcement(
+    week: date, pairing: Pairing, accounts: dict[int, Account], t: Fill, language: str
+) -> RichText:
+    """The group post: each pair with mentions of exactly the paired people."""
+    heading = t(
+        "🤝 **Accountability partners, week of {week}**", {"week": date_text(week, language)}
+    )
+    if not pairing.groups and len(pairing.unpaired) < 2:
         note = t(
             "Not enough active members to pair this week: partners need at least two people who "
             "checked in within {days} days. `/checkin <plan>` to be in next week's pairs.",
@@ -218,15 +222,15 @@ def announcement(
         )
         return join([heading, note])
     rows: list[RichText] = [heading]
-    for group in groups:
+    for group in pairing.groups:
         spans: list[Span] = [Span("• ")]
         for index, person_id in enumerate(group):
             if index:
                 spans.append(Span(" + "))
             spans.append(mention_of(accounts[person_id]))
         rows.append(tuple(spans))
-    if unpaired:
-        names = ", ".join(accounts[p].display_name for p in unpaired)
+    if pairing.unpaired:
+        names = ", ".join(accounts[p].display_name for p in pairing.unpaired)
         rows.append(t("No fresh partner this week for: {names}", {"names": names}))
     rows.append(t("Say hi, share plans, check in on each other. `/partner` shows yours.", None))
     return join(rows)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Ctx
 from bot.core.i18n import Translator
-from bot.core.markup import RichText, fmt
-from bot.features.notify import DmText
+from bot.core.markup import Fill, RichText, fmt
+from bot.features.notify import Buttons, DmButtons, DmText
 from storage.models import Account, Community, Person
 
 
@@ -37,10 +38,23 @@ def dm_in_reader_language(
     return render
 
 
-def dm_for_reader(ctx: Ctx, template: str, values: Mapping[str, object]) -> DmText:
-    """A DM text rendered per recipient, from inside a handler."""
+def dm_for_reader(
+    ctx: Ctx, template: str, values: Mapping[str, object], about: Community | None = None
+) -> DmText:
+    """A DM text rendered per recipient, from inside a handler (`about`: whose community)."""
 
     async def render(account: Account) -> RichText:
-        return ctx.t_in(await ctx.language_of(account), template, values)
+        return await ctx.t_for(account, template, values, about=about)
+
+    return render
+
+
+def buttons_for_reader(
+    ctx: Ctx, make: Callable[[Fill], Buttons], about: Community | None = None
+) -> DmButtons:
+    """DM buttons labelled per recipient, from inside a handler."""
+
+    async def render(account: Account) -> Buttons:
+        return make(partial(ctx.t_in, await ctx.language_of(account, about)))
 
     return render

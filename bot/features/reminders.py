@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, OutMessage
+from bot.core.i18n import N_
 from bot.core.markup import RichText, plain
 from bot.core.paging import Page, PagedList, Pager
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
@@ -15,7 +16,8 @@ from storage.models import Reminder, ReminderStatus
 from storage.outbox_repo import Delivery
 from storage.reminders_repo import ReminderRepository
 
-EXAMPLE = "/remind tomorrow 9am send the invoice"
+# Translators: write the time the way people type it in your language (the parser reads it).
+EXAMPLE = N_("/remind tomorrow 9am send the invoice")
 EXAMPLE_OFF = "/remind off 1"
 CANCEL_ACTION = "rem-cancel"
 # Pending reminders one person may have: `/reminders` always fits one message with its buttons.
@@ -97,7 +99,9 @@ class Reminders:
             person_id=ctx.person.id,
             community_id=ctx.community.id if ctx.community else None,
         )
-        message = OutMessage(ctx.t("⏰ Reminder: {text}", {"text": found.rest}))
+        message = OutMessage(  # a DM: the person's own language, even when set in a group
+            ctx.t_in(ctx.reader_language, "⏰ Reminder: {text}", {"text": found.rest})
+        )
         await ctx.enqueue(reminder.outbox_key, delivery, message, due_at=found.at)
         values = {"number": reminder.number, "when": format_moment(found.at, zone, ctx.language)}
         if ctx.in_group:  # the text is private: the group sees only that a reminder was set

@@ -11,6 +11,7 @@ from bot.core.events import OutMessage
 from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
+from bot.domain.when import weekday_name
 from bot.features.bridges import circle_ids, circles_of_person, where
 from bot.features.mentoring import MAX_QUESTION
 from bot.features.numbered import read_number
@@ -42,7 +43,7 @@ def moment(ctx: Ctx, at: datetime, fallback_zone: str) -> str:
         local = at.astimezone(zoneinfo.ZoneInfo(zone))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone, local = "UTC", at.astimezone(zoneinfo.ZoneInfo("UTC"))
-    return f"{local:%a %Y-%m-%d %H:%M} ({zone})"
+    return f"{weekday_name(local.date(), ctx.language)} {local:%Y-%m-%d %H:%M} ({zone})"
 
 
 class RequestDetail:
@@ -174,17 +175,20 @@ class RequestDetail:
         history = RequestHistory(ctx.repo.session)
         await history.record(request.id, RequestStep.EDITED, ctx.person.id, ctx.now)
         told = [t for t in await history.told_about(request.id) if t.person_id != ctx.person.id]
-        update = ctx.t(
-            "✏️ {asker} corrected request #{number} in **{title}**. It now reads:\n“{question}”",
-            {
-                "asker": ctx.account.display_name,
-                "number": request.number,
-                "title": where(request.community),
-                "question": question,
-            },
-        )
+        told_values = {
+            "asker": ctx.account.display_name,
+            "number": request.number,
+            "title": where(request.community),
+            "question": question,
+        }
         stamp = ctx.now.isoformat()
         for person in told:
+            update = await ctx.t_for(  # each told person reads it in their own language
+                person,
+                "✏️ {asker} corrected request #{number} in **{title}**. It now reads:\n“{question}”",
+                told_values,
+                about=request.community,
+            )
             await ctx.enqueue(
                 f"edit:{request.id}:{stamp}:dm:{person.person_id}",
                 Delivery(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
@@ -14,6 +13,7 @@ from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
 from bot.delivery.timing import describe_days
+from bot.domain.when import local_moment_text
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
 
@@ -26,7 +26,6 @@ KIND_NAMES = {
     "partners": N_("weekly partners"),
 }
 """The kinds people schedule; any other kind (a nudge after a ping) is the system's own."""
-_WHEN = "%a %d %b %H:%M"
 
 
 def is_listed(schedule: Schedule) -> bool:
@@ -122,7 +121,7 @@ class Schedules:
             "kind": ctx.t(KIND_NAMES[schedule.kind]),
             "time": schedule.local_time,
             "zone": zone,
-            "when": next_at.astimezone(ZoneInfo(zone)).strftime(_WHEN) if next_at else "—",
+            "when": local_moment_text(next_at, zone, ctx.language) if next_at else "—",
         }
         if schedule.run_at is not None:
             return ctx.t("#{id} {kind}: {time} once, on {when} ({zone})", values)

@@ -16,7 +16,7 @@ from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
 from bot.delivery.timing import ALL_DAYS, describe_days, next_fire, parse_days, parse_hhmm
 from bot.domain.tips import checked_tip, hashtags
-from bot.domain.when import Moment, format_moment, parse_moment
+from bot.domain.when import Moment, format_moment, local_moment_text, parse_moment
 from bot.features.bridges import circle_ids
 from bot.features.schedules import Schedules, Subcommand
 from bot.features.tips import DAILY_HEADING, TIP_HEADING, tip_post
@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 DAILY_KIND = "tips"
 EXAMPLE_DAILY = "/schedule tips 09:00 weekdays"
-EXAMPLE_ONE = "/schedule tip tomorrow 9am Follow up within a day #sales"
-_LOCAL = "%a %d %b %H:%M"
+# Translators: write the time the way people type it in your language (the parser reads it).
+EXAMPLE_ONE = N_("/schedule tip tomorrow 9am Follow up within a day #sales")
 
 
 class TipSchedules:
@@ -80,7 +80,7 @@ class TipSchedules:
                 "time": local_time,
                 "days": describe_days(days),
                 "zone": community.timezone,
-                "when": first.astimezone(ZoneInfo(community.timezone)).strftime(_LOCAL),
+                "when": local_moment_text(first, community.timezone, ctx.language),
                 "replaced": ctx.t(" It replaces the earlier time.") if replaced else "",
                 "note": ctx.tn(
                     " The library has {count} tip.", " The library has {count} tips.", count
@@ -129,14 +129,11 @@ class TipSchedules:
         shared = await BridgeRepository(firing.session).circle_ids(community.id)
         tip = await library.next_for_the_day(community.id, shared)
         if tip is None:
-            notice = fmt(
+            notice = fmt(  # a group post: the community's language
                 self._translator.gettext(
                     community.language,
-                    N_(
-                        "📭 No tip of the day today: the library is empty. Mentors can add one "
-                        "with `/tip <text> #topic`; organizers can stop this with "
-                        "`/schedule off tips`."
-                    ),
+                    "📭 No tip of the day today: the library is empty. Mentors can add one with "
+                    "`/tip <text> #topic`; organizers can stop this with `/schedule off tips`.",
                 )
             )
             delivery = Delivery(community.platform, chat_id=community.chat_id)

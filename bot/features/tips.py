@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
@@ -163,7 +164,7 @@ class Tips:
                 person_id=ctx.person.id,
                 community_id=community.id,
             ),
-            tip_post(tip, author, t=ctx.t),
+            tip_post(tip, author, t=partial(ctx.t_in, community.language)),  # that group's
             due_at=ctx.now,
         )
 

@@ -20,7 +20,6 @@ from storage.outbox_repo import Delivery
 from storage.program_models import Program, ProgramRole, ProgramStatus
 from storage.programs_repo import ProgramRepository
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 ROLE_NAMES = {ProgramRole.MENTOR.value: "mentor", ProgramRole.MENTEE.value: "mentee"}
 NO_PROGRAM = N_(
     "There is no mentorship program here right now. An organizer can open one with "

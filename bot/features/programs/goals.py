@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
-from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Day, parse_day
 from bot.features.programs.my_pair import PairInContext, actor_pair
@@ -60,7 +59,7 @@ async def remind_goal(ctx: Ctx) -> None:
     for pair in await loop.active_pairs_of(ctx.person.id):
         goal = await loop.goal(pair.id) if pair.mentee_id == ctx.person.id else None
         if goal is not None and goal.done_at is None:
-            ctx.reply("🎯 Your mentoring goal: “{goal}”, {progress}% done.", goal_line(goal))
+            ctx.reply("🎯 Your mentoring goal: “{goal}”, progress {progress}%.", goal_line(goal))
             return
 
 
@@ -110,7 +109,7 @@ class Goals:
     def _show(self, ctx: Ctx, goal: ProgramGoal | None) -> None:
         if goal is None:
             raise UsageError("You have no goal yet. Set one like this:", example=GOAL_EXAMPLE)
-        ctx.reply("Your goal: “{goal}”, {progress}% done.", goal_line(goal), private=True)
+        ctx.reply("Your goal: “{goal}”, progress {progress}%.", goal_line(goal), private=True)
 
     async def _set(self, ctx: Ctx, found: PairInContext, text: str) -> None:
         goal_text, when = split_target(text)
@@ -136,15 +135,13 @@ class Goals:
         values = goal_line(goal)
         if target is None:
             ctx.reply("Your goal is set: “{goal}”. Your mentor sees it.", values, private=True)
-            await self._tell_mentor(
-                ctx, found, N_("{mentee} set a new goal: “{goal}”."), values, "set"
-            )
+            await self._tell_mentor(ctx, found, "{mentee} set a new goal: “{goal}”.", values, "set")
         else:
             ctx.reply(
                 "Your goal is set: “{goal}”, by {date}. Your mentor sees it.", values, private=True
             )
             await self._tell_mentor(
-                ctx, found, N_("{mentee} set a new goal: “{goal}”, by {date}."), values, "set"
+                ctx, found, "{mentee} set a new goal: “{goal}”, by {date}.", values, "set"
             )
 
     async def _progress(
@@ -162,7 +159,7 @@ class Goals:
         values = goal_line(goal)
         ctx.reply("Progress on “{goal}”: {progress}%.", values, private=True)
         await self._tell_mentor(
-            ctx, found, N_("{mentee}'s goal “{goal}” is now {progress}% done."), values, "progress"
+            ctx, found, "{mentee}'s goal “{goal}” is now at {progress}%.", values, "progress"
         )
 
     async def _done(self, ctx: Ctx, found: PairInContext, goal: ProgramGoal | None) -> None:
@@ -177,7 +174,7 @@ class Goals:
         values = goal_line(goal)
         ctx.reply("Well done! “{goal}” is marked done. 🎉", values, private=True)
         await self._tell_mentor(
-            ctx, found, N_("{mentee} reached the goal “{goal}”. 🎉"), values, "done"
+            ctx, found, "{mentee} reached the goal “{goal}”. 🎉", values, "done"
         )
 
     async def _tell_mentor(

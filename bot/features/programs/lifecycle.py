@@ -10,7 +10,7 @@ from bot.core.errors import UsageError
 from bot.core.registry import Access
 from bot.dialogs import Completion, Dialogs, DialogSpec, Kind, Step
 from bot.domain.weekly_windows import weekday_of
-from bot.domain.when import Day, format_day, parse_day
+from bot.domain.when import Day, format_day, parse_day, weekday_long
 from bot.features.programs import common
 from storage.program_models import (
     IntakeStatus,
@@ -262,6 +262,6 @@ class Lifecycle:
             "weeks": program.weeks,
             "start": format_day(program.starts_on, zone, ctx.language),
             "end": format_day(common.end_date(program), zone, ctx.language),
-            "weekday": ctx.t(common.WEEKDAYS[program.reflection_weekday]),
+            "weekday": weekday_long(program.reflection_weekday, ctx.language),
             "time": program.reflection_time,
         }
