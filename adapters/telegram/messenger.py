@@ -15,14 +15,15 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from adapters.telegram.render import PLATFORM, TEXT_LIMIT, html_pieces, keyboard
 from bot.core.events import Acknowledgement, AttachmentKind, OutMessage
+from bot.core.i18n import N_
 from bot.core.messenger import DeliveryError, RateLimited, RecipientUnreachable
 from bot.core.platform import PlatformInfo
 
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 60.0
-OPEN_DM_HELP = "Tap **Open a DM** and press Start; I'll send it to you there."
-NO_LINK_HELP = "Open a private chat with me and press Start; I'll send it to you there."
+OPEN_DM_HELP = N_("Tap **Open a DM** and press Start; I'll send it to you there.")
+NO_LINK_HELP = N_("Open a private chat with me and press Start; I'll send it to you there.")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # From Telegram's list of reactions a bot may set (ReactionTypeEmoji).
 REACTIONS = {

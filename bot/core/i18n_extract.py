@@ -25,7 +25,9 @@ class Site:
 CALL_SITES: Mapping[str, Site] = {
     "t": Site((0,), ("template",)),
     "reply": Site((0,), ("template",)),
-    "label": Site((0,), ("template",)),
+    "label": Site((0, 1), ("template", "template")),
+    "say_to": Site((2,), ("template",)),
+    "Option": Site((1,), ("label",)),
     "tn": Site((0, 1), ("singular", "plural"), plural=True),
     "tn_in": Site((1, 2), ("singular", "plural"), plural=True),
     "t_in": Site((1,), ("template",)),
@@ -53,10 +55,16 @@ CALL_SITES: Mapping[str, Site] = {
     "WindowsRefusal": Site((0,), ("template",)),
     "_tell_mentor": Site((2,), ("template",)),
 }
-"""Function or method name → which arguments are English templates."""
+"""Function or method name → which arguments are English templates.
+
+A site with several positions and no plural takes a literal from any of them: `say` and `label`
+are both the actor's (`say(template)`, `ctx.label(template)`) and a reader's
+(`voice.say(reader, template)`, `voice.label(reader, template)`); the other argument is never
+a literal string."""
 
 KEYWORD_SITES: Mapping[str, tuple[str, ...]] = {
     "ListTexts": ("shown", "none_yet", "cleared", "cleared_word", "none_found", "changed"),
+    "PlatformInfo": ("open_dm_help", "open_dm_label"),
 }
 """Constructors whose named fields are each a template (what `/skills` says, …)."""
 

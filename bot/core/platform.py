@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.core.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class PlatformInfo:
@@ -19,6 +21,6 @@ class PlatformInfo:
     dm_needs_opt_in: bool
     open_dm_help: str
     open_dm_url: str | None = None
-    open_dm_label: str = "Open a DM"
+    open_dm_label: str = N_("Open a DM")
     reacts: bool = False
     """Whether the adapter can acknowledge a person's message with a reaction (a Reacting)."""

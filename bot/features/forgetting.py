@@ -67,8 +67,8 @@ class Forgetting:
             "but not your question. It cannot be undone.",
             buttons=(
                 (
-                    Button("Delete everything", "forget", payload),
-                    Button("Cancel", "forget-no", payload),
+                    Button(ctx.label("Delete everything"), "forget", payload),
+                    Button(ctx.label("Cancel"), "forget-no", payload),
                 ),
             ),
             private=True,

@@ -45,12 +45,16 @@ def _zone_check(value: Answer, _answers: Answers) -> Invalid | None:
         values = {"text": str(value).strip(), "choices": ", ".join(found.choices)}
         if found.understood is Understood.GUESS:
             return (
-                "I don't know the timezone “{text}”. Did you mean one of these: {choices}? "
-                "Please type the one that is yours.",
+                N_(
+                    "I don't know the timezone “{text}”. Did you mean one of these: {choices}? "
+                    "Please type the one that is yours."
+                ),
                 values,
             )
         return (
-            "“{text}” could be several timezones: {choices}. Please type the one that is yours.",
+            N_(
+                "“{text}” could be several timezones: {choices}. Please type the one that is yours."
+            ),
             values,
         )
     return None

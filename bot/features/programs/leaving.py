@@ -29,8 +29,8 @@ async def leave_programs(ctx: Ctx) -> int:
             continue
         template = (
             N_(
-                "Your mentee in **{program}** has left and deleted their data, so your pair "
-                "has ended. The organizers can pair you with someone else."
+                "Your mentee in **{program}** has left and deleted their data, so your pair has "
+                "ended. The organizers can pair you with someone else."
             )
             if pair.mentor_id == reader.person.id
             else N_(

@@ -23,15 +23,15 @@ MET_EXAMPLE = "/met we planned the first price list"
 WAITING_FOR = timedelta(days=7)
 """An unconfirmed meeting this recent blocks a second `/met` (the first still waits)."""
 RATINGS = (
-    ("1", "1 – not useful"),
-    ("2", "2 – a little useful"),
-    ("3", "3 – useful"),
-    ("4", "4 – very useful"),
+    ("1", N_("1 – not useful")),
+    ("2", N_("2 – a little useful")),
+    ("3", N_("3 – useful")),
+    ("4", N_("4 – very useful")),
 )
 FITS = (
-    (FitAnswer.GOOD, "Good fit"),
-    (FitAnswer.NOT_SURE, "Not sure"),
-    (FitAnswer.ANOTHER, "I'd like another mentor"),
+    (FitAnswer.GOOD, N_("Good fit")),
+    (FitAnswer.NOT_SURE, N_("Not sure")),
+    (FitAnswer.ANOTHER, N_("I'd like another mentor")),
 )
 
 

@@ -96,13 +96,13 @@ class ProgramReport:
         labels = [
             ctx.translator.gettext(ctx.language, label)
             for label in (
-                "Pairs",
-                "Meetings this month",
-                "Reflections sent",
-                "Reflections expected",
-                "Goals set",
-                "Goals done",
-                "Stuck pairs",
+                N_("Pairs"),
+                N_("Meetings this month"),
+                N_("Reflections sent"),
+                N_("Reflections expected"),
+                N_("Goals set"),
+                N_("Goals done"),
+                N_("Stuck pairs"),
             )
         ]
         values = [
