@@ -58,8 +58,15 @@ async def spend_link(deps: DashboardDeps, db: AsyncSession, token: str) -> str |
     person_id = await repo.spend_link(token_hash(token), now)
     if person_id is None:
         return None
+    return await start_session(deps, db, person_id)
+
+
+async def start_session(deps: DashboardDeps, db: AsyncSession, person_id: int) -> str:
+    """A new server-side session for the person; its cookie token (only the hash is stored)."""
     session_token = new_token()
-    await repo.add_session(token_hash(session_token), person_id, new_token(), now)
+    await DashboardRepository(db).add_session(
+        token_hash(session_token), person_id, new_token(), deps.clock.now()
+    )
     return session_token
 
 
