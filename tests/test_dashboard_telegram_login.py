@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import AsyncIterator
 
 import pytest
@@ -191,3 +192,17 @@ async def test_nothing_of_it_when_not_configured(dash: DashboardWorld) -> None:
     answer = await browser.get("/login/telegram", params=signed(widget_fields(dash)))
     assert answer.status_code == 404
     assert "set-cookie" not in answer.headers
+
+
+async def test_neither_the_token_nor_the_hash_is_logged(
+    tg: DashboardWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    good = signed(widget_fields(tg))
+    bad = {**good, "hash": "0" * 64}
+    assert (await tg.browser().get("/login/telegram", params=good)).status_code == 303
+    assert (await tg.browser().get("/login/telegram", params=bad)).status_code == 403
+    ours = [r.getMessage() for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    # (the test client's own request lines are left out: they are not the bot's log)
+    for secret in (TOKEN, good["hash"], "0" * 64):
+        assert not [line for line in ours if secret in line]

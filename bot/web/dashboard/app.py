@@ -22,8 +22,8 @@ from bot.web.dashboard.auth import (
     current_session,
     end_session,
     link_is_usable,
+    organizer_session,
     spend_link,
-    start_session,
     to_login_help,
     with_session_cookie,
     without_session_cookie,
@@ -38,7 +38,6 @@ from bot.web.dashboard.telegram_login import (
 )
 from bot.web.dashboard.templating import Templates, browser_language
 from storage.models import Community, Person
-from storage.repo import Repository
 
 log = logging.getLogger(__name__)
 STYLESHEET = Path(__file__).resolve().parent / "static" / "dashboard.css"
@@ -137,9 +136,7 @@ class DashboardApp:
         token = None
         if user_id is not None:
             async with self.deps.sessions() as db, db.begin():
-                account = await Repository(db).account("telegram", user_id)
-                if account is not None and await self.organizers.organized(db, account.person_id):
-                    token = await start_session(self.deps, db, account.person_id)
+                token = await organizer_session(self.deps, db, self.organizers, "telegram", user_id)
         if token is None:
             return self._public("telegram_refused.html", status=403, request=request)
         return with_session_cookie(
