@@ -60,6 +60,7 @@ from bot.ops.observe import OpsObserver
 from bot.ops.replan_channel import ReplanListener
 from bot.web.dashboard import dashboard_routes
 from bot.web.dashboard.deps import DashboardDeps
+from bot.web.dashboard.telegram_login import TelegramLogin
 from storage import ops_repo
 from storage.db import Database
 from storage.repo import NewCommunityDefaults
@@ -246,9 +247,17 @@ class Core:
             public_url=self.settings.public_web_url or "",
             default_language=self.settings.default_language,
             replan=self.replan,
+            telegram_login=self._telegram_login(),
         )
         routes = ops_routes(self.readiness, self.metrics, self._count_outbox)
         return Starlette(routes=[*routes, *dashboard_routes(deps)])
+
+    def _telegram_login(self) -> TelegramLogin | None:
+        """The login widget's bot and token, when TELEGRAM_LOGIN_BOT is set."""
+        name, token = self.settings.telegram_login_bot, self.settings.telegram_token
+        if name is None or token is None:
+            return None
+        return TelegramLogin(name, token.get_secret_value())
 
     async def _ping(self) -> None:
         async with self.database.sessions() as session:

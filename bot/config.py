@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from typing import Annotated, Literal
 
@@ -16,6 +17,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.i18n import is_known_language
+
+BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 
 
 class SettingsError(Exception):
@@ -48,6 +51,9 @@ class Settings(BaseSettings):
     web_base_url: AnyHttpUrl | None = None
     discord_shard_count: Annotated[int, Field(ge=1)] | None = None
     discord_shard_ids: Annotated[tuple[int, ...], NoDecode] | None = None
+    # The bot's username for the Telegram Login Widget on the dashboard's login page (the
+    # domain must be set with BotFather's /setdomain first); needs TELEGRAM_TOKEN.
+    telegram_login_bot: str | None = None
 
     @property
     def public_web_url(self) -> str | None:
@@ -131,7 +137,20 @@ class Settings(BaseSettings):
             raise ValueError(f"shard {duplicate} is listed twice")
         return value
 
+    @field_validator("telegram_login_bot")
+    @classmethod
+    def _login_bot_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not BOT_USERNAME.fullmatch(name):
+            raise ValueError(f"expected the bot's username, like mentor_bot; got {value!r}")
+        if info.data.get("telegram_token") is None:
+            raise ValueError("needs TELEGRAM_TOKEN, the token of that bot (it checks the login)")
+        return name
+
     @field_validator(
+        "telegram_login_bot",
         "telegram_token",
         "discord_token",
         "telegram_api_base_url",

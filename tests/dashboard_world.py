@@ -76,10 +76,18 @@ class DashboardWorld:
 @pytest.fixture
 async def dash(db_url: str, clock: FakeClock) -> AsyncIterator[DashboardWorld]:
     """The dashboard world on each database."""
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=db_url, web_base_url=BASE_URL
+    async for world in dashboard_world(db_url, clock):
+        yield world
+
+
+async def dashboard_world(
+    db_url: str, clock: FakeClock, **settings: object
+) -> AsyncIterator[DashboardWorld]:
+    """The dashboard world with these extra settings (a Telegram login, say)."""
+    configured = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=db_url, web_base_url=BASE_URL, **settings
     )
-    core = Core(settings, clock=clock)
+    core = Core(configured, clock=clock)
     await core.start()
     chat = ChatDriver(core)
     core.attach(chat.console.messenger)  # the admin half of the organizer rule asks it

@@ -29,6 +29,7 @@ def test_defaults() -> None:
         ("log_level", "LOUD", "LOG_LEVEL"),
         ("database_url", "sqlite:///x.db", "DATABASE_URL: use an async driver"),
         ("telegram_webhook_port", "99999", "TELEGRAM_WEBHOOK_PORT"),
+        ("telegram_login_bot", "mentor_bot", "TELEGRAM_LOGIN_BOT: needs TELEGRAM_TOKEN"),
     ],
 )
 def test_invalid_setting_is_one_line(name: str, value: str, fragment: str) -> None:
@@ -37,6 +38,15 @@ def test_invalid_setting_is_one_line(name: str, value: str, fragment: str) -> No
     message = str(caught.value)
     assert fragment in message
     assert "\n" not in message
+
+
+def test_telegram_login_bot_takes_a_username_and_needs_the_token() -> None:
+    assert load_settings(_env_file=None, telegram_login_bot="").telegram_login_bot is None
+    configured = load_settings(_env_file=None, telegram_token="1:x", telegram_login_bot="@m_bot1")
+    assert configured.telegram_login_bot == "m_bot1"
+    for bad in ("m b", "https://t.me/m_bot1", "bot"):
+        with pytest.raises(SettingsError, match="TELEGRAM_LOGIN_BOT: expected the bot's username"):
+            load_settings(_env_file=None, telegram_token="1:x", telegram_login_bot=bad)
 
 
 def _run(

@@ -22,6 +22,7 @@ from bot.web.dashboard.auth import (
     current_session,
     end_session,
     link_is_usable,
+    organizer_session,
     spend_link,
     to_login_help,
     with_session_cookie,
@@ -29,6 +30,12 @@ from bot.web.dashboard.auth import (
 )
 from bot.web.dashboard.deps import DashboardDeps
 from bot.web.dashboard.pages import Action, NotFound, Page, PageContext, PageRegistry
+from bot.web.dashboard.telegram_login import (
+    CALLBACK_PATH,
+    WIDGET_CSP,
+    WIDGET_SCRIPT,
+    signed_user_id,
+)
 from bot.web.dashboard.templating import Templates, browser_language
 from storage.models import Community, Person
 
@@ -69,6 +76,7 @@ class DashboardApp:
         routes: list[BaseRoute] = [
             Route("/static/dashboard.css", self.stylesheet, methods=["GET"]),
             Route("/login", self.login_help, methods=["GET"]),
+            Route(CALLBACK_PATH, self.login_telegram, methods=["GET"]),  # before /login/{token}
             Route("/login/{token}", self.login_confirm, methods=["GET"]),
             Route("/login/{token}", self.login, methods=["POST"]),
             Route("/logout", self.logout, methods=["POST"]),
@@ -104,8 +112,36 @@ class DashboardApp:
 
     async def login_help(self, request: Request) -> Response:
         """How to log in: ask the bot for `/dashboard`."""
-        values = {"logged_out": "out" in request.query_params}
-        return self._public("login_help.html", values, request=request)
+        login = self.deps.telegram_login
+        values = {
+            "logged_out": "out" in request.query_params,
+            "telegram_bot": login.bot_username if login else None,
+            "telegram_callback": self.deps.public_url.rstrip("/") + CALLBACK_PATH,
+            "telegram_script": WIDGET_SCRIPT,
+        }
+        response = self._public("login_help.html", values, request=request)
+        if login is not None:
+            response.headers["Content-Security-Policy"] = WIDGET_CSP
+        return response
+
+    async def login_telegram(self, request: Request) -> Response:
+        """The widget's callback: Telegram's signature names the user; organizers get a session."""
+        login = self.deps.telegram_login
+        if login is None:
+            return self._public("not_found.html", status=404, request=request)
+        items = request.query_params.multi_items()
+        fields = dict(items)
+        now = self.deps.clock.now()
+        user_id = signed_user_id(login, fields, now) if len(fields) == len(items) else None
+        token = None
+        if user_id is not None:
+            async with self.deps.sessions() as db, db.begin():
+                token = await organizer_session(self.deps, db, self.organizers, "telegram", user_id)
+        if token is None:
+            return self._public("telegram_refused.html", status=403, request=request)
+        return with_session_cookie(
+            _secured(RedirectResponse("/", status_code=303)), self.deps, token
+        )
 
     async def login_confirm(self, request: Request) -> Response:
         """Shows a button that logs in; reading the link spends nothing."""

@@ -11,9 +11,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bot.domain.login_tokens import new_token, token_hash
+from bot.web.dashboard.access import Organizers
 from bot.web.dashboard.deps import IDLE_LIMIT_HOURS, SESSION_COOKIE, DashboardDeps
 from storage.dashboard_models import DashboardSession
 from storage.dashboard_repo import DashboardRepository
+from storage.repo import Repository
 
 IDLE_LIMIT = timedelta(hours=IDLE_LIMIT_HOURS)
 
@@ -58,9 +60,26 @@ async def spend_link(deps: DashboardDeps, db: AsyncSession, token: str) -> str |
     person_id = await repo.spend_link(token_hash(token), now)
     if person_id is None:
         return None
+    return await start_session(deps, db, person_id)
+
+
+async def start_session(deps: DashboardDeps, db: AsyncSession, person_id: int) -> str:
+    """A new server-side session for the person; its cookie token (only the hash is stored)."""
     session_token = new_token()
-    await repo.add_session(token_hash(session_token), person_id, new_token(), now)
+    await DashboardRepository(db).add_session(
+        token_hash(session_token), person_id, new_token(), deps.clock.now()
+    )
     return session_token
+
+
+async def organizer_session(
+    deps: DashboardDeps, db: AsyncSession, organizers: Organizers, platform: str, user_id: str
+) -> str | None:
+    """A session for the person behind a proven platform account, if they organize something."""
+    account = await Repository(db).account(platform, user_id)
+    if account is None or not await organizers.organized(db, account.person_id):
+        return None
+    return await start_session(deps, db, account.person_id)
 
 
 async def end_session(deps: DashboardDeps, db: AsyncSession, signed_in: SignedIn) -> None:

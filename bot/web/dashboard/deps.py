@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import Clock
 from bot.core.i18n import Translator
 from bot.core.messenger import Messenger
+from bot.web.dashboard.telegram_login import TelegramLogin
 
 IDLE_LIMIT_HOURS = 12
 SESSION_COOKIE = "mentorbot_session"
@@ -27,6 +28,7 @@ class DashboardDeps:
     public_url: str
     default_language: str
     replan: Callable[[int], Awaitable[None]]
+    telegram_login: TelegramLogin | None = None  # the login widget, when configured
 
     @property
     def secure_cookies(self) -> bool:
