@@ -80,11 +80,22 @@ def postgres_url() -> Iterator[str | None]:
 
 
 async def _truncate(url: str) -> None:
+    """Empties every table and restarts every id, as a fresh database would have them.
+
+    DELETE, not TRUNCATE: TRUNCATE gives each of the ~40 tables and their indexes new files
+    (about 270 ms per test here, a quarter of the suite's time); deleting the few rows a
+    test leaves takes about 70 ms. Children go first, so a row left in a table outside the
+    models would fail loudly on its foreign key rather than be skipped."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+            sequences = await connection.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            )
+            for sequence in sequences.all():
+                await connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     finally:
         await engine.dispose()
 
