@@ -16,6 +16,7 @@ from storage.program_models import (
     ProgramStatus,
 )
 from storage.programs_repo import ProgramRepository
+from tests.harness import ChatDriver
 
 
 async def seed_running_pair(
@@ -67,3 +68,16 @@ async def running_pair(
     pair.status = PairStatus.ACTIVE.value
     pair.paired_at = pair.intro_sent_at = paired_at
     return pair.id
+
+
+async def press_own(chat: ChatDriver, person: str, label: str) -> str:
+    """Presses the newest button with this label in the person's own DM; returns what followed."""
+    buttons = chat.console.messenger.buttons
+    for number in sorted(buttons, reverse=True):
+        pressable = buttons[number]
+        if pressable.chat_id == f"dm:{person}" and pressable.button.label == label:
+            start = len(chat.output)
+            chat.console.person = person
+            await chat.console.feed(f"/press {number}")
+            return "\n".join(chat.output[start:])
+    raise AssertionError(f"no button {label!r} in {person}'s DM")

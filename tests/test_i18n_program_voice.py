@@ -21,7 +21,7 @@ from bot.core.i18n import Translator
 from bot.core.i18n_extract import CALL_SITES, templates
 from storage.models import Account, Person
 from tests.harness import ChatDriver, FakeClock
-from tests.program_seed import seed_running_pair
+from tests.program_seed import press_own, seed_running_pair
 from tests.test_i18n_rounds import assert_in
 
 GROUP = "g"
@@ -91,17 +91,6 @@ def to(person: str, printed: list[str]) -> str:
     """What one person got by DM, one message after another."""
     prefix = f"[dm {person}] mentorbot: "
     return "\n".join(line.removeprefix(prefix) for line in printed if line.startswith(prefix))
-
-
-async def press_own(chat: ChatDriver, person: str, label: str) -> None:
-    """Presses the newest button with this label in the person's own DM."""
-    buttons = chat.console.messenger.buttons
-    for number in sorted(buttons, reverse=True):
-        if buttons[number].chat_id == f"dm:{person}" and buttons[number].button.label == label:
-            chat.console.person = person
-            await chat.console.feed(f"/press {number}")
-            return
-    raise AssertionError(f"no button {label!r} in {person}'s DM")
 
 
 async def speak(core: Core, language: str, *users: str) -> None:

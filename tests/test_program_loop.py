@@ -47,7 +47,7 @@ from storage.program_models import (
 )
 from storage.programs_repo import ProgramRepository
 from tests.harness import ChatDriver, DiscordSpeaker, FakeClock
-from tests.program_seed import seed_running_pair
+from tests.program_seed import press_own, seed_running_pair
 
 GROUP = "g"
 
@@ -58,19 +58,6 @@ async def deliver(core: Core, chat: ChatDriver) -> str:
     start = len(chat.output)
     await core.dispatcher.drain_due()
     return "\n".join(chat.output[start:])
-
-
-async def press_own(chat: ChatDriver, person: str, label: str) -> str:
-    """Presses the newest button with this label in the person's own DM."""
-    buttons = chat.console.messenger.buttons
-    for number in sorted(buttons, reverse=True):
-        pressable = buttons[number]
-        if pressable.chat_id == f"dm:{person}" and pressable.button.label == label:
-            start = len(chat.output)
-            chat.console.person = person
-            await chat.console.feed(f"/press {number}")
-            return "\n".join(chat.output[start:])
-    raise AssertionError(f"no button {label!r} in {person}'s DM")
 
 
 async def person_id(core: Core, user: str) -> int:

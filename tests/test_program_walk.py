@@ -15,6 +15,7 @@ from bot.app import Core
 from bot.config import Settings
 from bot.core.events import Attachment, ChatKind, OutMessage
 from tests.harness import ChatDriver, FakeClock
+from tests.program_seed import press_own
 
 GROUP = "makers"
 # Intake answers in order: timezone, topics, goal (mentors: what they want), languages,
@@ -89,19 +90,6 @@ async def answer(chat: ChatDriver, who: str, answers: Sequence[str]) -> str:
         said = await chat.say(who, None, text)
         assert "something went wrong" not in said.casefold(), said
     return said
-
-
-async def press_own(chat: ChatDriver, person: str, label: str) -> str:
-    """Presses the newest button with this label in the person's own DM."""
-    buttons = chat.console.messenger.buttons
-    for number in sorted(buttons, reverse=True):
-        pressable = buttons[number]
-        if pressable.chat_id == f"dm:{person}" and pressable.button.label == label:
-            start = len(chat.output)
-            chat.console.person = person
-            await chat.console.feed(f"/press {number}")
-            return "\n".join(chat.output[start:])
-    raise AssertionError(f"no button {label!r} in {person}'s DM")
 
 
 async def move(core: Core, clock: FakeClock, to: datetime) -> int:
