@@ -10,7 +10,6 @@ import asyncio
 import contextvars
 import re
 import signal
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from sqlalchemy import insert, select
 from storage.db import Database
 from storage.models import Community, Schedule
 from tests.ops_process import BotProcess, bot_env
+from tests.ports import free_port
 from tests.telegram_fake import FakeBotApi
 
 FIRST_CHAT = -3_000_000_000
@@ -74,14 +74,6 @@ class TaggedBotApi(FakeBotApi):
             if method == "getUpdates" and (not runs or runs[-1] != tag):
                 runs.append(tag)
         return runs
-
-
-def free_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = int(probe.getsockname()[1])
-    probe.close()
-    return port
 
 
 class Cluster:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.ops_process import ROOT, BotProcess, bot_env
+from tests.ports import free_port
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/login/[A-Za-z0-9_\-]+)")
@@ -42,12 +42,6 @@ def _chromium() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _soon(now: datetime) -> str:
     """The first whole minute at least 10 s ahead, as the page's `HH:MM` (the group is UTC)."""
     ahead = now + timedelta(seconds=10)
@@ -58,7 +52,7 @@ async def test_an_organizer_uses_the_dashboard_in_chromium(tmp_path: Path) -> No
     from playwright.async_api import async_playwright, expect
 
     chromium = _chromium()
-    port = _free_port()
+    port = free_port()
     bot = BotProcess(
         bot_env(
             DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/bot.db",

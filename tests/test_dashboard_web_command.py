@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from tests.ops_process import WAIT, bot_env
+from tests.ports import free_port
 
 
 async def _web(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
@@ -25,12 +25,6 @@ async def _web(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_on_sqlite_web_exits_2_with_one_line(tmp_path: Path) -> None:
@@ -50,7 +44,7 @@ async def test_on_postgres_web_serves_the_dashboard_alone(
 ) -> None:
     if postgres_url is None:
         pytest.skip("PostgreSQL unavailable on 127.0.0.1:5432")
-    port = _free_port()
+    port = free_port()
     env = bot_env(DATABASE_URL=postgres_url, WEB_PORT=str(port), WEB_HOST="127.0.0.1")
     process = await _web(env, tmp_path)
     try:

@@ -29,6 +29,7 @@ from storage.repo import NewCommunityDefaults, Repository
 from storage.schedule_repo import ScheduleRepository
 from tests.harness import ChatDriver, FakeClock, RecordingMessenger
 from tests.ops_process import BotProcess, bot_env
+from tests.ports import free_port
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -232,16 +233,8 @@ async def test_each_handled_event_is_one_json_line_without_words_or_names(
         assert private not in text
 
 
-def _free_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = int(probe.getsockname()[1])
-    probe.close()
-    return port
-
-
 async def test_run_serves_health_and_stops_on_sigterm_with_json_logs(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = bot_env(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/bot.db",
         WEB_PORT=str(port),

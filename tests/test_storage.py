@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from bot.app import Core
 from bot.core.context import Ctx
 from bot.core.registry import CommandSpec
-from storage.db import Database
+from storage.db import Database, alembic_config, migration_head
 from storage.models import Base, Person, managed_by_models
 from tests.harness import ChatDriver
 
@@ -30,6 +30,36 @@ async def test_migrations_match_models(db_url: str) -> None:
     database = Database(db_url)
     try:
         await database.upgrade()  # a second upgrade is a no-op
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(_diff) == []
+    finally:
+        await database.dispose()
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert migration_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_start_up_skips_alembic_only_at_head(tmp_path: object) -> None:
+    """A new database and one a migration behind are both brought to head."""
+    from alembic import command
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+    try:
+        assert await database.applied_revisions() is None
+        await database.upgrade()
+        assert await database.applied_revisions() == [migration_head()]
+
+        def one_back(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), "-1")
+
+        async with database.engine.begin() as connection:
+            await connection.run_sync(one_back)
+        assert await database.applied_revisions() != [migration_head()]
+        await database.upgrade()
+        assert await database.applied_revisions() == [migration_head()]
         async with database.engine.connect() as connection:
             assert await connection.run_sync(_diff) == []
     finally:

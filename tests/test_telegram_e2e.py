@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -17,6 +16,7 @@ from bot.core.events import Attachment, AttachmentKind, Button
 from bot.core.markup import Span, join
 from bot.core.registry import Access, Args, CommandSpec
 from storage.models import Community, Membership, Person, PersonTopic
+from tests.ports import free_port
 from tests.telegram_fake import BOT_USERNAME, FakeBotApi, Json, Sent, group, private, user
 
 ALICE = user(1001, "Alice", "alice")
@@ -272,12 +272,6 @@ async def test_group_upgraded_to_supergroup_keeps_its_community(
         assert roles == ["member", "mentor"]
     fake.say(upgraded, BOB, "/skills")
     assert last(await fake.wait_sent(upgraded["id"], 2)).text == "Your skills: sewing"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_webhook_mode_sets_the_webhook_and_serves_updates(
