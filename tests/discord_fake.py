@@ -60,6 +60,8 @@ class Person:
     user_id: str
     name: str
     permissions: int = MEMBER_PERMISSIONS
+    locale: str = "en-US"
+    """The language of the person's Discord client, sent with each interaction."""
 
     @property
     def user(self) -> dict[str, Any]:
@@ -338,7 +340,7 @@ class FakeDiscord:
             "application_id": APP_ID,
             "token": f"token-{interaction_id}",
             "version": 1,
-            "locale": "en-US",
+            "locale": person.locale,
             "app_permissions": str(MEMBER_PERMISSIONS),
             "entitlements": [],
             "authorizing_integration_owners": {"0": GUILD_ID},

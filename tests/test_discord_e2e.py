@@ -15,6 +15,7 @@ import pytest
 from discord.http import Route
 
 from adapters.discord import DiscordAdapter
+from adapters.discord.adapter import COMMAND_FAILED
 from adapters.discord.render import nonce
 from adapters.discord.translate import message_event
 from bot.app import Core
@@ -143,7 +144,7 @@ async def test_slash_round_skills_then_private_profile(
 
 
 async def test_unknown_user_option_and_unreadable_options_get_answers(
-    fake: FakeDiscord, bot: DiscordAdapter, alice: Person, bob: Person
+    core: Core, fake: FakeDiscord, bot: DiscordAdapter, alice: Person, bob: Person
 ) -> None:
     token = await fake.slash(alice, "profile", {"person": "600000000000000404"})  # unresolved
     reply = await answer(fake, token)
@@ -153,6 +154,13 @@ async def test_unknown_user_option_and_unreadable_options_get_answers(
     reply = await answer(fake, token)
     assert reply["data"]["flags"] & EPHEMERAL
     assert "couldn't read" in reply["data"]["content"]
+
+    bob.locale = "es-ES"  # before anything is loaded, the person's own Discord language
+    token = await fake.slash(bob, "promote", {"person": alice.user_id})
+    reply = await answer(fake, token)
+    assert reply["data"]["flags"] & EPHEMERAL
+    assert reply["data"]["content"] == core.translator.gettext("es", COMMAND_FAILED)
+    assert reply["data"]["content"] != COMMAND_FAILED
 
 
 async def test_slash_commands_in_a_dm(

@@ -30,6 +30,13 @@ SPANISH = [
     ("MAÑANA 9:00", "2026-11-24 09:00"),
     ("mañana por la mañana", "2026-11-24 09:00"),
     ("mañana a las 6 de la tarde", "2026-11-24 18:00"),
+    ("mañana a las 6:30 p. m.", "2026-11-24 18:30"),  # as CLDR writes Spanish times
+    ("mañana a las 6:30 P. M.", "2026-11-24 18:30"),
+    ("mañana 6 p. m", "2026-11-24 18:00"),
+    ("el viernes a las 10 a. m.", "2026-11-27 10:00"),
+    ("mañana a las 12 a. m.", "2026-11-24 00:00"),
+    ("mañana a las 6:30 p.m.", "2026-11-24 18:30"),
+    ("mañana a las 13:30 p. m.", "bad_time"),
     ("hoy a las 20:00", "2026-11-23 20:00"),
     ("esta noche a las 9", "2026-11-23 21:00"),
     ("pasado mañana 10:00", "2026-11-25 10:00"),

@@ -27,6 +27,8 @@ from adapters.discord.translate import (
     slash_command,
 )
 from bot.core.events import Event, Outbound, OutMessage
+from bot.core.i18n import N_
+from bot.core.languages import platform_language
 from bot.core.messenger import DeliveryError
 from bot.core.registry import CommandSpec, Registry, Suggest
 from bot.core.router import Router
@@ -34,7 +36,7 @@ from bot.core.router import Router
 log = logging.getLogger(__name__)
 
 API_PATH = "/api/v10"
-COMMAND_FAILED = "Sorry, I couldn't read that command's options. Please try again."
+COMMAND_FAILED = N_("Sorry, I couldn't read that command's options. Please try again.")
 DONE_MARK = "\N{WHITE HEAVY CHECK MARK}"
 """Fills a public "thinking" placeholder whose real answer turned out to be private."""
 
@@ -267,8 +269,11 @@ class DiscordAdapter:
         log.warning("discord: /%s failed before the core: %s", name, type(error).__name__)
         log.debug("discord: /%s error detail", name, exc_info=error)
         if not interaction.response.is_done():
+            # Nothing was loaded: the person's own Discord language, as the core's first words.
+            language = platform_language(interaction.locale.value) or "en"
+            text = self._router.translator.gettext(language, COMMAND_FAILED)
             with contextlib.suppress(discord.HTTPException):
-                await interaction.response.send_message(COMMAND_FAILED, ephemeral=True)
+                await interaction.response.send_message(text, ephemeral=True)
 
     async def on_button(self, interaction: discord.Interaction) -> None:
         """A press on a core button, also on messages sent before a restart."""

@@ -293,6 +293,13 @@ def _clock(
     if (match := _AMPM.match(word)) is not None:
         hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), match.group(3)
         nxt = i + 1
+    elif i + 2 < len(words) and words[i + 1] in ("a.", "p.") and words[i + 2] in ("m.", "m"):
+        # `6:30 p. m.`: how Spanish writes it (and how CLDR formats Spanish times)
+        match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
+        if match is None:
+            return None
+        hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), words[i + 1] + "m."
+        nxt = i + 3
     elif i + 1 < len(words) and (words[i + 1] in vocab.am or words[i + 1] in vocab.pm):
         match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
         if match is None:
