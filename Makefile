@@ -41,7 +41,7 @@ i18n: $(STAMP)
 	for lang in $(LANGUAGES); do \
 		if [ -f $(LOCALES)/$$lang/LC_MESSAGES/mentorbot.po ]; then \
 			$(PYBABEL) update -D mentorbot -i $(LOCALES)/mentorbot.pot -d $(LOCALES) -l $$lang \
-				--width=100 --ignore-obsolete; \
+				--width=100 --ignore-obsolete --no-fuzzy-matching; \
 		else \
 			$(PYBABEL) init -D mentorbot -i $(LOCALES)/mentorbot.pot -d $(LOCALES) -l $$lang \
 				--width=100; \

@@ -10,6 +10,7 @@ from adapters.discord import DiscordAdapter
 from adapters.telegram import TelegramAdapter
 from bot.core.i18n import Translator
 from tests.discord_fake import FakeDiscord
+from tests.harness import ChatDriver
 from tests.telegram_fake import FakeBotApi, group, private, user
 from tests.test_i18n_rounds import assert_in, pieces
 from tests.test_programs_discord import answer
@@ -107,3 +108,20 @@ async def test_a_program_intake_in_traditional_chinese_on_discord(
         await fake.dispatch("MESSAGE_CREATE", fake.message_payload(channel, text, author=mei.user))
         calls = await fake.wait_call("POST", rf"/channels/{channel}/messages", number)
         assert_in("zh_Hant", question, str(calls[-1].json.get("content")))
+
+
+async def test_a_refused_answer_shows_its_example_in_the_readers_language(
+    chat: ChatDriver,
+) -> None:
+    chat.make_admin("olga", "tienda")
+    await chat.say("olga", "tienda", "/settings language es")
+    await chat.say("olga", "tienda", "/program new Primavera")
+    await chat.say("ana", "tienda", "/program join mentee")
+    asked = await chat.say("ana", None, "Europe/Madrid")
+    assert "¿Con qué temas quieres ayuda" in asked  # the topics step, in Spanish
+    refused = await chat.say("ana", None, ", ".join(f"tema{n}" for n in range(30)))  # too many
+    translator = Translator()
+    spanish = translator.gettext("es", "pricing, instagram, bookkeeping")
+    assert spanish != "pricing, instagram, bookkeeping"
+    assert spanish in refused
+    assert "pricing, instagram, bookkeeping" not in refused

@@ -24,6 +24,7 @@ from bot.core.markup import Mention, RichText, Span, fmt, plain
 from bot.core.messenger import Messenger
 from bot.core.registry import Access
 from bot.delivery.outbox import DEFAULT_GRACE, enqueue
+from bot.delivery.timing import describe_days
 from storage.models import Account, Community, Membership, Person, Role
 from storage.outbox_repo import Delivery
 from storage.repo import Repository
@@ -121,6 +122,15 @@ class Ctx:
         if self.in_group and self.community is not None and not self.private_voice:
             return self.community.language
         return self.reader_language
+
+    @property
+    def languages_typed(self) -> tuple[str, ...]:
+        """The languages the actor may type words in: their own and this chat's."""
+        return (self.reader_language, self.language)
+
+    def days_text(self, days: str) -> str:
+        """Schedule days (`01234`) as this answer's language writes them."""
+        return describe_days(days, self.language, self.translator.gettext)
 
     def speak_privately(self) -> None:
         """This handler answers only the actor: its text is in their language, not the group's."""

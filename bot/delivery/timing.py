@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import get_day_names
+
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
+from bot.core.languages import language_base
+from bot.domain.day_sets import ALL_DAYS, read_days
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-ALL_DAYS = "0123456"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
-_SHORTCUTS = {"daily": ALL_DAYS, "everyday": ALL_DAYS, "weekdays": "01234", "weekends": "56"}
 
 
 def parse_hhmm(text: str, example: str) -> str:
@@ -23,44 +27,35 @@ def parse_hhmm(text: str, example: str) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-def parse_days(text: str, example: str) -> str:
-    """Reads `daily`, `weekdays`, `mon-fri` or `mon,wed,fri` into weekday digits (Mon=0)."""
-    cleaned = text.strip().lower().replace(" ", "")
-    if not cleaned:
-        return ALL_DAYS
-    if cleaned in _SHORTCUTS:
-        return _SHORTCUTS[cleaned]
-    chosen: set[int] = set()
-    for part in cleaned.split(","):
-        start, _, end = part.partition("-")
-        first = _day_index(start, text, example)
-        last = _day_index(end, text, example) if end else first
-        index = first
-        while True:
-            chosen.add(index)
-            if index == last:
-                break
-            index = (index + 1) % 7
-    return "".join(str(day) for day in sorted(chosen))
+def parse_days(text: str, example: str, languages: Iterable[str] = ()) -> str:
+    """Reads `daily`, `weekdays`, `mon-fri`, `mon,wed,fri` (and the readers' own words for
+    them, `lunes a viernes`, `週一至週五`) into weekday digits (Mon=0)."""
+    days = read_days(text, languages)
+    if days is None:
+        raise UsageError(
+            "I can't read the days “{text}”. Use daily, weekdays, mon-fri or mon,wed,fri.",
+            {"text": text},
+            example,
+        )
+    return days
 
 
-def _day_index(name: str, text: str, example: str) -> int:
-    for index, full in enumerate(_FULL_NAMES):
-        if len(name) >= 3 and full.startswith(name):
-            return index
-    raise UsageError(
-        "I can't read the days “{text}”. Use daily, weekdays, mon-fri or mon,wed,fri.",
-        {"text": text},
-        example,
-    )
+_SHOWN = {ALL_DAYS: N_("daily"), "01234": N_("weekdays"), "56": N_("weekends")}
 
 
-def describe_days(days: str) -> str:
-    """`daily`, `weekdays` or `mon, wed, fri` for people to read."""
-    for name, digits in _SHORTCUTS.items():
-        if days == digits and name != "everyday":
-            return name
-    return ", ".join(DAY_NAMES[int(day)] for day in days)
+def describe_days(
+    days: str, language: str = "en", gettext: Callable[[str, str], str] | None = None
+) -> str:
+    """`daily`, `weekdays` or `mon, wed, fri` for people to read, in their language."""
+    if language_base(language) == "en" or gettext is None:
+        if days in _SHOWN:
+            return _SHOWN[days]
+        return ", ".join(DAY_NAMES[int(day)] for day in days)
+    if days in _SHOWN:
+        return gettext(language, _SHOWN[days])
+    names = get_day_names("abbreviated", locale=Locale.parse(language_base(language)))
+    joiner = "、" if language_base(language).startswith("zh") else ", "
+    return joiner.join(str(names[int(day)]) for day in days)
 
 
 def resolve_local(day: date, clock_time: time, zone: ZoneInfo) -> datetime:

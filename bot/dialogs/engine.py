@@ -257,7 +257,9 @@ class Dialogs:
         say = _private(ctx)
         parts = [say(error.template, error.values)]
         if error.example:
-            parts.append(say("Example: `{example}`", {"example": error.example}))
+            # an example marked with N_ (words, not a command) is in the reader's language
+            example = ctx.translator.gettext(ctx.reader_language, error.example)
+            parts.append(say("Example: `{example}`", {"example": example}))
         asked = self.current_question(row, _private(ctx))
         self._send(ctx, row, OutMessage(join([*parts, asked.text]), asked.buttons))
 

@@ -13,7 +13,8 @@ from bot.core.markup import RichText, fmt
 from bot.core.registry import Access, Registry
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing, ScheduleEngine
-from bot.delivery.timing import ALL_DAYS, day_span, describe_days, parse_days, parse_hhmm
+from bot.delivery.timing import day_span, parse_days, parse_hhmm
+from bot.domain.day_sets import ALL_DAYS
 from bot.domain.when import date_text
 from bot.features.notify import notify
 from bot.features.readers import dm_in_reader_language
@@ -62,7 +63,7 @@ class CheckInPing:
         if not words:
             raise UsageError("Give a time for the ping.", example=SCHEDULE_EXAMPLE)
         local_time = parse_hhmm(words[0], SCHEDULE_EXAMPLE)
-        days = parse_days(words[1] if len(words) > 1 else "", SCHEDULE_EXAMPLE)
+        days = parse_days(words[1] if len(words) > 1 else "", SCHEDULE_EXAMPLE, ctx.languages_typed)
         repo = ScheduleRepository(ctx.repo.session)
         existing = list(await repo.of_kind(community.id, "checkin"))
         if existing:
@@ -84,7 +85,7 @@ class CheckInPing:
             {
                 "verb": ctx.t(verb),
                 "time": local_time,
-                "days": describe_days(days),
+                "days": ctx.days_text(days),
                 "zone": community.timezone,
                 "hours": community.nudge_hours,
             },

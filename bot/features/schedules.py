@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +14,7 @@ from bot.core.markup import RichText, join
 from bot.core.numbers import read_number
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.scheduler import ScheduleEngine, upcoming, zone_of
-from bot.delivery.timing import describe_days, parse_days, parse_hhmm
+from bot.delivery.timing import parse_days, parse_hhmm
 from bot.domain.when import local_moment_text
 from storage.models import Schedule
 from storage.schedule_repo import ScheduleRepository
@@ -45,11 +45,17 @@ async def listed_schedules(ctx: Ctx, community_id: int) -> Sequence[Schedule]:
     return [schedule for schedule in found if is_listed(schedule)]
 
 
-def retime(schedule: Schedule, time_text: str, days_text: str, example: str) -> None:
+def retime(
+    schedule: Schedule,
+    time_text: str,
+    days_text: str,
+    example: str,
+    languages: Iterable[str] = (),
+) -> None:
     """Moves a repeating schedule to a new wall-clock time and days, read by the same parsers
     as `/schedule <kind> <HH:MM> [days]` (a time like `25:00` is refused with the example)."""
     local_time = parse_hhmm(time_text, example)
-    days = parse_days(days_text, example)
+    days = parse_days(days_text, example, languages)
     schedule.local_time, schedule.days = local_time, days
 
 
@@ -167,7 +173,7 @@ class Schedules:
             return ctx.t("#{id} {kind}: {time} once, on {when} ({zone})", values)
         return ctx.t(
             "#{id} {kind}: {time} {days} ({zone}) — next {when}",
-            {**values, "days": describe_days(schedule.days)},
+            {**values, "days": ctx.days_text(schedule.days)},
         )
 
     async def off(self, ctx: Ctx, rest: str) -> None:

@@ -15,7 +15,7 @@ from bot.core.markup import RichText, fmt, join
 from bot.core.registry import Access, Args, CommandSpec, Registry, Where
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
-from bot.delivery.timing import DAY_NAMES, parse_days, parse_hhmm
+from bot.delivery.timing import parse_days, parse_hhmm
 from bot.domain.dates import local_today
 from bot.domain.streaks import streak_for
 from bot.domain.when import date_text
@@ -149,7 +149,7 @@ class Stats:
         words = rest.split()
         if len(words) != 2:
             raise UsageError("Give one weekday and a time.", example=EXAMPLE)
-        days = parse_days(words[0], EXAMPLE)
+        days = parse_days(words[0], EXAMPLE, ctx.languages_typed)
         if len(days) != 1:
             raise UsageError(
                 "A recap is weekly: give one day like `fri`, not “{text}”.",
@@ -168,7 +168,7 @@ class Stats:
             # (translated separately).
             "📊 Weekly recap every **{day} {time}** ({zone}), with a chart.{replaced}",
             {
-                "day": DAY_NAMES[int(days)],
+                "day": ctx.days_text(days),
                 "time": local_time,
                 "zone": community.timezone,
                 "replaced": ctx.t(" It replaces the earlier recap.") if replaced else "",

@@ -14,7 +14,8 @@ from bot.core.markup import RichText, fmt
 from bot.core.registry import Access
 from bot.delivery.outbox import enqueue
 from bot.delivery.scheduler import Firing
-from bot.delivery.timing import ALL_DAYS, describe_days, next_fire, parse_days, parse_hhmm
+from bot.delivery.timing import next_fire, parse_days, parse_hhmm
+from bot.domain.day_sets import ALL_DAYS
 from bot.domain.tips import checked_tip, hashtags
 from bot.domain.when import Moment, format_moment, local_moment_text, parse_moment
 from bot.features.bridges import circle_ids
@@ -61,7 +62,7 @@ class TipSchedules:
         if not when:
             raise UsageError("Say when: `/schedule tips <HH:MM> [days]`.", example=EXAMPLE_DAILY)
         local_time = parse_hhmm(when, EXAMPLE_DAILY)
-        days = parse_days(days_text, EXAMPLE_DAILY)
+        days = parse_days(days_text, EXAMPLE_DAILY, ctx.languages_typed)
         repo = ScheduleRepository(ctx.repo.session)
         replaced = list(await repo.of_kind(community.id, DAILY_KIND))
         for old in replaced:
@@ -78,7 +79,7 @@ class TipSchedules:
             "🌟 Tip of the day at **{time}** {days} ({zone}); the first on {when}.{replaced}{note}",
             {
                 "time": local_time,
-                "days": describe_days(days),
+                "days": ctx.days_text(days),
                 "zone": community.timezone,
                 "when": local_moment_text(first, community.timezone, ctx.language),
                 "replaced": ctx.t(" It replaces the earlier time.") if replaced else "",

@@ -78,25 +78,25 @@ TOPICS = {
         "topics",
         "Which topics do you want help with in “{program}”? List them with commas.",
         Kind.LIST,
-        example="pricing, instagram, bookkeeping",
+        example=N_("pricing, instagram, bookkeeping"),
     ),
     ProgramRole.MENTOR: Step(
         "topics",
         "Which topics can you mentor in, in “{program}”? List them with commas.",
         Kind.LIST,
-        example="pricing, instagram, bookkeeping",
+        example=N_("pricing, instagram, bookkeeping"),
     ),
 }
 GOAL = Step(
     "goal",
     "What is the one goal you want to reach in this program?",
-    example="Sell my candles in two local shops by March",
+    example=N_("Sell my candles in two local shops by March"),
     max_length=300,
 )
 WANTS = Step(
     "wants",
     "What would you like to get from mentoring yourself?",
-    example="Practice explaining pricing simply",
+    example=N_("Practice explaining pricing simply"),
     optional=True,
     max_length=300,
 )
@@ -104,7 +104,7 @@ LANGUAGES = Step(
     "languages",
     "Which languages can you meet in? List them with commas.",
     Kind.LIST,
-    example="English, Spanish",
+    example=N_("English, Spanish"),
 )
 MEETING = Step(
     "meeting",

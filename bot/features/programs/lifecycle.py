@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
+from bot.core.i18n import N_
 from bot.core.registry import Access
 from bot.dialogs import Completion, Dialogs, DialogSpec, Kind, Step
 from bot.domain.weekly_windows import weekday_of
@@ -42,7 +43,7 @@ CLOSEOUT_STEPS = (
     Step(
         "change",
         "What is one thing the next program should keep or change?",
-        example="Keep the weekly reflections; meet in person once.",
+        example=N_("Keep the weekly reflections; meet in person once."),
         max_length=500,
     ),
 )

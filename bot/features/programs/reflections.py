@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
 from bot.core.events import Button, OutMessage
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Registry
 from bot.delivery.timing import resolve_local
 from bot.dialogs import Completion, Dialogs, DialogSpec, Step
@@ -33,20 +34,20 @@ STEPS = (
     Step(
         "did",
         "Time for this week's reflection with {mentor}. What did you do this week?",
-        example="I priced my first ten candles",
+        example=N_("I priced my first ten candles"),
         max_length=1000,
     ),
     Step(
         "blocker",
         "What is in the way?",
-        example="I don't know where to find cheaper wax",
+        example=N_("I don't know where to find cheaper wax"),
         max_length=1000,
     ),
-    Step("next", "What is next for you?", example="Open the online shop", max_length=1000),
+    Step("next", "What is next for you?", example=N_("Open the online shop"), max_length=1000),
     Step(
         "help",
         "How can your mentor help?",
-        example="Look at my price list with me",
+        example=N_("Look at my price list with me"),
         max_length=1000,
     ),
 )

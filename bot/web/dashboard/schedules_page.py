@@ -45,7 +45,7 @@ async def show(pc: PageContext) -> Response:
                 "schedule": schedule,
                 "kind": pc.t(KIND_NAMES[schedule.kind]),
                 "zone": zone,
-                "days": describe_days(schedule.days),
+                "days": describe_days(schedule.days, pc.language, pc.templates.gettext),
                 "repeating": schedule.run_at is None,
                 "next": next_at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
                 if next_at
@@ -75,7 +75,13 @@ async def _schedule(pc: PageContext) -> Schedule:
 async def edit(pc: PageContext) -> Response:
     """New time and days, by the command's parsers; the engine re-plans after the commit."""
     schedule = await _schedule(pc)
-    retime(schedule, pc.form.get("time", ""), pc.form.get("days", ""), EXAMPLE)
+    retime(
+        schedule,
+        pc.form.get("time", ""),
+        pc.form.get("days", ""),
+        EXAMPLE,
+        (pc.language, pc.community.language),
+    )
     await pc.log(
         N_("changed schedule"),
         f"#{schedule.id} {schedule.kind} {schedule.local_time} {describe_days(schedule.days)}",
