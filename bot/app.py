@@ -273,6 +273,7 @@ class Core:
     async def start(self) -> None:
         """Brings the schema up to date before any event is handled."""
         await self.database.upgrade()
+        self.database.keep_wal_short()
 
     async def start_delivery(self) -> None:
         """Catches up on missed schedules, plans the next fires and starts sending."""

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.sqlite_driver import one_hop_dbapi
+from storage.wal import BACKSTOP_PAGES, WalCheckpointer
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -36,6 +37,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # WalCheckpointer does it
     cursor.close()
 
 
@@ -53,8 +55,10 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.checkpointer: WalCheckpointer | None = None
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.checkpointer = WalCheckpointer(parsed.database)
         # A pre-ping guards against a server that dropped the connection; a SQLite file has no
         # server, and the ping cost a thread hop to aiosqlite on every checkout (every event).
         options: dict[str, object] = {"pool_pre_ping": not self.is_sqlite}
@@ -92,8 +96,15 @@ class Database:
         except DBAPIError:
             return None
 
+    def keep_wal_short(self) -> None:
+        """SQLite: checkpoints in the background from now on, not inside commands' commits."""
+        if self.checkpointer is not None:
+            self.checkpointer.start()
+
     async def dispose(self) -> None:
-        """Closes every pooled connection."""
+        """Stops the checkpoints and closes every pooled connection."""
+        if self.checkpointer is not None:
+            await self.checkpointer.stop()
         await self.engine.dispose()
 
 
