@@ -36,7 +36,8 @@ async def _burst(bot: Running, members: int, window: float, give_up: float) -> l
     await asyncio.sleep(1.0)
     posts_before = len(api.sent_to(chat))
     refused_before = api.refused
-    moments = sorted(random.Random(19).uniform(0, window) for _ in range(members))
+    seeded = random.Random(19)  # one generator: a new one per member gave everyone one moment
+    moments = sorted(seeded.uniform(0, window) for _ in range(members))
     written: dict[int, tuple[str, float]] = {}  # message id -> (name, when it was written)
     began = time.monotonic()
     for number, moment in enumerate(moments):
@@ -96,5 +97,11 @@ async def run(members: int, window: float, *, old_give_up: float) -> Report:
                 report.line(
                     ("before (a message per check-in): " if old else "after (a reaction): ") + line
                 )
+        # The worst case: everyone at the same instant. Reactions go out at the 30/s every
+        # send shares, so the last waits members/30 s at least.
+        async with limited_bot(Path(directory) / "instant", old=False) as bot:
+            lines = await _burst(bot, members, 0.0, 60.0)
+        for line in lines[:-1]:
+            report.line("after, all in the same second (not judged): " + line)
     report.done()
     return report

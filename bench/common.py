@@ -100,9 +100,8 @@ class Report:
                 if match.group(0) in judged:
                     continue
                 figure = line[: match.start()].strip().rstrip(",;")
-                found.append(
-                    Verdict(self.title, "", figure, match.group(1), match.group(2) == "MET")
-                )
+                target = match.group(1).removeprefix("target").strip() or "as stated"
+                found.append(Verdict(self.title, "", figure, target, match.group(2) == "MET"))
         return found
 
     def done(self) -> None:
