@@ -88,7 +88,9 @@ def test_unreadable_days_are_refused(language: str, typed: str) -> None:
 def test_any_text_gives_sorted_distinct_weekdays_or_nothing(text: str, language: str) -> None:
     days = read_days(text, [language])
     if days is not None:
-        assert days and days == "".join(sorted(set(days))) and set(days) <= set("0123456")
+        assert days
+        assert days == "".join(sorted(set(days)))
+        assert set(days) <= set("0123456")
 
 
 @pytest.mark.parametrize(

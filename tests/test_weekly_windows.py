@@ -46,6 +46,14 @@ def shown(text: str) -> str:
         ("sat 10-12 14-16", "Sat 10:00–12:00; Sat 14:00–16:00"),
         ("mon 18 to 20", "Mon 18:00–20:00"),
         ("mon 18-20\nwed 18-20", "Mon, Wed 18:00–20:00"),
+        ("lunes a viernes 18-20, sábado 10-12", "Mon–Fri 18:00–20:00; Sat 10:00–12:00"),
+        ("de lunes a viernes 19-21", "Mon–Fri 19:00–21:00"),
+        ("entre semana 7-9", "Mon–Fri 07:00–09:00"),
+        ("martes y jueves 18-20", "Tue, Thu 18:00–20:00"),
+        ("週一至週五 18-20, 週六 10-12", "Mon–Fri 18:00–20:00; Sat 10:00–12:00"),
+        ("平日 19-21", "Mon–Fri 19:00–21:00"),
+        ("सोमवार से शुक्रवार तक 18-20", "Mon–Fri 18:00–20:00"),
+        ("सोम-शुक्र 18-20", "Mon–Fri 18:00–20:00"),
     ],
 )
 def test_the_forms_people_type(typed: str, expected: str) -> None:
@@ -67,6 +75,9 @@ def test_the_forms_people_type(typed: str, expected: str) -> None:
         "mon-fri",
         "",
         ", ;",
+        "lunes a viernes",
+        "cuando sea 18-20",
+        "明天 18-20",
     ],
 )
 def test_what_is_not_days_and_hours_is_refused_with_an_example(typed: str) -> None:
@@ -108,3 +119,20 @@ def test_stored_windows_round_trip(values: list[LocalWindow]) -> None:
 def test_any_text_is_read_or_refused_never_raises(text: str) -> None:
     found = read_windows(text)
     assert isinstance(found, WindowsRefusal | tuple)
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hant", "hi"])
+def test_the_intake_example_in_each_language_is_itself_readable(language: str) -> None:
+    from bot.core.i18n import Translator
+
+    example = Translator().gettext(language, "mon-fri 18-20, sat 10-12")
+    assert example != "mon-fri 18-20, sat 10-12"
+    assert shown(example) == "Mon–Fri 18:00–20:00; Sat 10:00–12:00"
+
+
+@pytest.mark.parametrize(
+    ("word", "day"),
+    [("Lunes", 0), ("miércoles", 2), ("週五", 4), ("星期日", 6), ("शुक्रवार", 4), ("weekdays", None)],
+)
+def test_weekday_words_in_every_shipped_language(word: str, day: int | None) -> None:
+    assert weekday_of(word) == day

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
+from bot.core.languages import SHIPPED
+from bot.domain.day_sets import read_days
 from bot.domain.program_availability import LocalWindow
 
 EXAMPLE = "mon-fri 18-20, sat 10-12"
@@ -122,8 +124,12 @@ def read_windows(text: str) -> tuple[LocalWindow, ...] | WindowsRefusal:
         part = _normalized(raw).split()
         if not part:
             continue
-        days = _days(part[0])
-        spans = [_hours(token) for token in part[1:]]
+        first_hours = next((i for i, token in enumerate(part) if _hours(token)), len(part))
+        days = _days(part[0]) if first_hours == 1 else None
+        if days is None and first_hours > 0:  # `lunes a viernes`, `週一至週五`, `सोम-शुक्र`
+            digits = read_days(" ".join(part[:first_hours]), SHIPPED)
+            days = tuple(int(day) for day in digits) if digits else None
+        spans = [_hours(token) for token in part[first_hours:]]
         if days is None or not spans or any(span is None for span in spans):
             return WindowsRefusal(
                 "I couldn't read “{part}” as days and hours. Give days, then hours in your own "
@@ -187,5 +193,9 @@ def describe(windows: Sequence[LocalWindow], day_name: Callable[[int], str]) -> 
 
 
 def weekday_of(word: str) -> int | None:
-    """0 (Monday) to 6 for a weekday name or abbreviation, any case; None otherwise."""
-    return _DAYS.get(word.strip().casefold())
+    """0 (Monday) to 6 for one weekday's name in any shipped language, any case; else None."""
+    found = _DAYS.get(word.strip().casefold())
+    if found is not None:
+        return found
+    digits = read_days(word, SHIPPED) if word.strip() else None
+    return int(digits) if digits is not None and len(digits) == 1 else None

@@ -21,9 +21,6 @@ from bot.domain.weekly_windows import (
     read_windows,
     windows_from_json,
 )
-from bot.domain.weekly_windows import (
-    EXAMPLE as WINDOWS_EXAMPLE,
-)
 from bot.features.programs import common
 from storage.program_models import MeetingWay, ProgramParticipant, ProgramRole
 from storage.programs_repo import json_list, json_object
@@ -115,7 +112,8 @@ MEETING = Step(
 AVAILABILITY = Step(
     "availability",
     "When are you free each week, in your own time? Give days, then hours.",
-    example=WINDOWS_EXAMPLE,
+    # the same form in the reader's words: every shipped language's day names are read
+    example=N_("mon-fri 18-20, sat 10-12"),
     max_length=300,
     check=_windows_check,
 )
