@@ -601,3 +601,67 @@ async def test_mentor_view_shows_goal_progress_and_target_date(
     assert "Goal progress: 40%, target date 2026-12-20." in said
     await chat.say("mia", None, "/goal done")
     assert "Goal done on " in await chat.say("mia", None, "/mentor")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "goal", "date"),
+    [
+        ("es", "abrir mi tienda en línea para el 31 de marzo", "abrir mi tienda en línea", "3-31"),
+        ("es", "abrir la tienda antes del 5 de diciembre", "abrir la tienda", "12-05"),
+        ("es", "vender velas para mis clientes", "vender velas para mis clientes", None),
+        ("es", "open my shop by dec 20", "open my shop", "12-20"),
+        ("zh_Hant", "12月20日前開好網路商店", "開好網路商店", "12-20"),
+        ("zh_Hant", "在12月5日之前賣出十支蠟燭", "賣出十支蠟燭", "12-05"),
+        ("zh_Hant", "提前開店", "提前開店", None),
+        ("hi", "20 दिसंबर तक ऑनलाइन दुकान खोलना", "ऑनलाइन दुकान खोलना", "12-20"),
+        ("hi", "दुकान खोलना", "दुकान खोलना", None),
+    ],
+)
+async def test_a_goal_and_its_date_in_the_mentees_language(
+    chat: ChatDriver, core: Core, pair: int, language: str, typed: str, goal: str, date: str | None
+) -> None:
+    await chat.say("mia", None, f"/language {language}")
+    await chat.say("mia", None, f"/goal {typed}")
+    stored = (await rows(core, ProgramGoal))[0]
+    assert stored.text == goal
+    assert (stored.target_on.strftime("%m-%d") if stored.target_on else None) == (
+        date if date is None else date.zfill(5)
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "progress", "done"),
+    [("es", "progreso", "hecho"), ("zh_Hant", "進度", "完成"), ("hi", "प्रगति", "पूरा")],
+)
+async def test_progress_and_done_in_the_mentees_language_never_replace_the_goal(
+    chat: ChatDriver, core: Core, pair: int, language: str, progress: str, done: str
+) -> None:
+    await chat.say("mia", None, f"/language {language}")
+    await chat.say("mia", None, "/goal open my online shop")
+    await chat.say("mia", None, f"/goal {progress} 40")
+    goal = (await rows(core, ProgramGoal))[0]
+    assert (goal.text, goal.progress) == ("open my online shop", 40)
+    await chat.say("mia", None, f"/goal {done}")
+    goal = (await rows(core, ProgramGoal))[0]
+    assert goal.text == "open my online shop"
+    assert goal.done_at is not None
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hant", "hi"])
+def test_each_translated_goal_example_reads_as_a_goal_and_a_date(language: str) -> None:
+    from bot.domain.when import Day, parse_day
+    from bot.features.programs.goals import GOAL_EXAMPLE
+
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    example = Translator().gettext(language, GOAL_EXAMPLE)
+    assert example != GOAL_EXAMPLE
+    goal, when = split_target(
+        example.removeprefix("/goal "),
+        language,
+        lambda words: isinstance(parse_day(words, "UTC", language, now), Day),
+    )
+    assert goal
+    assert when is not None
+    day = parse_day(when, "UTC", language, now)
+    assert isinstance(day, Day)
+    assert (day.day.month, day.day.day) == (3, 31)

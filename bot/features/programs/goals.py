@@ -4,31 +4,65 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
+from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
+from bot.dialogs.words import folded
 from bot.domain.when import Day, parse_day
 from bot.features.programs.my_pair import PairInContext, actor_pair
 from bot.features.programs.reach import Voice, dm_from
 from storage.program_loop_repo import LoopRepository
 from storage.program_models import ProgramGoal
 
-GOAL_EXAMPLE = "/goal open my online shop by march 31"
-PROGRESS_EXAMPLE = "/goal progress 40"
+GOAL_EXAMPLE = N_("/goal open my online shop by march 31")
+PROGRESS_EXAMPLE = N_("/goal progress 40")
 MAX_GOAL = 300
 _BY = re.compile(r"(?<=\s)by(?=\s)", re.IGNORECASE)
 """A standalone `by`; the lookarounds keep `say by by dec 5` from hiding the last one."""
+_DATE_AFTER = {"es": re.compile(r"(?<=\s)(?:para el|antes del|antes de|hasta el|para)(?=\s)", re.I)}
+"""Spanish puts the date after the goal (`abrir la tienda para el 31 de marzo`); `para` is
+also an everyday word, so these count only when what follows reads as a date."""
+_DATE_BEFORE = {
+    "zh": re.compile(r"^\s*在?\s*(?P<date>.+?)\s*(?:之前|以前|前)\s*(?P<goal>.+)$"),
+    "hi": re.compile(r"^\s*(?P<date>.+?)\s+तक\s+(?P<goal>.+)$"),
+}
+"""Chinese and Hindi put the date first: `3月31日前開網店`, `31 मार्च तक दुकान खोलना`."""
+_KEYWORDS = {
+    "progress": ("progress", "progreso", "進度", "进度", "प्रगति"),
+    "done": ("done", "hecho", "listo", "cumplido", "terminado", "完成", "達成", "पूरा"),
+}
+"""`/goal progress 40` and `/goal done` in every shipped language (not a new goal's text)."""
 
 
-def split_target(text: str) -> tuple[str, str | None]:
-    """`open my shop by march 31` → the goal and the date words after the last ` by `."""
-    found = list(_BY.finditer(text))
-    if not found:
+def goal_keyword(word: str) -> str | None:
+    """`progress` or `done` for the subcommand word in any shipped language, else None."""
+    typed = folded(word)
+    return next((key for key, forms in _KEYWORDS.items() if typed in map(folded, forms)), None)
+
+
+def split_target(
+    text: str, language: str = "en", is_date: Callable[[str], bool] = lambda _: True
+) -> tuple[str, str | None]:
+    """`open my shop by march 31` → the goal and the date words after the last ` by `; the
+    reader's language adds its own way of saying it when `is_date` accepts the date part."""
+    base = language.split("_")[0]
+    before = _DATE_BEFORE.get(base)
+    found = before.match(text) if before is not None else None
+    if found is not None and is_date(found.group("date")):
+        return found.group("goal").strip(), found.group("date").strip()
+    after = _DATE_AFTER.get(base)
+    for marker in reversed(list(after.finditer(text)) if after is not None else []):
+        when = text[marker.end() :].strip()
+        if when and is_date(when):
+            return text[: marker.start()].strip(), when
+    by = list(_BY.finditer(text))
+    if not by:
         return text.strip(), None
-    last = found[-1]
+    last = by[-1]
     return text[: last.start()].strip(), text[last.end() :].strip() or None
 
 
@@ -102,11 +136,12 @@ class Goals:
         loop = LoopRepository(ctx.repo.session)
         current = await loop.goal(found.pair.id)
         word, _, rest = text.partition(" ")
+        keyword = goal_keyword(word)
         if not text:
             self._show(ctx, current)
-        elif word.casefold() == "progress":
+        elif keyword == "progress":
             await self._progress(ctx, found, current, rest)
-        elif word.casefold() == "done" and not rest:
+        elif keyword == "done" and not rest:
             await self._done(ctx, found, current)
         else:
             await self._set(ctx, found, text)
@@ -117,7 +152,13 @@ class Goals:
         ctx.reply("Your goal: “{goal}”, progress {progress}%.", goal_line(goal), private=True)
 
     async def _set(self, ctx: Ctx, found: PairInContext, text: str) -> None:
-        goal_text, when = split_target(text)
+        me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
+        zone = me.zone if me is not None else "UTC"
+
+        def is_date(words: str) -> bool:
+            return isinstance(parse_day(words, zone, ctx.reader_language, ctx.now), Day)
+
+        goal_text, when = split_target(text, ctx.reader_language, is_date)
         if not goal_text:
             raise UsageError("Say what the goal is, not only its date.", example=GOAL_EXAMPLE)
         if len(goal_text) > MAX_GOAL:
@@ -128,8 +169,6 @@ class Goals:
             )
         target = None
         if when is not None:
-            me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
-            zone = me.zone if me is not None else "UTC"
             day = parse_day(when, zone, ctx.reader_language, ctx.now)
             if not isinstance(day, Day):
                 raise UsageError(day.template, day.values, GOAL_EXAMPLE)
