@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,18 @@ BACKSTOP_PAGES = 10_000
 
 
 class WalCheckpointer:
-    """Checkpoints one SQLite file every INTERVAL seconds while the bot runs."""
+    """Checkpoints one SQLite file every INTERVAL seconds while the bot runs.
+
+    Its connection is only ever touched from one thread of its own, checkpoints and the
+    close alike, in order: closing it while a checkpoint still ran on another thread (the
+    task awaiting it cancelled at stop) crashed the process.
+    """
 
     def __init__(self, path: str, interval: float = INTERVAL) -> None:
         self._path = path
         self._interval = interval
         self._connection: sqlite3.Connection | None = None
+        self._thread: ThreadPoolExecutor | None = None
         self._task: asyncio.Task[None] | None = None
         self.checkpoints = 0
         """How many checkpoints ran (for tests)."""
@@ -36,24 +43,27 @@ class WalCheckpointer:
     def start(self) -> None:
         """Starts checkpointing in the background (once)."""
         if self._task is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-wal")
             self._task = asyncio.create_task(self._run(), name="sqlite-wal-checkpoint")
 
     async def stop(self) -> None:
-        """Stops checkpointing and closes its connection."""
+        """Stops checkpointing and closes its connection after any checkpoint in progress."""
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            await asyncio.to_thread(connection.close)
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            await asyncio.get_running_loop().run_in_executor(thread, self._close)
+            thread.shutdown(wait=False)
 
     async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self._interval)
             try:
-                await asyncio.to_thread(self.checkpoint)
+                await loop.run_in_executor(self._thread, self.checkpoint)
             except sqlite3.Error as error:  # the commands' own backstop still bounds the log
                 log.warning("sqlite: background checkpoint failed: %s", error)
 
@@ -66,3 +76,8 @@ class WalCheckpointer:
         row = self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         self.checkpoints += 1
         return int(row[0]), int(row[1]), int(row[2])
+
+    def _close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
