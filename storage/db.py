@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.sqlite_driver import one_hop_dbapi
-from storage.wal import BACKSTOP_PAGES, WalCheckpointer
+from storage.wal import BACKSTOP_PAGES, LOG_FILE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -38,6 +38,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # WalCheckpointer does it
+    cursor.execute(f"PRAGMA journal_size_limit={LOG_FILE_LIMIT}")  # the log file shrinks back
     cursor.close()
 
 
@@ -82,7 +83,8 @@ class Database:
 
     async def upgrade(self) -> None:
         """Applies every Alembic migration not yet applied (none to import when at head)."""
-        if await self.applied_revisions() != [migration_head()]:
+        head = migration_head()
+        if head is None or await self.applied_revisions() != [head]:
             async with self.engine.begin() as connection:
                 await connection.run_sync(_upgrade_sync)
         log.info("database schema is up to date")
@@ -109,7 +111,7 @@ class Database:
 
 
 @cache
-def migration_head() -> str:
+def migration_head() -> str | None:
     """The newest migration's revision, read from the files without importing Alembic.
 
     Alembic with Mako and Pygments was a fifth of start-up; a database already at head
@@ -125,13 +127,11 @@ def migration_head() -> str:
         revisions.add(revision.group(1))
         parents.update(_QUOTED.findall(down.group(1)))
     heads = revisions - parents
-    if len(heads) != 1:
-        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
-    return heads.pop()
+    return heads.pop() if len(heads) == 1 else None  # unreadable here: let Alembic decide
 
 
 _REVISION = re.compile(r'^revision(?:: str)? = "([^"]+)"', re.MULTILINE)
-_DOWN_REVISION = re.compile(r"^down_revision(?:: [^=]+)? = (.+)$", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:: [^=]+)? = (\([^)]*\)|.+)$", re.MULTILINE)
 _QUOTED = re.compile(r'"([^"]+)"')
 
 

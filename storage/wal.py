@@ -21,6 +21,8 @@ INTERVAL = 0.5
 """Seconds between checkpoints: a burst of writes grows the log by well under 1,000 pages."""
 BACKSTOP_PAGES = 10_000
 """`wal_autocheckpoint` of the commands' connections (about 40 MB of log at most)."""
+LOG_FILE_LIMIT = 16 * 1024 * 1024
+"""`journal_size_limit`: a log file grown by a burst is cut back to this when it restarts."""
 
 
 class WalCheckpointer:

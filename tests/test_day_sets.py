@@ -42,6 +42,14 @@ READ = [
     ("es", "fin de semana", "56"),
     ("es", "fin de semana, lunes", "056"),
     ("es", "weekdays", "01234"),  # English works in every language
+    ("es", "los fines de semana", "56"),
+    ("es", "el fin de semana", "56"),
+    ("es", "del lunes al viernes", "01234"),
+    ("es", "días de semana", "01234"),
+    ("es_MX", "entre semana", "01234"),  # a regional code reads its language's words
+    ("zh_Hant", "週一至五", "01234"),
+    ("zh_Hant", "每週一、三、五", "024"),
+    ("zh_Hant", "週六日", "56"),
     ("zh_Hant", "週一至週五", "01234"),
     ("zh_Hant", "週一到週五", "01234"),
     ("zh_Hant", "星期一~星期五", "01234"),
@@ -104,6 +112,9 @@ def test_any_text_gives_sorted_distinct_weekdays_or_nothing(text: str, language:
         ("zh_Hant", "56", "週末"),
         ("zh_Hant", "024", "週一、週三、週五"),
         ("hi", "01234", "सप्ताह के दिन"),
+        ("es_MX", "01234", "entre semana"),
+        ("pt", "024", "mon, wed, fri"),  # no catalog: shown as the bot can read it back
+        ("fr", "56", "weekends"),
     ],
 )
 def test_days_are_shown_in_the_readers_language(language: str, digits: str, shown: str) -> None:

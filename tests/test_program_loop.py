@@ -22,7 +22,7 @@ from bot.core.registry import Access, Args, CommandSpec, Registry
 from bot.dialogs import Dialogs
 from bot.features.export import to_csv
 from bot.features.mentoring import Mentoring
-from bot.features.programs.goals import read_progress, split_target
+from bot.features.programs.goals import goal_command, read_progress, split_target
 from bot.features.programs.loop import ProgramLoop
 from bot.features.programs.report import ProgramReport, program_files
 from storage.models import (
@@ -615,6 +615,9 @@ async def test_mentor_view_shows_goal_progress_and_target_date(
         ("zh_Hant", "提前開店", "提前開店", None),
         ("hi", "20 दिसंबर तक ऑनलाइन दुकान खोलना", "ऑनलाइन दुकान खोलना", "12-20"),
         ("hi", "दुकान खोलना", "दुकान खोलना", None),
+        ("zh_Hant", "3天前開始跑步", "3天前開始跑步", None),  # 3 days ago, not a deadline
+        ("hi", "10 दिन तक रोज़ दौड़ना", "10 दिन तक रोज़ दौड़ना", None),  # for 10 days
+        ("es", "correr para 3 días", "correr para 3 días", None),
     ],
 )
 async def test_a_goal_and_its_date_in_the_mentees_language(
@@ -631,7 +634,13 @@ async def test_a_goal_and_its_date_in_the_mentees_language(
 
 @pytest.mark.parametrize(
     ("language", "progress", "done"),
-    [("es", "progreso", "hecho"), ("zh_Hant", "進度", "完成"), ("hi", "प्रगति", "पूरा")],
+    [
+        ("es", "progreso", "hecho"),
+        ("zh_Hant", "進度", "完成"),
+        ("zh_Hant", "進度：", "完成了"),
+        ("hi", "प्रगति", "पूरा"),
+        ("hi", "प्रगति", "पूरा हो गया"),
+    ],
 )
 async def test_progress_and_done_in_the_mentees_language_never_replace_the_goal(
     chat: ChatDriver, core: Core, pair: int, language: str, progress: str, done: str
@@ -665,3 +674,37 @@ def test_each_translated_goal_example_reads_as_a_goal_and_a_date(language: str) 
     day = parse_day(when, "UTC", language, now)
     assert isinstance(day, Day)
     assert (day.day.month, day.day.day) == (3, 31)
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked", "rest"),
+    [
+        ("progress 40", "progress", "40"),
+        ("progress", "progress", ""),
+        ("Progreso 40%", "progress", "40%"),
+        ("進度40", "progress", "40"),
+        ("進度：40", "progress", "40"),
+        ("done", "done", ""),
+        ("Hecho!", "done", ""),
+        ("完成了", "done", ""),
+        ("पूरा हो गया।", "done", ""),
+        ("done with the website", "set", "done with the website"),
+        ("完成十個訂單", "set", "完成十個訂單"),
+        ("progressive web app", "set", "progressive web app"),
+    ],
+)
+def test_what_a_goal_command_asks(typed: str, asked: str, rest: str) -> None:
+    assert goal_command(typed) == (asked, rest)
+
+
+async def test_a_member_copying_the_groups_example_gets_its_date(
+    chat: ChatDriver, core: Core, pair: int
+) -> None:
+    """An English mentee in a Spanish group types the Spanish example she was shown."""
+    await chat.say("olga", GROUP, "/settings language es")
+    await chat.say("mia", None, "/language en")
+    await chat.say("mia", GROUP, "/goal abrir mi tienda para el 20 de diciembre")
+    stored = (await rows(core, ProgramGoal))[0]
+    assert stored.text == "abrir mi tienda"
+    assert stored.target_on is not None
+    assert (stored.target_on.month, stored.target_on.day) == (12, 20)

@@ -88,6 +88,7 @@ def test_how_can_i_help_in_each_language(typed: str, offer: bool) -> None:
     [
         ("es", "mañana a las 9 llamar a Ana", "2026-11-24 09:00", "llamar a Ana"),
         ("es", "mañana 6:30 p. m. llamar a Ana", "2026-11-24 18:30", "llamar a Ana"),
+        ("es", "mañana 6:30 p m llamar a Ana", "2026-11-24 18:30", "llamar a Ana"),
         ("zh_Hant", "明天上午9點 繳房租", "2026-11-24 09:00", "繳房租"),
         ("hi", "कल सुबह 9 बजे दवा लेना", "2026-11-24 09:00", "दवा लेना"),
         ("hi", "tomorrow 9am call", "2026-11-24 09:00", "call"),

@@ -36,6 +36,7 @@ SPANISH = [
     ("el viernes a las 10 a. m.", "2026-11-27 10:00"),
     ("mañana a las 12 a. m.", "2026-11-24 00:00"),
     ("mañana a las 6:30 p.m.", "2026-11-24 18:30"),
+    ("mañana a las 6:30 p m", "2026-11-24 18:30"),
     ("mañana a las 13:30 p. m.", "bad_time"),
     ("hoy a las 20:00", "2026-11-23 20:00"),
     ("esta noche a las 9", "2026-11-23 21:00"),

@@ -12,7 +12,7 @@ from babel.dates import get_day_names
 
 from bot.core.errors import UsageError
 from bot.core.i18n import N_
-from bot.core.languages import language_base
+from bot.core.languages import SHIPPED, language_base
 from bot.domain.day_sets import ALL_DAYS, read_days
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -47,14 +47,15 @@ def describe_days(
     days: str, language: str = "en", gettext: Callable[[str, str], str] | None = None
 ) -> str:
     """`daily`, `weekdays` or `mon, wed, fri` for people to read, in their language."""
-    if language_base(language) == "en" or gettext is None:
+    base = language_base(language)
+    if base == "en" or base not in SHIPPED or gettext is None:  # only what read_days reads
         if days in _SHOWN:
             return _SHOWN[days]
         return ", ".join(DAY_NAMES[int(day)] for day in days)
     if days in _SHOWN:
-        return gettext(language, _SHOWN[days])
-    names = get_day_names("abbreviated", locale=Locale.parse(language_base(language)))
-    joiner = "、" if language_base(language).startswith("zh") else ", "
+        return gettext(base, _SHOWN[days])
+    names = get_day_names("abbreviated", locale=Locale.parse(base))
+    joiner = "、" if base.startswith("zh") else ", "
     return joiner.join(str(names[int(day)]) for day in days)
 
 

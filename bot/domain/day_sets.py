@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.core.languages import language_base
 from bot.domain.when_words import unaccented, vocabulary
 
 ALL_DAYS = "0123456"
@@ -28,7 +29,8 @@ _SETS: dict[str, dict[str, str]] = {
         "diario": ALL_DAYS, "a diario": ALL_DAYS, "diariamente": ALL_DAYS,
         "todos los días": ALL_DAYS, "todos los dias": ALL_DAYS, "cada día": ALL_DAYS,
         "cada dia": ALL_DAYS, "toda la semana": ALL_DAYS,
-        "entre semana": WEEKDAYS, "laborables": WEEKDAYS, "días laborables": WEEKDAYS,
+        "entre semana": WEEKDAYS, "laborables": WEEKDAYS, "días de semana": WEEKDAYS,
+        "dias de semana": WEEKDAYS, "días entre semana": WEEKDAYS, "días laborables": WEEKDAYS,
         "dias laborables": WEEKDAYS, "días hábiles": WEEKDAYS, "dias habiles": WEEKDAYS,
         "fin de semana": WEEKENDS, "fines de semana": WEEKENDS, "finde": WEEKENDS,
         "findes": WEEKENDS,
@@ -36,7 +38,8 @@ _SETS: dict[str, dict[str, str]] = {
     "zh_Hant": {
         "每天": ALL_DAYS, "每日": ALL_DAYS, "天天": ALL_DAYS, "全週": ALL_DAYS,
         "平日": WEEKDAYS, "工作日": WEEKDAYS, "週間": WEEKDAYS,
-        "週末": WEEKENDS, "周末": WEEKENDS, "假日": WEEKENDS,
+        "週末": WEEKENDS, "周末": WEEKENDS, "假日": WEEKENDS, "週六日": WEEKENDS,
+        "周六日": WEEKENDS, "六日": WEEKENDS,
     },
     "hi": {
         "रोज़": ALL_DAYS, "रोज": ALL_DAYS, "रोज़ाना": ALL_DAYS, "रोजाना": ALL_DAYS,
@@ -46,11 +49,14 @@ _SETS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_FILLERS = frozenset({"de", "el", "los", "cada", "todos", "every", "on", "तक", "हर", "को"})
+_FILLERS = frozenset(
+    {"de", "del", "el", "los", "las", "cada", "todos", "every", "on", "तक", "हर", "को"}
+)
 """Words around day names that change nothing: `de lunes a viernes`, `हर सोमवार`."""
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；/&+]|\band\b|\by\b|\be\b|和|及|與|और)\s*")
 _RANGE = re.compile(r"\s*(?:[-–—~～]|至|到|\bto\b|\ba\b|\bal\b|से)\s*")
 _EVERY_CJK = re.compile(r"^每(?=週|周|星期|禮拜)")
+_CJK_NUMERALS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
 def read_days(text: str, languages: Iterable[str] = ()) -> str | None:
@@ -75,11 +81,14 @@ def _words(languages: Iterable[str]) -> tuple[dict[str, int], dict[str, str]]:
     """Day names and set words of these languages, each also without accents."""
     names: dict[str, int] = {}
     sets: dict[str, str] = {}
-    for language in dict.fromkeys(languages):
+    for language in dict.fromkeys(language_base(code) for code in languages):
         names.update(vocabulary(language).weekdays)
         sets.update(_SETS.get(language, {}))
+        if language == "zh_Hant":  # `週一至五`, `每週一、三、五`: the numeral alone
+            names.update(_CJK_NUMERALS)
     names.update({unaccented(word): day for word, day in list(names.items())})
     sets.update({unaccented(word): days for word, days in list(sets.items())})
+    sets.update({_without_fillers(word): days for word, days in list(sets.items())})
     return names, sets
 
 

@@ -293,8 +293,12 @@ def _clock(
     if (match := _AMPM.match(word)) is not None:
         hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), match.group(3)
         nxt = i + 1
-    elif i + 2 < len(words) and words[i + 1] in ("a.", "p.") and words[i + 2] in ("m.", "m"):
-        # `6:30 p. m.`: how Spanish writes it (and how CLDR formats Spanish times)
+    elif (
+        i + 2 < len(words)
+        and words[i + 1] in ("a.", "p.", "a", "p")
+        and words[i + 2] in ("m.", "m")
+    ):
+        # `6:30 p. m.` (how Spanish writes it, and how CLDR formats Spanish times), `6:30 p m`
         match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
         if match is None:
             return None

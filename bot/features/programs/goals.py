@@ -11,8 +11,8 @@ from bot.core.errors import UsageError
 from bot.core.events import OutMessage
 from bot.core.i18n import N_
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
-from bot.dialogs.words import folded
 from bot.domain.when import Day, parse_day
+from bot.domain.when_words import vocabulary
 from bot.features.programs.my_pair import PairInContext, actor_pair
 from bot.features.programs.reach import Voice, dm_from
 from storage.program_loop_repo import LoopRepository
@@ -31,17 +31,42 @@ _DATE_BEFORE = {
     "hi": re.compile(r"^\s*(?P<date>.+?)\s+तक\s+(?P<goal>.+)$"),
 }
 """Chinese and Hindi put the date first: `3月31日前開網店`, `31 मार्च तक दुकान खोलना`."""
-_KEYWORDS = {
-    "progress": ("progress", "progreso", "進度", "进度", "प्रगति"),
-    "done": ("done", "hecho", "listo", "cumplido", "terminado", "完成", "達成", "पूरा"),
-}
-"""`/goal progress 40` and `/goal done` in every shipped language (not a new goal's text)."""
+_PROGRESS = re.compile(
+    r"^(?:progress|progreso|進度|进度|प्रगति)(?:\s*[:：]\s*|\s+|(?=\d)|$)(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""`/goal progress 40` in every shipped language, also `進度40` and `進度：40`."""
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DONE = frozenset(
+    {
+        "done", "hecho", "listo", "cumplido", "terminado", "lo logré", "lo logre",
+        "完成", "完成了", "達成", "達成了", "做完了", "已完成",
+        "पूरा", "पूरा हुआ", "पूरा हो गया", "हो गया",
+    }
+)  # fmt: skip
+"""`/goal done` as people say it in each shipped language (the whole text, nothing more)."""
 
 
-def goal_keyword(word: str) -> str | None:
-    """`progress` or `done` for the subcommand word in any shipped language, else None."""
-    typed = folded(word)
-    return next((key for key, forms in _KEYWORDS.items() if typed in map(folded, forms)), None)
+def goal_command(text: str) -> tuple[str, str]:
+    """What `/goal <text>` asks: ("progress", the rest), ("done", ""), or ("set", text)."""
+    cleaned = text.strip()
+    progress = _PROGRESS.match(cleaned)
+    if progress is not None:
+        return "progress", progress.group("rest").strip()
+    if cleaned.casefold().rstrip(" .!！。।") in _DONE:
+        return "done", ""
+    return "set", cleaned
+
+
+def names_a_duration(words: str, language: str) -> bool:
+    """`3天`, `10 दिन`, `3 días`: a length of time, not a deadline (`3天前開始` is the past)."""
+    vocab = vocabulary(language)
+    text = words.casefold()
+    for day_name in sorted(vocab.weekdays, key=len, reverse=True):  # `週五` holds `週`
+        if not day_name.isascii():
+            text = text.replace(day_name, " ")
+    spaced = set(text.split())  # Chinese writes `3天` without a space: look inside it
+    return any(unit in spaced or (_CJK.match(unit) and unit in text) for unit in vocab.units)
 
 
 def split_target(
@@ -135,13 +160,12 @@ class Goals:
         found = await actor_pair(ctx, "", GOAL_EXAMPLE, mentee_only=True)
         loop = LoopRepository(ctx.repo.session)
         current = await loop.goal(found.pair.id)
-        word, _, rest = text.partition(" ")
-        keyword = goal_keyword(word)
+        asked, rest = goal_command(text)
         if not text:
             self._show(ctx, current)
-        elif keyword == "progress":
+        elif asked == "progress":
             await self._progress(ctx, found, current, rest)
-        elif keyword == "done" and not rest:
+        elif asked == "done":
             await self._done(ctx, found, current)
         else:
             await self._set(ctx, found, text)
@@ -154,11 +178,18 @@ class Goals:
     async def _set(self, ctx: Ctx, found: PairInContext, text: str) -> None:
         me = await self._voice.reader(ctx.repo.session, ctx.person.id, found.program)
         zone = me.zone if me is not None else "UTC"
+        language = ctx.reader_language
+        goal_text, when = split_target(text)
+        for typed_in in ctx.languages_typed:  # the mentee's words, or the group's example's
 
-        def is_date(words: str) -> bool:
-            return isinstance(parse_day(words, zone, ctx.reader_language, ctx.now), Day)
+            def is_date(words: str, typed_in: str = typed_in) -> bool:
+                day = parse_day(words, zone, typed_in, ctx.now)
+                return isinstance(day, Day) and not names_a_duration(words, typed_in)
 
-        goal_text, when = split_target(text, ctx.reader_language, is_date)
+            found_text, found_when = split_target(text, typed_in, is_date)
+            if found_when is not None:
+                goal_text, when, language = found_text, found_when, typed_in
+                break
         if not goal_text:
             raise UsageError("Say what the goal is, not only its date.", example=GOAL_EXAMPLE)
         if len(goal_text) > MAX_GOAL:
@@ -169,7 +200,7 @@ class Goals:
             )
         target = None
         if when is not None:
-            day = parse_day(when, zone, ctx.reader_language, ctx.now)
+            day = parse_day(when, zone, language, ctx.now)
             if not isinstance(day, Day):
                 raise UsageError(day.template, day.values, GOAL_EXAMPLE)
             target = day.day
