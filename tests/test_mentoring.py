@@ -38,6 +38,33 @@ def test_matching_is_loose_in_the_right_ways() -> None:
     assert split_tags("Help with ads #Marketing #ads") == ("Help with ads", ["Marketing", "ads"])
 
 
+@pytest.mark.parametrize(
+    ("typed", "question", "tags"),
+    [
+        ("कीमत कैसे तय करें? #मूल्य", "कीमत कैसे तय करें?", ["मूल्य"]),  # vowel signs are marks
+        ("पैक कैसे करें #पैकेजिंग #शिपिंग", "पैक कैसे करें", ["पैकेजिंग", "शिपिंग"]),
+        ("包裝盒去哪買便宜？ ＃包裝", "包裝盒去哪買便宜？", ["包裝"]),  # a full-width ＃
+        ("¿Cómo pongo precios? #precios", "¿Cómo pongo precios?", ["precios"]),
+        ("Help #cold-email, please", "Help , please", ["cold-email"]),
+    ],
+)
+def test_tags_in_every_script(typed: str, question: str, tags: list[str]) -> None:
+    assert split_tags(typed) == (question, tags)
+
+
+async def test_a_hindi_tag_reaches_the_member_with_that_skill(
+    chat: ChatDriver, core: Core
+) -> None:
+    chat.make_admin("olga", "g")
+    await chat.say("olga", "g", "/join")
+    await chat.say("priya", "g", "/join")
+    await chat.say("priya", "g", "/skills मूल्य")
+    await chat.say("ravi", "g", "/join")
+    out = await chat.say("ravi", "g", "/ask कीमत कैसे तय करें? #मूल्य")
+    assert "I told 1 member with matching skills (मूल्य)" in out
+    assert "[dm priya]" in await deliver(core, chat)
+
+
 async def test_ask_routes_to_matching_skills_by_dm(chat: ChatDriver, core: Core) -> None:
     await setup_group(chat)
     out = await chat.say("bob", "g", "/ask How do I price candles? #prices")
@@ -328,3 +355,17 @@ async def test_requests_are_limited_per_person_per_hour(chat: ChatDriver, clock:
     assert "is open" in await chat.say("ann", "g", "/ask someone else may")
     clock.advance(minutes=36)  # the first request is now over an hour old
     assert "is open" in await chat.say("bob", "g", "/ask again")
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("दाम बताएँ #मूल्य_निर्धारण और #पैकेजिंग", ["मूल्य_निर्धारण", "पैकेजिंग"]),
+        ("先算成本再定價 ＃定價", ["定價"]),
+        ("Price by value #pricing", ["pricing"]),
+    ],
+)
+def test_tip_tags_in_every_script(text: str, labels: list[str]) -> None:
+    from bot.domain.tips import hashtags
+
+    assert [label for _, label in hashtags(text, "/tip")] == labels

@@ -8,9 +8,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.domain.topics import topic_key
+from bot.domain.topics import TAG_CHAR, hashes_as_typed, topic_key
 
-_TAG = re.compile(r"#(\w[\w\-]{0,39})", re.UNICODE)
+_TAG = re.compile(rf"#(\w{TAG_CHAR}{{0,39}})", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 SYNONYMS = {
     "js": "javascript",
@@ -57,6 +57,7 @@ def same_topic(a: str, b: str) -> bool:
 
 def split_tags(text: str) -> tuple[str, list[str]]:
     """Separates `#tags` from the question; returns the question and the tag labels."""
+    text = hashes_as_typed(text)
     tags = list(dict.fromkeys(match.group(1) for match in _TAG.finditer(text)))
     question = " ".join(_TAG.sub(" ", text).split())
     return question, tags

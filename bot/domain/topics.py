@@ -10,8 +10,21 @@ from bot.core.errors import UsageError
 
 MAX_TOPICS = 20
 MAX_TOPIC_LENGTH = 40
+_MARKS = "".join(
+    re.escape(chr(code))
+    for code in range(0x300, 0x10000)
+    if unicodedata.category(chr(code)) in ("Mn", "Mc", "Me")
+)
+TAG_CHAR = rf"[\w\-{_MARKS}]"
+r"""A character inside a #tag: word characters, hyphens and combining marks, without which
+`#मूल्य` ended at its first letter (Devanagari vowel signs are marks, not `\w`)."""
 _SEPARATORS = re.compile(r"[,;\n]+")
 _SPACES = re.compile(r"[\s_\-]+")
+
+
+def hashes_as_typed(text: str) -> str:
+    """Full-width `＃` (Chinese and Japanese keyboards) as `#`."""
+    return text.replace("＃", "#")
 
 
 def topic_key(label: str) -> str:
