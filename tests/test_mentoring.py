@@ -52,9 +52,7 @@ def test_tags_in_every_script(typed: str, question: str, tags: list[str]) -> Non
     assert split_tags(typed) == (question, tags)
 
 
-async def test_a_hindi_tag_reaches_the_member_with_that_skill(
-    chat: ChatDriver, core: Core
-) -> None:
+async def test_a_hindi_tag_reaches_the_member_with_that_skill(chat: ChatDriver, core: Core) -> None:
     chat.make_admin("olga", "g")
     await chat.say("olga", "g", "/join")
     await chat.say("priya", "g", "/join")

@@ -335,6 +335,10 @@ def _pick_day(reading: Reading, today: date, ahead: Callable[[date], bool]) -> d
             )
         return day
     if reading.weekday is not None:
+        if reading.weekday_rule.endswith("_week"):  # 下週五, 上週五, 這週五: a calendar week
+            weeks = {"next_week": 1, "last_week": -1, "this_week": 0}[reading.weekday_rule]
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks)
+            return monday + timedelta(days=reading.weekday)
         if reading.weekday_rule == "last":
             return today - timedelta(days=(today.weekday() - reading.weekday) % 7 or 7)
         first = today + timedelta(days=1 if reading.weekday_rule == "next" else 0)

@@ -14,6 +14,7 @@ MAX_NUMBER = 10**6
 
 _HM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _HM_ANY = re.compile(r"^\d+:\d+$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.?|p\.m\.?)$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
@@ -179,15 +180,17 @@ def _day(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int |
             return None
         reading.day_offset, reading.part = 0, "evening"
         return i + 1
-    rule = "this"
+    rule, opened = "this", False
     for kind in ("next", "last", "this"):
         if vocab.has(kind, word) and i + 1 < len(words) and words[i + 1] in vocab.weekdays:
-            rule, i = kind, i + 1
+            # 下週五 is Friday of next week, whatever today is; `next friday` is the next one
+            rule = f"{kind}_week" if _HAN.search(word) else kind
+            i, opened = i + 1, True
             word = words[i]
             break
     if word in vocab.weekdays:
         # `sun`, `sat`, `wed` are words too: short forms only open a phrase or follow `on`
-        if len(word) <= 4 and rule == "this" and i > 0 and not vocab.has("on", words[i - 1]):
+        if len(word) <= 4 and not opened and i > 0 and not vocab.has("on", words[i - 1]):
             return None
         reading.weekday, reading.weekday_rule = vocab.weekdays[word], rule
         # `Tue 2026-12-01`: a weekday may come with its date, which must then agree

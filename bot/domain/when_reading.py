@@ -21,7 +21,8 @@ class Reading:
 
     day_offset: int | None = None  # today 0, tomorrow 1, yesterday -1
     weekday: int | None = None
-    weekday_rule: str = "this"  # this (today included), next (never today), last (past)
+    weekday_rule: str = "this"  # this (today included), next (never today), last (past);
+    # next_week, last_week, this_week: that weekday of the calendar week (Chinese 下週五)
     ymd: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     clock: tuple[int, int] | None = None
     bare_hour: bool = False  # typed without am/pm: the evening words move it past noon
