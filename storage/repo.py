@@ -322,6 +322,27 @@ class Repository:
         )
         return list(result)
 
+    async def known_languages(
+        self, platform: str, user_id: str, chat_id: str | None
+    ) -> tuple[str | None, str | None, set[str]]:
+        """Read only, for answers given before any context exists: the person's own language,
+        the group's, and (for a DM) those of the person's communities."""
+        person = await self.session.execute(
+            select(Person.id, Person.language)
+            .join(Account, Account.person_id == Person.id)
+            .where(Account.platform == platform, Account.user_id == user_id)
+        )
+        found = person.first()
+        group = None
+        if chat_id is not None:
+            group = await self.session.scalar(
+                select(Community.language).where(
+                    Community.platform == platform, Community.chat_id == chat_id
+                )
+            )
+        homes = await self.community_languages(found.id) if found is not None else set()
+        return (found.language if found is not None else None), group, homes
+
     async def community_languages(self, person_id: int) -> set[str]:
         """The languages of the communities a person belongs to (what their DMs fall back to)."""
         result = await self.session.scalars(

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Core
+from bot.core.i18n import Translator
 from bot.dialogs.words import CANCEL, NO, SKIP, YES, meaning
 from bot.domain.offers import is_offer
 from storage.models import Reminder
@@ -123,3 +124,32 @@ async def test_kal_alone_is_refused_with_an_example(chat: ChatDriver, core: Core
     assert "Traceback" not in out
     async with core.database.sessions() as session:
         assert (await session.scalars(select(Reminder))).first() is None
+
+
+async def test_answers_before_any_context_speak_the_persons_language(chat: ChatDriver) -> None:
+    """Chat in a DM and an unknown command are answered without a transaction, yet in the
+    language the person chose (they were always English)."""
+    translator = Translator()
+    await chat.say("mei", None, "/language zh_Hant")
+    chatting = await chat.say("mei", None, "你好")
+    assert (
+        translator.gettext("zh_Hant", "I answer commands. Send /help to see what I can do.")[:6]
+        in chatting
+    )
+    assert "I answer commands" not in chatting
+    unknown = await chat.say("mei", None, "/remnd")
+    assert "I don't know" not in unknown
+    assert "/remind" in unknown
+
+
+async def test_a_dm_without_a_choice_speaks_the_persons_community_language(
+    chat: ChatDriver,
+) -> None:
+    chat.make_admin("olga", "tienda")
+    await chat.say("olga", "tienda", "/join")
+    await chat.say("olga", "tienda", "/settings language es")
+    await chat.say("ana", "tienda", "/join")
+    said = await chat.say("ana", None, "hola")
+    assert said.endswith(
+        Translator().gettext("es", "I answer commands. Send /help to see what I can do.")
+    )

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
@@ -215,6 +216,25 @@ class Router:
             return hinted
         return self._defaults.language
 
+    async def _known_language(self, event: Event, guessed: str) -> str:
+        """For an answer given before any context (an unknown command, chat in a DM): what the
+        person chose with /language, else the group's (or, in a DM, their groups'), else the
+        guess. Read only: nothing is written for a message the bot does not act on."""
+        address = event.address
+        group = address.chat_id if event.chat_kind is ChatKind.GROUP else None
+        try:
+            async with self._sessions() as session:
+                own, chat, homes = await Repository(session).known_languages(
+                    address.platform, address.user_id, group
+                )
+        except SQLAlchemyError:
+            log.warning("could not read the languages for an answer; using the guess")
+            return guessed
+        if group is not None:
+            return chat or guessed
+        hinted = platform_language(event.sender.language)
+        return own or hinted or (homes.pop() if len(homes) == 1 else None) or guessed
+
     async def _handle(self, event: Event, messenger: Messenger) -> list[Outbound]:
         language = self._guess_language(event)
         try:
@@ -230,7 +250,7 @@ class Router:
             return await self._button(event, messenger)
         except UserFacingError as error:
             note_outcome("refused")
-            return [self._error_reply(error, language)]
+            return [self._error_reply(error, await self._known_language(event, language))]
         except Exception:
             note_outcome("error")
             log.exception(
@@ -306,11 +326,9 @@ class Router:
             run = functools.partial(_call_with_text, handler, text)
             return await self._in_transaction(event, messenger, run)
         if event.chat_kind is ChatKind.DM:
+            language = await self._known_language(event, self._guess_language(event))
             return [
-                self._text_reply(
-                    self._guess_language(event),
-                    "I answer commands. Send /help to see what I can do.",
-                )
+                self._text_reply(language, "I answer commands. Send /help to see what I can do.")
             ]
         return []
 
