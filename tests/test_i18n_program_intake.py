@@ -125,3 +125,10 @@ async def test_a_refused_answer_shows_its_example_in_the_readers_language(
     assert spanish != "pricing, instagram, bookkeeping"
     assert spanish in refused
     assert "pricing, instagram, bookkeeping" not in refused
+    # The rest of the intake, in her words; the summary writes her hours as she would.
+    await chat.say("ana", None, "precios, empaque")
+    await chat.say("ana", None, "vender velas en dos tiendas")
+    await chat.say("ana", None, "español")
+    await chat.press("ana", translator.gettext("es", "Chat"))
+    done = await chat.say("ana", None, "lunes a viernes 18-20, sábado 10-12")
+    assert "lun–vie 18:00–20:00; sáb 10:00–12:00" in done

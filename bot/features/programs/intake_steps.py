@@ -7,10 +7,11 @@ of 1–5. Every choice step also takes its option typed as text (the engine does
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 from bot.core.context import Ctx
 from bot.core.i18n import N_
-from bot.core.markup import RichText, plain
+from bot.core.markup import RichText
 from bot.dialogs import Answer, Answers, Kind, Option, Step
 from bot.dialogs.spec import Invalid
 from bot.domain.timezones import Understood, lookup_timezone
@@ -159,7 +160,7 @@ def summary(ctx: Ctx, row: ProgramParticipant) -> list[RichText]:
             "Weekly availability ({zone}): {windows}",
             {
                 "zone": available.get("zone", common.zone_of(ctx)),
-                "windows": describe(windows, lambda day: plain(ctx.t(DAY_NAMES[day]))) or none,
+                "windows": describe(windows, partial(_day_name, ctx)) or none,
             },
         ),
     ]
@@ -171,3 +172,10 @@ def summary(ctx: Ctx, row: ProgramParticipant) -> list[RichText]:
             )
         )
     return lines
+
+
+def _day_name(ctx: Ctx, day: int) -> str:
+    """`Mon`, `lun`, `週一`, `सोम`: a weekday as the answer's language writes it."""
+    if ctx.language.split("_")[0] == "en":
+        return DAY_NAMES[day]
+    return ctx.days_text(str(day))
