@@ -1,7 +1,9 @@
-"""Request and tip numbers as people type them: ASCII digits, with or without `#`.
+"""Request and tip numbers as people type them: digits, with or without `#`.
 
 `str.isdigit()` is True for `²`, `①` and `٣`, and `int()` then raises or reads a digit the
-person never typed, so every number a person or a button gives is read here instead.
+person never typed, so every number a person or a button gives is read here instead. The
+digits of the shipped languages' keyboards count (`１` full-width, `१` Devanagari); other
+scripts' digits are refused with the reason.
 """
 
 from __future__ import annotations
@@ -18,9 +20,22 @@ _DECIMAL = re.compile(r"#?[ \t]*[0-9]*[.,][0-9]+|[0-9]+[eE][+-]?[0-9]+")
 _SHOWN = 16
 
 
+_KEYBOARD_DIGITS = {
+    **{0xFF10 + n: str(n) for n in range(10)},  # full-width, from Chinese and Japanese keyboards
+    **{0x0966 + n: str(n) for n in range(10)},  # Devanagari, from Hindi keyboards
+    0xFF03: "#",
+}
+"""Digits of the shipped languages' keyboards, read as the digits they are (`１`, `१`)."""
+
+
+def typed_digits(text: str) -> str:
+    """Full-width and Devanagari digits (and `＃`) as ASCII; other scripts stay as typed."""
+    return text.translate(_KEYBOARD_DIGITS)
+
+
 def read_number(text: str) -> int | None:
     """The number in `3`, `#3` or `# 3` (from 1 up), else None; for payloads and ids."""
-    match = _NUMBER.fullmatch(text.strip())
+    match = _NUMBER.fullmatch(typed_digits(text).strip())
     if match is None:
         return None
     digits = match.group(1).lstrip("0")

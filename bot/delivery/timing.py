@@ -13,6 +13,7 @@ from babel.dates import get_day_names
 from bot.core.errors import UsageError
 from bot.core.i18n import N_
 from bot.core.languages import SHIPPED, language_base
+from bot.core.numbers import typed_digits
 from bot.domain.day_sets import ALL_DAYS, read_days
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -21,7 +22,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 def parse_hhmm(text: str, example: str) -> str:
     """Reads `9:30`, `09:30` or `21h05` into canonical `HH:MM`."""
-    match = _TIME.match(text.strip().lower())
+    match = _TIME.match(typed_digits(text).replace("：", ":").strip().lower())
     if match is None:
         raise UsageError("“{text}” is not a time; use HH:MM (24-hour).", {"text": text}, example)
     return f"{int(match.group(1)):02d}:{match.group(2)}"

@@ -10,6 +10,7 @@ from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import OutMessage
 from bot.core.i18n import N_
+from bot.core.numbers import typed_digits
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Day, parse_day
 from bot.domain.when_words import vocabulary
@@ -93,7 +94,7 @@ def split_target(
 
 def read_progress(text: str) -> int:
     """A progress of 0–100, typed `40` or `40%`."""
-    cleaned = text.strip().removesuffix("%").strip()
+    cleaned = typed_digits(text).strip().removesuffix("%").removesuffix("％").strip()
     if not cleaned.isascii() or not cleaned.isdigit() or not 0 <= int(cleaned) <= 100:
         raise UsageError(
             "Progress is a whole number from 0 to 100, not “{value}”.",
