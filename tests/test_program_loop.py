@@ -618,6 +618,10 @@ async def test_mentor_view_shows_goal_progress_and_target_date(
         ("zh_Hant", "3天前開始跑步", "3天前開始跑步", None),  # 3 days ago, not a deadline
         ("hi", "10 दिन तक रोज़ दौड़ना", "10 दिन तक रोज़ दौड़ना", None),  # for 10 days
         ("es", "correr para 3 días", "correr para 3 días", None),
+        ("zh_Hant", "在三家實體店上架 12月20日前", "在三家實體店上架", "12-20"),  # date last
+        ("zh_Hant", "在三家實體店上架12月20日前", "在三家實體店上架", "12-20"),
+        ("hi", "ऑनलाइन दुकान खोलना 20 दिसंबर तक", "ऑनलाइन दुकान खोलना", "12-20"),
+        ("zh_Hant", "一年前開始", "一年前開始", None),
     ],
 )
 async def test_a_goal_and_its_date_in_the_mentees_language(

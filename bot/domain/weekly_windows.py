@@ -40,7 +40,7 @@ _SETS = {
     "everyday": tuple(range(7)),
 }
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?$")
-_GROUPS = re.compile(r"[,;\n]+")
+_GROUPS = re.compile(r"[,;，；\n]+")  # full-width too: Chinese keyboards type `，`
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,11 @@ _DATE_BEFORE = {
     "hi": re.compile(r"^\s*(?P<date>.+?)\s+तक\s+(?P<goal>.+)$"),
 }
 """Chinese and Hindi put the date first: `3月31日前開網店`, `31 मार्च तक दुकान खोलना`."""
+_DATE_LAST = {
+    "zh": re.compile(r"^(?P<body>.+?)\s*(?:之前|以前|前)\s*$"),
+    "hi": re.compile(r"^(?P<body>.+?)\s+तक\s*$"),
+}
+"""…or last: `在三家店上架 3月31日前`, `दुकान खोलना 20 दिसंबर तक`."""
 _PROGRESS = re.compile(
     r"^(?:progress|progreso|進度|进度|प्रगति)(?:\s*[:：]\s*|\s+|(?=\d)|$)(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
@@ -70,6 +75,19 @@ def names_a_duration(words: str, language: str) -> bool:
     return any(unit in spaced or (_CJK.match(unit) and unit in text) for unit in vocab.units)
 
 
+def _trailing_date(body: str, is_date: Callable[[str], bool]) -> tuple[str, str] | None:
+    """The longest end of `body` that is a date (its last words, or the end of its last
+    word for Chinese written without spaces), with a goal left before it."""
+    words = body.split()
+    candidates = [" ".join(words[-n:]) for n in (3, 2, 1) if len(words) > n]
+    candidates += [words[-1][start:] for start in range(1, len(words[-1]))]
+    for date_words in candidates:
+        goal = body[: len(body) - len(date_words)].strip()
+        if goal and is_date(date_words):
+            return goal, date_words
+    return None
+
+
 def split_target(
     text: str, language: str = "en", is_date: Callable[[str], bool] = lambda _: True
 ) -> tuple[str, str | None]:
@@ -80,6 +98,12 @@ def split_target(
     found = before.match(text) if before is not None else None
     if found is not None and is_date(found.group("date")):
         return found.group("goal").strip(), found.group("date").strip()
+    last = _DATE_LAST.get(base)
+    ending = last.match(text) if last is not None else None
+    if ending is not None:
+        split = _trailing_date(ending.group("body"), is_date)
+        if split is not None:
+            return split
     after = _DATE_AFTER.get(base)
     for marker in reversed(list(after.finditer(text)) if after is not None else []):
         when = text[marker.end() :].strip()
@@ -88,8 +112,8 @@ def split_target(
     by = list(_BY.finditer(text))
     if not by:
         return text.strip(), None
-    last = by[-1]
-    return text[: last.start()].strip(), text[last.end() :].strip() or None
+    final = by[-1]
+    return text[: final.start()].strip(), text[final.end() :].strip() or None
 
 
 def read_progress(text: str) -> int:
