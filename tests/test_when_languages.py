@@ -69,6 +69,14 @@ SPANISH = [
 CHINESE = [
     ("明天上午9點", "2026-11-24 09:00"),
     ("明天 9:00", "2026-11-24 09:00"),
+    ("明天下午三點", "2026-11-24 15:00"),  # numerals written in characters
+    ("明天早上十點半", "2026-11-24 10:30"),
+    ("明天晚上十一點", "2026-11-24 23:00"),
+    ("明天下午三點十分", "2026-11-24 15:10"),
+    ("兩小時後", "2026-11-23 22:00"),
+    ("三天後", "2026-11-26 20:00"),
+    ("禮拜天 下午兩點", "2026-11-29 14:00"),
+    ("明天二十五點", "bad_time"),
     ("下週五 18:00", "2026-12-04 18:00"),  # Friday of next week, not this week's
     ("下星期五 18:00", "2026-12-04 18:00"),
     ("下個禮拜一 9:00", "2026-11-30 09:00"),
@@ -314,3 +322,13 @@ def test_every_accepted_moment_round_trips_in_each_language(language: str) -> No
             assert parse_day(format_day(day.day, zone, language), zone, language, now) == day
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("三", 3), ("兩", 2), ("十", 10), ("十二", 12), ("二十", 20), ("二十五", 25), ("三三", None)],
+)
+def test_numbers_written_in_characters(typed: str, value: int | None) -> None:
+    from bot.domain.when_tokens import han_number
+
+    assert han_number(typed) == value

@@ -17,6 +17,21 @@ _RUN = re.compile(r"\S+")
 _CJK_RUN = re.compile(r"[\u3000-\u9fff\uff01-\uff0f\uff1b-\uff20]+")  # not `：`
 _CJK_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}[日号號]")
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_HAN_NUMBER = re.compile(r"[零一二兩两三四五六七八九十]{1,3}(?=[點点時时小個个分天週周])")
+"""`三點`, `十點半`, `兩個小時`: a count or an hour written in characters, before its unit
+(never a weekday's `一` in `週一`, which no unit follows)."""
+_HAN_DIGITS = {"零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_HAN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def han_number(text: str) -> int | None:
+    """`三` 3, `十` 10, `十二` 12, `二十` 20, `二十五` 25; None for anything else."""
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _HAN_DIGITS.get(text) if len(text) == 1 else None
+    if (tens and tens not in _HAN_DIGITS) or (ones and ones not in _HAN_DIGITS):
+        return None
+    return (_HAN_DIGITS[tens] if tens else 1) * 10 + (_HAN_DIGITS[ones] if ones else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +75,13 @@ def _split(run: str, offset: int, vocab: Vocabulary) -> list[Token]:
             close_plain(i)
             pieces.append(Token(date.group(), offset + i, offset + date.end()))
             i = date.end()
+            continue
+        number = _HAN_NUMBER.match(run, i)
+        value = han_number(number.group()) if number is not None else None
+        if number is not None and value is not None:
+            close_plain(i)
+            pieces.append(Token(str(value), offset + i, offset + number.end()))
+            i = number.end()
             continue
         if _CJK_RUN.match(run[i]):
             close_plain(i)
