@@ -253,6 +253,10 @@ def test_hindi_kal_alone_names_both_days_it_could_be() -> None:
         ("hi", "शुक्रवार", "2026-11-27"),
         ("hi", "कल", "either_day"),
         ("hi", "friday", "2026-11-27"),
+        ("zh_Hant", "到週五", "2026-11-27"),  # "until", as /away takes it
+        ("zh_Hant", "直到12月24日", "2026-12-24"),
+        ("hi", "24 दिसंबर तक", "2026-12-24"),
+        ("hi", "शुक्रवार तक", "2026-11-27"),
     ],
 )
 def test_days_in_each_language(language: str, text: str, expected: str) -> None:

@@ -103,7 +103,9 @@ def parse_day(text: str, zone: str, language: str, now: datetime) -> Day | Refus
     vocab = vocabulary(language)
     spans = tokens(text, vocab, MAX_WORDS + 2)
     if spans and spans[0].text.lower() in vocab.words.get("until", _UNTIL_WORDS):
-        spans = spans[1:]
+        spans = spans[1:]  # `until friday`, `hasta el viernes`, `到週五`
+    if spans and spans[-1].text.lower() in vocab.words.get("until_after", ()):
+        spans = spans[:-1]  # `शुक्रवार तक`: Hindi says "until" after the day
     shown = text.strip()
     if not spans or len(spans) > MAX_WORDS:
         return Refusal(NOT_A_DAY.kind, NOT_A_DAY.template, {"text": shown})
