@@ -98,6 +98,11 @@ SETS = [
     ("Japan", "Asia/Tokyo"),
     ("Germany", "Europe/Berlin"),
     ("India", "Asia/Kolkata"),
+    ("台灣", "Asia/Taipei"),  # countries by their names in the shipped languages
+    ("臺灣", "Asia/Taipei"),
+    ("भारत", "Asia/Kolkata"),
+    ("印度", "Asia/Kolkata"),
+    ("Perú", "America/Lima"),
     ("UK", "Europe/London"),
     ("United Kingdom", "Europe/London"),
     ("France", "Europe/Paris"),

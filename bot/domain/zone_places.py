@@ -15,12 +15,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from babel import Locale
+
 MIN_POPULATION = 100_000
 _NOT_WORD = re.compile(r"[^\w/]+")
 _ASCII_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation.replace("/", ""), " "))
 
+NATIVE_NAME_LANGUAGES = ("es", "zh_Hant", "hi")
+"""Countries are also known by their names in each shipped language (CLDR, through Babel)."""
 # Everyday names of countries that the data set spells otherwise.
 COUNTRY_ALIASES = {
+    "臺灣": "TW",
+    "台湾": "TW",
+    "中国": "CN",
+    "हिंदुस्तान": "IN",
     "usa": "US",
     "us": "US",
     "america": "US",
@@ -245,6 +253,10 @@ def _country_names(
         names[name] = code
         names[name.removeprefix("the ")] = code
         names[fold(str(country["iso3"]))] = code
+    for language in NATIVE_NAME_LANGUAGES:  # `台灣`, `भारत`, `España`, `Perú`, `印度`
+        for code, name in Locale.parse(language).territories.items():
+            if code in zones and len(code) == 2:
+                names.setdefault(fold(name), code)
     for alias, code in COUNTRY_ALIASES.items():
         names[fold(alias)] = code
     return names
