@@ -15,6 +15,8 @@ MAX_NUMBER = 10**6
 _HM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _HM_ANY = re.compile(r"^\d+:\d+$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HINDI_QUARTERS = {"quarter_past": 15, "half_past": 30, "quarter_to": -15}
+"""Minutes that `सवा`, `साढ़े` and `पौने` add to the hour that follows them."""
 _AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.?|p\.m\.?)$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
@@ -282,6 +284,11 @@ def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
     return i + 1
 
 
+def _quarter_shift(word: str, vocab: Vocabulary) -> int | None:
+    """Minutes a Hindi quarter word moves the hour after it by (`साढ़े` +30), or None."""
+    return next((shift for key, shift in _HINDI_QUARTERS.items() if vocab.has(key, word)), None)
+
+
 def _clock(
     words: list[str], i: int, reading: Reading, vocab: Vocabulary, *, after_at: bool = False
 ) -> int | Refusal | None:
@@ -313,6 +320,16 @@ def _clock(
             return None
         hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), words[i + 1]
         nxt = i + 2
+    elif (  # `साढ़े 6 बजे` 6:30, `सवा 6 बजे` 6:15, `पौने 7 बजे` 6:45
+        i + 2 < len(words)
+        and re.match(r"^\d{1,2}$", words[i + 1])
+        and vocab.has("oclock", words[i + 2])
+        and (shift := _quarter_shift(word, vocab)) is not None
+    ):
+        total = int(words[i + 1]) * 60 + shift
+        hour, minute, nxt = total // 60 % 24, total % 60, i + 3
+        if not 1 <= int(words[i + 1]) <= 12:
+            return bad_time(" ".join(words[i : i + 3]))
     elif i + 1 < len(words) and vocab.has("oclock", words[i + 1]):  # `9 點`, `9:30 बजे`
         match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
         if match is None:
