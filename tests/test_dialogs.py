@@ -509,3 +509,38 @@ async def test_a_concurrent_second_open_stays_queued(
         assert not await repo.open_session(late, "mood", clock.now(), clock.now())
         assert late.status == DialogStatus.PENDING.value
     assert [row.status for row in await dialog_rows(core)] == ["pending", "open"]
+
+
+ZH_WAYS = ["視訊通話", "電話", "文字聊天", "面對面"]
+HI_WAYS = ["वीडियो कॉल", "फ़ोन", "चैट", "आमने-सामने"]
+EN_WAYS = ["Video call", "Phone", "Every week", "Every month"]
+
+
+@pytest.mark.parametrize(
+    ("labels", "typed", "picked"),
+    [
+        (ZH_WAYS, "視訊", "video"),  # the start of one label: 視訊通話
+        (ZH_WAYS, "面對面", "person"),
+        (HI_WAYS, "वीडियो", "video"),
+        (EN_WAYS, "video", "video"),
+        (EN_WAYS, "every", None),  # the start of two labels: refused, never guessed
+        (EN_WAYS, "v", None),  # one letter is too little
+    ],
+)
+def test_choice_by_the_start_of_exactly_one_label(
+    labels: list[str], typed: str, picked: str | None
+) -> None:
+    from bot.core.errors import UsageError
+    from bot.dialogs.answers import choice
+
+    values = (
+        ("video", "phone", "chat", "person")
+        if labels is not EN_WAYS
+        else ("video", "phone", "weekly", "monthly")
+    )
+    step = Step("way", "How?", Kind.CHOICE, options=tuple(Option(v, v) for v in values))
+    if picked is None:
+        with pytest.raises(UsageError):
+            choice(step, typed, labels)
+    else:
+        assert choice(step, typed, labels) == picked

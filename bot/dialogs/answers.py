@@ -86,6 +86,11 @@ def choice(step: Step, typed: str, labels: Sequence[str]) -> str:
     for option, label in zip(step.options, labels, strict=True):
         if wanted in (folded(option.value), folded(label)):
             return option.value
+    # `video` for "Video call", `視訊` for 視訊通話: the start of exactly one label
+    starting = [o for o, label in zip(step.options, labels, strict=True) if len(wanted) >= 2
+                and folded(label).startswith(wanted)]  # fmt: skip
+    if len(starting) == 1:
+        return starting[0].value
     shown = ", ".join(f"{number}. {label}" for number, label in enumerate(labels, start=1))
     raise UsageError(
         "Please pick one of: {choices}. Type its number or its name, or press a button.",
