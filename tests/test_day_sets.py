@@ -146,3 +146,37 @@ async def test_a_taipei_organizer_schedules_in_hers(chat: ChatDriver) -> None:
     out = await chat.say("mei", "g", "/schedule checkin 08:30 週一至週五")
     assert "平日" in out
     assert await _days_of(chat, "checkin") == {"01234"}
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hant", "hi"])
+async def test_each_translated_schedule_example_is_accepted_as_shown(
+    chat: ChatDriver, language: str
+) -> None:
+    """An organizer who copies the example from a refusal gets it accepted."""
+    from bot.core.i18n import Translator
+    from bot.features.checkin_ping import SCHEDULE_EXAMPLE
+    from bot.features.tip_schedules import EXAMPLE_DAILY
+
+    translator = Translator()
+    chat.make_admin("olga", "g")
+    await chat.say("olga", "g", "/join")
+    await chat.say("olga", "g", f"/settings language {language}")
+    for example, kind in ((SCHEDULE_EXAMPLE, "checkin"), (EXAMPLE_DAILY, "tips")):
+        shown = translator.gettext(language, example)
+        assert shown != example
+        await chat.say("olga", "g", shown)
+        assert "01234" in await _days_of(chat, kind), (language, shown)
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hant", "hi"])
+def test_the_translated_away_example_reads_as_a_day(language: str) -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.i18n import Translator
+    from bot.domain.when import Day, parse_day
+    from bot.features.profile import AWAY_EXAMPLE
+
+    shown = Translator().gettext(language, AWAY_EXAMPLE).removeprefix("/away ")
+    found = parse_day(shown, "UTC", language, datetime(2026, 11, 23, 12, tzinfo=UTC))
+    assert isinstance(found, Day)
+    assert (found.day.month, found.day.day) == (12, 24)

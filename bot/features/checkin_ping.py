@@ -25,7 +25,7 @@ from storage.outbox_repo import Delivery
 from storage.schedule_repo import ScheduleRepository
 
 ACTIVE_DAYS = 14
-SCHEDULE_EXAMPLE = "/schedule checkin 09:00 weekdays"
+SCHEDULE_EXAMPLE = N_("/schedule checkin 09:00 weekdays")
 
 
 class CheckInPing:

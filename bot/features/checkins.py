@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.context import Ctx
 from bot.core.errors import UsageError
 from bot.core.events import Acknowledgement, ChatKind, Message
+from bot.core.i18n import N_
 from bot.core.markup import RichText, join
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.delivery.timing import day_span
@@ -27,7 +28,7 @@ from storage.models import CheckIn, Community, Person
 MAX_PLAN = 1000
 ACTIVE_DAYS = 14
 HISTORY_DAYS = 400
-SCHEDULE_EXAMPLE = "/schedule checkin 09:00 weekdays"
+SCHEDULE_EXAMPLE = N_("/schedule checkin 09:00 weekdays")
 
 
 def person_today(ctx: Ctx, person: Person | None = None) -> date:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core.context import Ctx
 from bot.core.errors import PermissionDenied, UsageError
-from bot.core.i18n import language_name
+from bot.core.i18n import N_, language_name
 from bot.core.markup import RichText
 from bot.core.registry import Access, Args, CommandSpec, Param, ParamKind, Registry, Where
 from bot.domain.dates import local_today
@@ -28,6 +28,8 @@ from bot.features.zone_choice import read_choice, utc_note, zone_or_choices
 from storage.link_repo import LinkRepository
 from storage.mentoring_repo import MentoringRepository
 from storage.models import Account, Membership, Role, TopicKind
+
+AWAY_EXAMPLE = N_("/away dec 24")
 
 ZONE_ACTION = "tz"
 
@@ -281,7 +283,7 @@ class Profiles:
         zone = ctx.person.timezone or (ctx.community.timezone if ctx.community else "UTC")
         found = parse_day(text, zone, ctx.reader_language, ctx.now)
         if not isinstance(found, Day):
-            raise UsageError(found.template, found.values, "/away dec 24")
+            raise UsageError(found.template, found.values, AWAY_EXAMPLE)
         ctx.person.away_until = found.day
         ctx.person.away_since = local_today(zone, ctx.now)
         ctx.reply(

@@ -30,7 +30,7 @@ from storage.tips_repo import SCHEDULED_TIP_KIND, TipLibrary
 log = logging.getLogger(__name__)
 
 DAILY_KIND = "tips"
-EXAMPLE_DAILY = "/schedule tips 09:00 weekdays"
+EXAMPLE_DAILY = N_("/schedule tips 09:00 weekdays")
 # Translators: write the time the way people type it in your language (the parser reads it).
 EXAMPLE_ONE = N_("/schedule tip tomorrow 9am Follow up within a day #sales")
 
