@@ -138,3 +138,25 @@ def test_the_intake_example_in_each_language_is_itself_readable(language: str) -
 )
 def test_weekday_words_in_every_shipped_language(word: str, day: int | None) -> None:
     assert weekday_of(word) == day
+
+
+@pytest.mark.parametrize("language", ["es", "zh_Hant", "hi"])
+def test_every_translated_hours_example_inside_a_message_is_readable(language: str) -> None:
+    """Messages quote an example in backticks; in each language it must be one that works."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    from bot.core.i18n import Translator, catalog_path
+
+    with catalog_path(language).open("rb") as source:
+        catalog = read_po(source, locale=language)
+    quoted = [
+        example
+        for message in catalog
+        if isinstance(message.id, str) and "`mon-fri 18-20, sat 10-12`" in message.id
+        for example in re.findall(r"`([^`]+)`", Translator().gettext(language, message.id))
+    ]
+    assert quoted
+    for example in quoted:
+        assert not isinstance(read_windows(example), WindowsRefusal), example
