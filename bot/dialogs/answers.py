@@ -87,9 +87,9 @@ def choice(step: Step, typed: str, labels: Sequence[str]) -> str:
         if wanted in (folded(option.value), folded(label)):
             return option.value
     # `video` for "Video call", `視訊` for 視訊通話: the start of exactly one label
-    starting = [o for o, label in zip(step.options, labels, strict=True) if len(wanted) >= 2
-                and folded(label).startswith(wanted)]  # fmt: skip
-    if len(starting) == 1:
+    pairs = zip(step.options, labels, strict=True)
+    starting = [option for option, label in pairs if folded(label).startswith(wanted)]
+    if len(wanted) >= 2 and len(starting) == 1:
         return starting[0].value
     shown = ", ".join(f"{number}. {label}" for number, label in enumerate(labels, start=1))
     raise UsageError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from bot.core.languages import language_base
 from bot.domain.when_words import unaccented, vocabulary
@@ -59,12 +60,17 @@ _EVERY_CJK = re.compile(r"^每(?=週|周|星期|禮拜)")
 _CJK_NUMERALS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 
 
-def read_days(text: str, languages: Iterable[str] = ()) -> str | None:
-    """Weekday digits (Mon=0, sorted) for `text`, `ALL_DAYS` when empty, None when unreadable."""
+def read_days(text: str, languages: Iterable[str] = (), *, two_letters: bool = False) -> str | None:
+    """Weekday digits (Mon=0, sorted) for `text`, `ALL_DAYS` when empty, None when unreadable.
+
+    `two_letters` also takes `mo`, `tu` … `su`: fine in weekly hours (`mo-fr 18-20`), too
+    easily other words where days stand alone.
+    """
     cleaned = " ".join(text.casefold().split())
     if not cleaned:
         return ALL_DAYS
-    names, sets = _words(("en", *languages))
+    bases = tuple(dict.fromkeys(language_base(code) for code in ("en", *languages)))
+    names, sets = _words(bases, two_letters)
     whole = sets.get(cleaned) or sets.get(_without_fillers(cleaned))
     if whole is not None:
         return whole
@@ -77,11 +83,12 @@ def read_days(text: str, languages: Iterable[str] = ()) -> str | None:
     return "".join(str(day) for day in sorted(chosen)) or None
 
 
-def _words(languages: Iterable[str]) -> tuple[dict[str, int], dict[str, str]]:
-    """Day names and set words of these languages, each also without accents."""
-    names: dict[str, int] = {}
+@lru_cache(maxsize=32)
+def _words(languages: tuple[str, ...], two_letters: bool) -> tuple[dict[str, int], dict[str, str]]:
+    """Day names and set words of these languages, each also without accents (built once)."""
+    names = {name[:2]: day for day, name in enumerate(_ENGLISH_NAMES)} if two_letters else {}
     sets: dict[str, str] = {}
-    for language in dict.fromkeys(language_base(code) for code in languages):
+    for language in languages:
         names.update(vocabulary(language).weekdays)
         sets.update(_SETS.get(language, {}))
         if language == "zh_Hant":  # `週一至五`, `每週一、三、五`: the numeral alone

@@ -22,23 +22,6 @@ from bot.domain.program_availability import LocalWindow
 EXAMPLE = "mon-fri 18-20, sat 10-12"
 MAX_INPUT = 300
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DAYS = {
-    "mo": 0, "mon": 0, "monday": 0, "mondays": 0,
-    "tu": 1, "tue": 1, "tues": 1, "tuesday": 1, "tuesdays": 1,
-    "we": 2, "wed": 2, "weds": 2, "wednesday": 2, "wednesdays": 2,
-    "th": 3, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "thursdays": 3,
-    "fr": 4, "fri": 4, "friday": 4, "fridays": 4,
-    "sa": 5, "sat": 5, "saturday": 5, "saturdays": 5,
-    "su": 6, "sun": 6, "sunday": 6, "sundays": 6,
-}  # fmt: skip
-_SETS = {
-    "weekdays": (0, 1, 2, 3, 4),
-    "weekday": (0, 1, 2, 3, 4),
-    "weekends": (5, 6),
-    "weekend": (5, 6),
-    "daily": tuple(range(7)),
-    "everyday": tuple(range(7)),
-}
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(am|pm)?$")
 _GROUPS = re.compile(r"[,;，；\n]+")  # full-width too: Chinese keyboards type `，`
 
@@ -57,22 +40,6 @@ def _normalized(text: str) -> str:
     cleaned = re.sub(r"\bevery day\b", "everyday", cleaned)
     cleaned = re.sub(r"\s*(?:/|&|\+|\band\b)\s*", "/", cleaned)
     return re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", cleaned)
-
-
-def _days(token: str) -> tuple[int, ...] | None:
-    """The weekdays a token names, or None when it names none."""
-    if token in _SETS:
-        return _SETS[token]
-    days: list[int] = []
-    for part in token.split("/"):
-        first, dash, last = part.partition("-")
-        if first not in _DAYS or (dash and last not in _DAYS):
-            return None
-        start = _DAYS[first]
-        end = _DAYS[last] if dash else start
-        span = (end - start) % 7
-        days.extend((start + step) % 7 for step in range(span + 1))
-    return tuple(dict.fromkeys(days))
 
 
 def _clock(text: str, suffix: str | None) -> time | None:
@@ -125,10 +92,9 @@ def read_windows(text: str) -> tuple[LocalWindow, ...] | WindowsRefusal:
         if not part:
             continue
         first_hours = next((i for i, token in enumerate(part) if _hours(token)), len(part))
-        days = _days(part[0]) if first_hours == 1 else None
-        if days is None and first_hours > 0:  # `lunes a viernes`, `週一至週五`, `सोम-शुक्र`
-            digits = read_days(" ".join(part[:first_hours]), SHIPPED)
-            days = tuple(int(day) for day in digits) if digits else None
+        # `mon-fri`, `lunes a viernes`, `週一至週五`, `सोम-शुक्र`: the words before the hours
+        digits = read_days(" ".join(part[:first_hours]), SHIPPED, two_letters=True)
+        days = tuple(int(day) for day in digits) if digits and first_hours else None
         spans = [_hours(token) for token in part[first_hours:]]
         if days is None or not spans or any(span is None for span in spans):
             return WindowsRefusal(
@@ -194,8 +160,5 @@ def describe(windows: Sequence[LocalWindow], day_name: Callable[[int], str]) -> 
 
 def weekday_of(word: str) -> int | None:
     """0 (Monday) to 6 for one weekday's name in any shipped language, any case; else None."""
-    found = _DAYS.get(word.strip().casefold())
-    if found is not None:
-        return found
-    digits = read_days(word, SHIPPED) if word.strip() else None
+    digits = read_days(word, SHIPPED, two_letters=True) if word.strip() else None
     return int(digits) if digits is not None and len(digits) == 1 else None

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from bot.domain.when_reading import Reading, Refusal, bad_date, bad_time
-from bot.domain.when_words import Vocabulary
+from bot.domain.when_words import Vocabulary, is_cjk
 from bot.domain.when_zones import read_zone
 
 MAX_NUMBER = 10**6
@@ -14,7 +14,6 @@ MAX_NUMBER = 10**6
 
 _HM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _HM_ANY = re.compile(r"^\d+:\d+$")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _HINDI_QUARTERS = {"quarter_past": 15, "half_past": 30, "quarter_to": -15}
 """Minutes that `सवा`, `साढ़े` and `पौने` add to the hour that follows them."""
 _AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.?|p\.m\.?)$")
@@ -186,7 +185,7 @@ def _day(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int |
     for kind in ("next", "last", "this"):
         if vocab.has(kind, word) and i + 1 < len(words) and words[i + 1] in vocab.weekdays:
             # 下週五 is Friday of next week, whatever today is; `next friday` is the next one
-            rule = f"{kind}_week" if _HAN.search(word) else kind
+            rule = f"{kind}_week" if is_cjk(word) else kind
             i, opened = i + 1, True
             word = words[i]
             break
@@ -326,10 +325,10 @@ def _clock(
         and vocab.has("oclock", words[i + 2])
         and (shift := _quarter_shift(word, vocab)) is not None
     ):
-        total = int(words[i + 1]) * 60 + shift
-        hour, minute, nxt = total // 60 % 24, total % 60, i + 3
         if not 1 <= int(words[i + 1]) <= 12:
             return bad_time(" ".join(words[i : i + 3]))
+        total = int(words[i + 1]) * 60 + shift
+        hour, minute, nxt = total // 60 % 24, total % 60, i + 3
     elif i + 1 < len(words) and vocab.has("oclock", words[i + 1]):  # `9 點`, `9:30 बजे`
         match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
         if match is None:

@@ -173,16 +173,17 @@ class Vocabulary:
             word
             for table in (self.months, self.weekdays, self.units, self.parts)
             for word in table
-            if _is_cjk(word)
+            if is_cjk(word)
         }
         for group in (self.today, self.tomorrow, self.yesterday, self.tonight, self.now):
-            found |= {word for word in group if _is_cjk(word)}
+            found |= {word for word in group if is_cjk(word)}
         for group in self.words.values():
-            found |= {word for word in group if _is_cjk(word)}
+            found |= {word for word in group if is_cjk(word)}
         return tuple(sorted(found, key=len, reverse=True))
 
 
-def _is_cjk(word: str) -> bool:
+def is_cjk(word: str) -> bool:
+    """Whether a word is all Chinese characters (written without spaces between words)."""
     return bool(word) and all("\u3000" <= char <= "\u9fff" for char in word)
 
 
@@ -238,7 +239,7 @@ def vocabulary(language: str) -> Vocabulary:
             word: index
             for index, key in enumerate(_WEEKDAYS)
             for word in names(key)
-            if len(word) >= 3 or _is_cjk(word)
+            if len(word) >= 3 or is_cjk(word)
         },
         am=frozenset([*names("am"), "a.m.", "a.m"]) - words.get("morning", frozenset()),
         pm=frozenset([*names("pm"), "p.m.", "p.m"]) - words.get("afternoon", frozenset()),

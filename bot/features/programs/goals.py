@@ -13,7 +13,7 @@ from bot.core.i18n import N_
 from bot.core.numbers import typed_digits
 from bot.core.registry import Args, CommandSpec, Param, ParamKind, Registry
 from bot.domain.when import Day, parse_day
-from bot.domain.when_words import vocabulary
+from bot.domain.when_words import is_cjk, vocabulary
 from bot.features.programs.my_pair import PairInContext, actor_pair
 from bot.features.programs.reach import Voice, dm_from
 from storage.program_loop_repo import LoopRepository
@@ -42,7 +42,6 @@ _PROGRESS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 """`/goal progress 40` in every shipped language, also `進度40` and `進度：40`."""
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _DONE = frozenset(
     {
         "done", "hecho", "listo", "cumplido", "terminado", "lo logré", "lo logre",
@@ -72,7 +71,7 @@ def names_a_duration(words: str, language: str) -> bool:
         if not day_name.isascii():
             text = text.replace(day_name, " ")
     spaced = set(text.split())  # Chinese writes `3天` without a space: look inside it
-    return any(unit in spaced or (_CJK.match(unit) and unit in text) for unit in vocab.units)
+    return any(unit in spaced or (is_cjk(unit) and unit in text) for unit in vocab.units)
 
 
 def _trailing_date(body: str, is_date: Callable[[str], bool]) -> tuple[str, str] | None:
@@ -80,7 +79,8 @@ def _trailing_date(body: str, is_date: Callable[[str], bool]) -> tuple[str, str]
     word for Chinese written without spaces), with a goal left before it."""
     words = body.split()
     candidates = [" ".join(words[-n:]) for n in (3, 2, 1) if len(words) > n]
-    candidates += [words[-1][start:] for start in range(1, len(words[-1]))]
+    if is_cjk(words[-1][-1]):  # `…上架3月31日`: no space before the date
+        candidates += [words[-1][start:] for start in range(1, len(words[-1]))]
     for date_words in candidates:
         goal = body[: len(body) - len(date_words)].strip()
         if goal and is_date(date_words):
