@@ -20,9 +20,10 @@ from bot.core.i18n import Translator
 from bot.core.paging import Pager
 from bot.core.registry import Access, Args, CommandSpec, Registry
 from bot.dialogs import Dialogs
+from bot.domain.goal_text import goal_command, split_target
 from bot.features.export import to_csv
 from bot.features.mentoring import Mentoring
-from bot.features.programs.goals import goal_command, read_progress, split_target
+from bot.features.programs.goals import read_progress
 from bot.features.programs.loop import ProgramLoop
 from bot.features.programs.report import ProgramReport, program_files
 from storage.models import (
