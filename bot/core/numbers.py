@@ -24,12 +24,13 @@ _KEYBOARD_DIGITS = {
     **{0xFF10 + n: str(n) for n in range(10)},  # full-width, from Chinese and Japanese keyboards
     **{0x0966 + n: str(n) for n in range(10)},  # Devanagari, from Hindi keyboards
     0xFF03: "#",
+    0xFF1A: ":",  # `９：００`
 }
 """Digits of the shipped languages' keyboards, read as the digits they are (`１`, `१`)."""
 
 
 def typed_digits(text: str) -> str:
-    """Full-width and Devanagari digits (and `＃`) as ASCII; other scripts stay as typed."""
+    """Full-width and Devanagari digits (and `＃`, `：`) as ASCII; other scripts stay as typed."""
     return text.translate(_KEYBOARD_DIGITS)
 
 

@@ -14,7 +14,7 @@ from bot.core.errors import UsageError
 from bot.core.i18n import N_
 from bot.core.languages import SHIPPED, language_base
 from bot.core.numbers import typed_digits
-from bot.domain.day_sets import ALL_DAYS, read_days
+from bot.domain.day_sets import ALL_DAYS, WEEKDAYS, WEEKENDS, read_days
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
@@ -22,7 +22,7 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 def parse_hhmm(text: str, example: str) -> str:
     """Reads `9:30`, `09:30` or `21h05` into canonical `HH:MM`."""
-    match = _TIME.match(typed_digits(text).replace("：", ":").strip().lower())
+    match = _TIME.match(typed_digits(text).strip().lower())
     if match is None:
         raise UsageError("“{text}” is not a time; use HH:MM (24-hour).", {"text": text}, example)
     return f"{int(match.group(1)):02d}:{match.group(2)}"
@@ -41,7 +41,7 @@ def parse_days(text: str, example: str, languages: Iterable[str] = ()) -> str:
     return days
 
 
-_SHOWN = {ALL_DAYS: N_("daily"), "01234": N_("weekdays"), "56": N_("weekends")}
+_SHOWN = {ALL_DAYS: N_("daily"), WEEKDAYS: N_("weekdays"), WEEKENDS: N_("weekends")}
 
 
 def describe_days(
