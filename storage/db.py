@@ -1,4 +1,4 @@
-"""Engine and session factory; SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine and session factory; SQLite gets WAL, foreign keys and a lock wait of 10 s."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_driver import one_hop_dbapi
+from storage.sqlite_driver import LOCK_WAIT_MS, inline_dbapi
 from storage.wal import BACKSTOP_PAGES, LOG_FILE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
@@ -36,7 +36,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")  # WalCheckpointer does it
     cursor.execute(f"PRAGMA journal_size_limit={LOG_FILE_LIMIT}")  # the log file shrinks back
     cursor.close()
@@ -69,8 +68,10 @@ class Database:
             # p99 3.2-3.8 s, answers deferred past Discord's deadline). One pooled connection
             # makes them queue in order instead: p99 0.35-0.45 s, throughput up 10-25%.
             options.update(pool_size=1, max_overflow=0, pool_timeout=30)
+        if self.is_sqlite:
+            options["connect_args"] = {"timeout": LOCK_WAIT_MS / 1000}
         if parsed.get_driver_name() == "aiosqlite":
-            module = one_hop_dbapi()  # one thread hop per statement instead of four
+            module = inline_dbapi()  # statements in place, not on aiosqlite's thread
             if module is not None:
                 options["module"] = module
         self.engine: AsyncEngine = create_async_engine(url, echo=echo, **options)

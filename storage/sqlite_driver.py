@@ -1,8 +1,13 @@
-"""SQLAlchemy's aiosqlite adapter with one trip to aiosqlite's thread per statement.
+"""SQLAlchemy's aiosqlite adapter running each statement on the event loop's own thread.
 
-The stock cursor makes four (open a cursor, execute, fetch the rows, close it), each a queue
-put, a thread wake-up and a wake-up of the event loop; on a busy machine those hops cost more
-than SQLite's own work. Here one function does all four on aiosqlite's thread. The
+The stock cursor sends every statement to aiosqlite's thread (four trips: open a cursor,
+execute, fetch, close), each a queue put, a thread wake-up, a wake-up of the event loop and
+a fight for the GIL; for SQLite's own work of tens of microseconds that was a third of a
+`/checkin`. SQLite is one process with one pooled connection here (SPEC: a second process
+on the file exits), so statements already run one at a time; doing them in place only stops
+paying for the hops. The one wait SQLite can have, another connection's write lock, is not
+waited for on the loop: the connection's busy timeout is 0, and a statement that finds the
+lock taken is run again on aiosqlite's thread, which waits for it as before. The
 statements, their order, the transaction and every result stay the same.
 """
 
@@ -25,9 +30,13 @@ from sqlalchemy.util import EMPTY_DICT, await_only
 _Outcome = tuple[Any, list[Any], int, int | None]
 """What one statement leaves: description, rows, rowcount, lastrowid."""
 
+LOCK_WAIT_MS = 10_000
+"""How long a statement that found the write lock taken waits for it (on the thread)."""
+SQLITE_BUSY = 5
+
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """On aiosqlite's thread: the whole life of one cursor."""
+    """The whole life of one cursor, in one call."""
     cursor = connection.cursor()
     try:
         if many:
@@ -43,8 +52,22 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         cursor.close()
 
 
-class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    """A buffered cursor whose execute is a single call on aiosqlite's thread."""
+def _run_waiting(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+    """On aiosqlite's thread: the statement again, this time waiting for the lock."""
+    connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+    try:
+        return _run(connection, operation, parameters, many=False)
+    finally:
+        connection.execute("PRAGMA busy_timeout=0")
+
+
+def _lock_taken(error: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY: another connection holds the lock (the statement did nothing)."""
+    return getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY
+
+
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor whose statements run in place, without a trip to another thread."""
 
     __slots__ = ("_description", "_lastrowid", "_rowcount")
 
@@ -82,52 +105,78 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def arraysize(self, value: int) -> None:
         """Ignored: every row is fetched at once."""
 
-    async def _one_trip(self, operation: Any, parameters: Any, many: bool) -> None:
-        async with self._adapt_connection._execute_mutex:
-            connection = self._connection
-            outcome: _Outcome = await connection._execute(
-                _run, connection._conn, operation, parameters, many
-            )
+    async def _execute_async(self, operation: Any, parameters: Any) -> None:
+        # A coroutine (awaited through SQLAlchemy's greenlet, which requires one) that only
+        # suspends when the lock is taken.
+        try:
+            outcome = _run(self._connection._conn, operation, parameters, many=False)
+        except sqlite3.OperationalError as error:
+            if not _lock_taken(error):
+                raise
+            async with self._adapt_connection._execute_mutex:
+                connection = self._connection
+                outcome = await connection._execute(
+                    _run_waiting, connection._conn, operation, parameters
+                )
+        self._keep(outcome)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
+        # A batch runs inside a transaction, which already holds the lock: nothing to wait for.
+        self._keep(_run(self._connection._conn, operation, seq_of_parameters, many=True))
+
+    def _keep(self, outcome: _Outcome) -> None:
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
 
-    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
-        await self._one_trip(operation, parameters, many=False)
-
-    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
-        await self._one_trip(operation, seq_of_parameters, many=True)
-
     async def _async_soft_close(self) -> None:
-        """Nothing is open on the thread once `execute` returns."""
+        """Nothing stays open once `execute` returns."""
 
     def close(self) -> None:
-        """Drops unread rows; the sqlite3 cursor was closed on the thread."""
+        """Drops unread rows; the sqlite3 cursor was closed with its statement."""
         self._rows.clear()
 
     def nextset(self) -> None:
         """SQLite has one result set per statement."""
 
 
-class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    """The stock connection adapter, handing out `OneHopCursor`s."""
+class InlineConnection(AsyncAdapt_aiosqlite_connection):
+    """The stock connection adapter with `InlineCursor`s; commit and rollback in place too."""
 
     __slots__ = ()
-    _cursor_cls = OneHopCursor
+    _cursor_cls = InlineCursor
+
+    def commit(self) -> None:
+        """Ends the transaction (holding the write lock, it has nothing to wait for)."""
+        if self._connection._connection:
+            try:
+                self._connection._conn.commit()
+            except Exception as error:
+                self._handle_exception(error)
+
+    def rollback(self) -> None:
+        """Undoes the transaction (nothing to wait for either)."""
+        if self._connection._connection:
+            try:
+                self._connection._conn.rollback()
+            except Exception as error:
+                self._handle_exception(error)
 
 
-class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
-    """The stock DBAPI shim (pass as `module=`), connecting with `OneHopConnection`."""
+class InlineDbapi(AsyncAdapt_aiosqlite_dbapi):
+    """The stock DBAPI shim (pass as `module=`), connecting with `InlineConnection`."""
 
-    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
-        """Opens an aiosqlite connection (its thread a daemon, as the stock shim does)."""
+    def connect(self, *arg: Any, **kw: Any) -> InlineConnection:
+        """Opens an aiosqlite connection usable from the loop's thread, busy timeout 0."""
         creator = kw.pop("async_creator_fn", None)
+        kw["check_same_thread"] = False  # statements run here, open and close on its thread
+        kw["timeout"] = 0  # a taken lock is waited for on the thread, never on the loop
         connection = creator(*arg, **kw) if creator else self.aiosqlite.connect(*arg, **kw)
         thread = connection if isinstance(connection, Thread) else connection._thread
         thread.daemon = True
-        return OneHopConnection(self, await_only(connection))
+        return InlineConnection(self, await_only(connection))
 
 
-def one_hop_dbapi() -> OneHopDbapi | None:
+def inline_dbapi() -> InlineDbapi | None:
     """The shim, or None when this aiosqlite lacks the internals it relies on."""
     needed: tuple[tuple[ModuleType | type, str], ...] = (
         (aiosqlite.Connection, "_execute"),
@@ -135,4 +184,4 @@ def one_hop_dbapi() -> OneHopDbapi | None:
     )
     if not all(hasattr(owner, name) for owner, name in needed):
         return None
-    return OneHopDbapi(aiosqlite, sqlite3)
+    return InlineDbapi(aiosqlite, sqlite3)

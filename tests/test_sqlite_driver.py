@@ -1,7 +1,11 @@
-"""SQLite statements make one trip to aiosqlite's thread and keep every DBAPI result."""
+"""SQLite statements run on the loop's thread, keep every DBAPI result, and wait for a taken
+lock on aiosqlite's thread without stopping the loop."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,13 +17,13 @@ from sqlalchemy import func, select, text, update
 
 from storage.db import Database
 from storage.models import Person
-from storage.sqlite_driver import OneHopConnection
+from storage.sqlite_driver import InlineConnection
 
 
 @pytest.fixture
 async def database(tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated SQLite file."""
-    instance = Database(f"sqlite+aiosqlite:///{tmp_path / 'one_hop.db'}")
+    instance = Database(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
     await instance.upgrade()
     yield instance
     await instance.dispose()
@@ -39,20 +43,60 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-async def test_the_engine_uses_the_one_hop_adapter(database: Database) -> None:
+async def test_the_engine_uses_the_inline_adapter(database: Database) -> None:
     async with database.engine.connect() as connection:
         raw = await connection.get_raw_connection()
-        assert isinstance(raw.dbapi_connection, OneHopConnection)
+        assert isinstance(raw.dbapi_connection, InlineConnection)
 
 
-async def test_a_select_is_one_trip(database: Database, trips: list[str]) -> None:
+async def test_a_transaction_makes_no_trip_to_the_thread(
+    database: Database, trips: list[str]
+) -> None:
     async with database.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))  # checkout and BEGIN out of the way
+        await connection.execute(text("SELECT 1"))  # checkout out of the way
+        await connection.commit()
         trips.clear()
+        await connection.execute(text("CREATE TABLE t (n INTEGER)"))
         rows = (await connection.execute(text("SELECT 1, 'two' UNION ALL SELECT 3, 'x'"))).all()
+        await connection.commit()
+        await connection.execute(text("INSERT INTO t VALUES (1)"))
+        await connection.rollback()
+        assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar() == 0
     assert [tuple(row) for row in rows] == [(1, "two"), (3, "x")]
-    assert trips[0] == "_run"
-    assert trips.count("_run") == 1
+    assert trips == []
+
+
+async def test_a_taken_lock_is_waited_for_without_stopping_the_loop(
+    database: Database, trips: list[str]
+) -> None:
+    """Another connection holds the write lock for 0.4 s: the loop keeps ticking meanwhile,
+    and the transaction goes on once the lock is free."""
+    path = str(database.engine.url.database)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(0.4, other.commit)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticking = asyncio.create_task(ticker())
+    released.start()
+    try:
+        now = datetime(2026, 11, 23, tzinfo=UTC)
+        async with database.sessions() as session, session.begin():
+            session.add(Person(display_name="waited", created_at=now))
+    finally:
+        ticking.cancel()
+        released.join()
+        other.close()
+    assert ticks >= 20  # the loop ran while the lock was waited for
+    assert "_run_waiting" in trips
+    async with database.sessions() as session:
+        assert await session.scalar(select(Person.display_name)) == "waited"
 
 
 async def test_inserts_updates_and_returning_keep_ids_and_counts(database: Database) -> None:
