@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime
+from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Base, Membership, Role
@@ -40,6 +41,39 @@ _ACTIVE_PAIRS_OF = (
 )
 
 
+class OpenGoal(NamedTuple):
+    """What a check-in shows of the mentee's open goal."""
+
+    text: str
+    progress: int
+    target_on: date | None
+
+
+_PAIRS = cast(Table, ProgramPair.__table__)
+_GOALS = cast(Table, ProgramGoal.__table__)
+_PROGRAMS = cast(Table, Program.__table__)
+_LATER = _GOALS.alias("later")
+# Built once, on the tables (no ORM objects): every check-in asks it.
+_OPEN_GOAL_OF = (
+    select(_GOALS.c.text, _GOALS.c.progress, _GOALS.c.target_on)
+    .select_from(
+        _PAIRS.join(_PROGRAMS, _PROGRAMS.c.id == _PAIRS.c.program_id).join(
+            _GOALS, _GOALS.c.pair_id == _PAIRS.c.id
+        )
+    )
+    .where(
+        _PAIRS.c.mentee_id == bindparam("person_id"),
+        _PAIRS.c.status == PairStatus.ACTIVE.value,
+        _PROGRAMS.c.status.in_(LIVE),
+        _GOALS.c.id
+        == select(func.max(_LATER.c.id)).where(_LATER.c.pair_id == _PAIRS.c.id).scalar_subquery(),
+        _GOALS.c.done_at.is_(None),
+    )
+    .order_by(_PAIRS.c.id)
+    .limit(1)
+)
+
+
 class LoopRepository:
     """The loop's rows; the features decide when, this only stores and counts."""
 
@@ -52,6 +86,11 @@ class LoopRepository:
         """The person's active pairs in live programs (either side), oldest first."""
         found = await self.session.execute(_ACTIVE_PAIRS_OF, {"person_id": person_id})
         return list(found.scalars())
+
+    async def open_goal_of(self, mentee_id: int) -> OpenGoal | None:
+        """The mentee's open goal: of their oldest active pair whose latest goal is not done."""
+        row = (await self.session.execute(_OPEN_GOAL_OF, {"person_id": mentee_id})).first()
+        return None if row is None else OpenGoal(*row)
 
     async def live_active_pairs(self) -> list[tuple[ProgramPair, Program]]:
         """Every active pair of every live program (the sweeps walk them)."""

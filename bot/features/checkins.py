@@ -115,11 +115,9 @@ class CheckIns:
     async def _record(self, ctx: Ctx, plan: str) -> None:
         community, _ = ctx.group()
         today = person_today(ctx)
-        entry, created = await CheckInRepository(ctx.repo.session).ensure(
-            community.id, ctx.person.id, today, ctx.now, plan
+        had_plan = await CheckInRepository(ctx.repo.session).plan_day(
+            community.id, ctx.person.id, today, plan, ctx.now
         )
-        had_plan = not created and bool(entry.plan) and not entry.skipped
-        entry.plan, entry.skipped, entry.updated_at = plan, False, ctx.now
         # One read of the days serves the reply's streak and the streak badges (each keeps
         # its own window).
         since = ctx.now.date() - timedelta(days=HISTORY_DAYS)

@@ -15,7 +15,7 @@ from bot.domain.goal_text import goal_command, names_a_duration, split_target
 from bot.domain.when import Day, parse_day
 from bot.features.programs.my_pair import PairInContext, actor_pair
 from bot.features.programs.reach import Voice, dm_from
-from storage.program_loop_repo import LoopRepository
+from storage.program_loop_repo import LoopRepository, OpenGoal
 from storage.program_models import ProgramGoal
 
 GOAL_EXAMPLE = N_("/goal open my online shop by march 31")
@@ -35,7 +35,7 @@ def read_progress(text: str) -> int:
     return int(cleaned)
 
 
-def goal_line(goal: ProgramGoal) -> Mapping[str, object]:
+def goal_line(goal: ProgramGoal | OpenGoal) -> Mapping[str, object]:
     """The values every goal sentence uses."""
     return {
         "goal": goal.text,
@@ -46,17 +46,14 @@ def goal_line(goal: ProgramGoal) -> Mapping[str, object]:
 
 async def remind_goal(ctx: Ctx) -> None:
     """Under a mentee's check-in: their open mentoring goal, so the day's plan can serve it."""
-    loop = LoopRepository(ctx.repo.session)
-    for pair in await loop.active_pairs_of(ctx.person.id):
-        goal = await loop.goal(pair.id) if pair.mentee_id == ctx.person.id else None
-        if goal is not None and goal.done_at is None:
-            # The mentee's own goal: to them alone (a DM, or ephemeral), not the busy group.
-            ctx.reply(
-                "🎯 Your mentoring goal: “{goal}”, progress {progress}%.",
-                goal_line(goal),
-                private=True,
-            )
-            return
+    goal = await LoopRepository(ctx.repo.session).open_goal_of(ctx.person.id)
+    if goal is not None:
+        # The mentee's own goal: to them alone (a DM, or ephemeral), not the busy group.
+        ctx.reply(
+            "🎯 Your mentoring goal: “{goal}”, progress {progress}%.",
+            goal_line(goal),
+            private=True,
+        )
 
 
 class Goals:
