@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql import Executable
 
 from storage.models import (
     Account,
@@ -132,7 +135,9 @@ class Repository:
             community.title = title[:256]
         joined_now = False
         if membership is None:
-            membership, joined_now = await self.ensure_membership(community, account.person, now)
+            membership, joined_now = await self.ensure_membership(
+                community, account.person, now, absent=True
+            )
         return Arrival(account, community, membership, joined_now)
 
     async def _known(
@@ -208,10 +213,13 @@ class Repository:
         )
 
     async def ensure_membership(
-        self, community: Community, person: Person, now: datetime
+        self, community: Community, person: Person, now: datetime, *, absent: bool = False
     ) -> tuple[Membership, bool]:
-        """Joins the person to the community as a member; the flag tells whether it is new."""
-        found = await self.membership(community.id, person.id)
+        """Joins the person to the community as a member; the flag tells whether it is new.
+
+        `absent`: the caller has just found no membership, so only the insert is tried.
+        """
+        found = None if absent else await self.membership(community.id, person.id)
         if found is not None:
             return found, False
         values = {
@@ -236,14 +244,8 @@ class Repository:
         the first to commit and then inserts nothing; the caller selects the row either way.
         """
         dialect = self.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = (
-            insert(model)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=list(unique))
-            .returning(model.__table__.c.id)
-        )
-        return (await self.session.execute(statement)).first() is not None
+        statement = _insert_new_statement(model, unique, dialect)
+        return (await self.session.execute(statement, values)).first() is not None
 
     async def member_count(self, community_id: int) -> int:
         """How many people belong to the community."""
@@ -417,6 +419,14 @@ _DISPLAY_NAMES = select(Account.person_id, Account.display_name).where(
     Account.platform == bindparam("platform"),
     Account.person_id.in_(bindparam("person_ids", expanding=True)),
 )
+
+
+@functools.cache
+def _insert_new_statement(model: type[Base], unique: tuple[str, ...], dialect: str) -> Executable:
+    """Built once per table and dialect (every first message of a person runs two)."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, model.__table__)
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def _handle(username: str | None) -> str | None:
