@@ -64,7 +64,7 @@ _OPEN_GOAL_OF = (
     .where(
         _PAIRS.c.mentee_id == bindparam("person_id"),
         _PAIRS.c.status == PairStatus.ACTIVE.value,
-        _PROGRAMS.c.status.in_(LIVE),
+        or_(*(_PROGRAMS.c.status == status for status in LIVE)),  # no IN list to expand
         _GOALS.c.id
         == select(func.max(_LATER.c.id)).where(_LATER.c.pair_id == _PAIRS.c.id).scalar_subquery(),
         _GOALS.c.done_at.is_(None),

@@ -130,9 +130,13 @@ def chunk(text: RichText, limit: int, measure: Measure = lambda t: len(plain(t))
 
     A single line longer than the limit is cut inside its spans; nothing is dropped.
     """
+    split = lines(text)
+    whole = join(split)
+    if measure(whole) <= limit:  # most messages: one piece, measured once
+        return [whole] if plain(whole).strip() else [()]
     pieces: list[RichText] = []
     current: list[RichText] = []
-    for line in lines(text):
+    for line in split:
         for part in _cut_line(line, limit, measure):
             if current and measure(join([*current, part])) > limit:
                 pieces.append(join(current))
