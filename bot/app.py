@@ -240,7 +240,7 @@ class Core:
     def web_app(self) -> Starlette:
         """The app on WEB_PORT: health and metrics, and the organizer dashboard."""
         deps = DashboardDeps(
-            sessions=self.database.sessions,
+            sessions=self.database.long_sessions,
             clock=self.clock,
             translator=self.translator,
             messengers=self.messengers,  # the same dict: platforms attached later count too

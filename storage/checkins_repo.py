@@ -125,6 +125,7 @@ class CheckInRepository:
         Core statements on a path no ORM object of the row is loaded on (`/checkin`, a reply
         to the ping), so no loaded copy goes stale.
         """
+        await self._flush_pending()  # an ORM change to the row would land after ours
         key = {"community_id": community_id, "person_id": person_id, "day": day}
         found = (await self.session.execute(_DAY_OF, key)).first()
         if found is None:
@@ -138,10 +139,15 @@ class CheckInRepository:
 
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""
-        if self.session.new or self.session.dirty:  # a Core read does not autoflush
-            await self.session.flush()
+        await self._flush_pending()  # a Core read does not autoflush
         rows = await self.session.scalars(_DAYS_OF, {"person_id": person_id, "since": since})
         return list(rows.all())
+
+    async def _flush_pending(self) -> None:
+        """Writes pending ORM changes before a Core statement (which never autoflushes)."""
+        session = self.session
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
 
     async def touched_between(
         self, community_id: int, start: datetime, end: datetime

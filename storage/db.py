@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from storage.sqlite_driver import LOCK_WAIT_MS, inline_dbapi
+from storage.sqlite_driver import LOCK_WAIT_MS, OFF_LOOP, InlineConnection, inline_dbapi
 from storage.wal import BACKSTOP_PAGES, LOG_FILE_LIMIT, WalCheckpointer
 
 if TYPE_CHECKING:
@@ -45,6 +45,9 @@ def _sqlite_begin_immediate(connection: Connection) -> None:
     # Take the write lock at BEGIN: a deferred transaction that later upgrades to a write can
     # fail at once with SQLITE_BUSY (busy_timeout does not apply), which two members pressing
     # the same button at the same moment would hit.
+    adapted = connection.connection.dbapi_connection
+    if isinstance(adapted, InlineConnection):  # long reads run off the loop, BEGIN included
+        adapted.off_loop = bool(connection.get_execution_options().get(OFF_LOOP))
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -81,6 +84,11 @@ class Database:
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        self.long_sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine.execution_options(**{OFF_LOOP: True}), expire_on_commit=False
+        )
+        """For work that may read a lot (the dashboard): on SQLite its statements run on
+        aiosqlite's thread, so the event loop keeps answering meanwhile."""
 
     async def upgrade(self) -> None:
         """Applies every Alembic migration not yet applied (none to import when at head)."""

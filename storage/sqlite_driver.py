@@ -7,8 +7,10 @@ a fight for the GIL; for SQLite's own work of tens of microseconds that was a th
 on the file exits), so statements already run one at a time; doing them in place only stops
 paying for the hops. The one wait SQLite can have, another connection's write lock, is not
 waited for on the loop: the connection's busy timeout is 0, and a statement that finds the
-lock taken is run again on aiosqlite's thread, which waits for it as before. The
-statements, their order, the transaction and every result stay the same.
+lock taken is run again on aiosqlite's thread, which waits for it as before. A transaction
+begun with the `OFF_LOOP` execution option (the dashboard's pages, `/export`: reads that may
+take long on a big database) runs wholly on that thread, so the loop keeps serving meanwhile.
+The statements, their order, the transaction and every result stay the same.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import collections
 import sqlite3
 from threading import Thread
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -33,6 +35,9 @@ _Outcome = tuple[Any, list[Any], int, int | None]
 LOCK_WAIT_MS = 10_000
 """How long a statement that found the write lock taken waits for it (on the thread)."""
 SQLITE_BUSY = 5
+SQLITE_BUSY_SNAPSHOT = 517  # a stale read snapshot: waiting cannot help
+OFF_LOOP = "mentorbot_off_loop"
+"""Execution option: this transaction's statements run on aiosqlite's thread."""
 
 
 def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
@@ -52,18 +57,30 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         cursor.close()
 
 
-def _run_waiting(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
-    """On aiosqlite's thread: the statement again, this time waiting for the lock."""
+def _run_waiting(
+    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool = False
+) -> _Outcome:
+    """On aiosqlite's thread: the statement, waiting for the lock if another connection has it."""
     connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
     try:
-        return _run(connection, operation, parameters, many=False)
+        return _run(connection, operation, parameters, many)
+    finally:
+        connection.execute("PRAGMA busy_timeout=0")
+
+
+def _end_waiting(connection: sqlite3.Connection, commit: bool) -> None:
+    """On aiosqlite's thread: COMMIT (or ROLLBACK), waiting for the lock if it must."""
+    connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+    try:
+        connection.commit() if commit else connection.rollback()
     finally:
         connection.execute("PRAGMA busy_timeout=0")
 
 
 def _lock_taken(error: sqlite3.OperationalError) -> bool:
-    """SQLITE_BUSY: another connection holds the lock (the statement did nothing)."""
-    return getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY
+    """SQLITE_BUSY and its kinds: another connection holds a lock (the statement did nothing)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == SQLITE_BUSY and code != SQLITE_BUSY_SNAPSHOT
 
 
 class InlineCursor(AsyncAdapt_aiosqlite_cursor):
@@ -107,22 +124,36 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
         # A coroutine (awaited through SQLAlchemy's greenlet, which requires one) that only
-        # suspends when the lock is taken.
+        # suspends off the loop: a long transaction, or a lock to wait for.
+        if self._off_loop:
+            self._keep(await self._on_thread(operation, parameters, many=False))
+            return
         try:
             outcome = _run(self._connection._conn, operation, parameters, many=False)
         except sqlite3.OperationalError as error:
             if not _lock_taken(error):
                 raise
-            async with self._adapt_connection._execute_mutex:
-                connection = self._connection
-                outcome = await connection._execute(
-                    _run_waiting, connection._conn, operation, parameters
-                )
+            outcome = await self._on_thread(operation, parameters, many=False)
         self._keep(outcome)
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> None:
         # A batch runs inside a transaction, which already holds the lock: nothing to wait for.
+        if self._off_loop:
+            self._keep(await self._on_thread(operation, seq_of_parameters, many=True))
+            return
         self._keep(_run(self._connection._conn, operation, seq_of_parameters, many=True))
+
+    @property
+    def _off_loop(self) -> bool:
+        return cast("InlineConnection", self._adapt_connection).off_loop
+
+    async def _on_thread(self, operation: Any, parameters: Any, *, many: bool) -> _Outcome:
+        async with self._adapt_connection._execute_mutex:
+            connection = self._connection
+            outcome: _Outcome = await connection._execute(
+                _run_waiting, connection._conn, operation, parameters, many
+            )
+        return outcome
 
     def _keep(self, outcome: _Outcome) -> None:
         self._description, rows, self._rowcount, self._lastrowid = outcome
@@ -142,24 +173,40 @@ class InlineCursor(AsyncAdapt_aiosqlite_cursor):
 class InlineConnection(AsyncAdapt_aiosqlite_connection):
     """The stock connection adapter with `InlineCursor`s; commit and rollback in place too."""
 
-    __slots__ = ()
+    __slots__ = ("off_loop",)
     _cursor_cls = InlineCursor
 
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.off_loop = False
+        """Set per transaction at its BEGIN (from the `OFF_LOOP` execution option)."""
+
     def commit(self) -> None:
-        """Ends the transaction (holding the write lock, it has nothing to wait for)."""
-        if self._connection._connection:
-            try:
-                self._connection._conn.commit()
-            except Exception as error:
-                self._handle_exception(error)
+        """Ends the transaction (WAL: with the write lock held there is nothing to wait for)."""
+        self._end(commit=True)
 
     def rollback(self) -> None:
-        """Undoes the transaction (nothing to wait for either)."""
-        if self._connection._connection:
+        """Undoes the transaction."""
+        self._end(commit=False)
+
+    def _end(self, *, commit: bool) -> None:
+        if not self._connection._connection:
+            return
+        connection = self._connection._conn
+        try:
+            if self.off_loop:
+                await_only(self._connection._execute(_end_waiting, connection, commit))
+                return
             try:
-                self._connection._conn.rollback()
-            except Exception as error:
-                self._handle_exception(error)
+                connection.commit() if commit else connection.rollback()
+            except sqlite3.OperationalError as error:
+                if not _lock_taken(error):  # a rollback journal may wait for readers
+                    raise
+                await_only(self._connection._execute(_end_waiting, connection, commit))
+        except Exception as error:
+            self._handle_exception(error)
+        finally:
+            self.off_loop = False
 
 
 class InlineDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from sqlalchemy import func, select, text, update
 
 from storage.db import Database
 from storage.models import Person
-from storage.sqlite_driver import InlineConnection
+from storage.sqlite_driver import InlineConnection, _lock_taken
 
 
 @pytest.fixture
@@ -69,31 +69,36 @@ async def test_a_transaction_makes_no_trip_to_the_thread(
 async def test_a_taken_lock_is_waited_for_without_stopping_the_loop(
     database: Database, trips: list[str]
 ) -> None:
-    """Another connection holds the write lock for 0.4 s: the loop keeps ticking meanwhile,
-    and the transaction goes on once the lock is free."""
+    """Another connection holds the write lock until a coroutine on the loop has ticked 20
+    times and lets it go: only a loop that keeps running while the lock is waited for gets
+    there (a wait on the loop would stall the ticker and fail with "database is locked")."""
     path = str(database.engine.url.database)
     other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     other.execute("BEGIN IMMEDIATE")
-    released = threading.Timer(0.4, other.commit)
     ticks = 0
+    longest_stall = 0.0  # a wait on the loop would stall it for the whole busy timeout (10 s)
 
     async def ticker() -> None:
-        nonlocal ticks
-        while True:
+        nonlocal ticks, longest_stall
+        while ticks < 20:
+            before = time.monotonic()
             await asyncio.sleep(0.01)
+            longest_stall = max(longest_stall, time.monotonic() - before)
             ticks += 1
+        other.commit()
 
     ticking = asyncio.create_task(ticker())
-    released.start()
+    await asyncio.sleep(0)  # the ticker is asleep in its first tick before the transaction
     try:
         now = datetime(2026, 11, 23, tzinfo=UTC)
         async with database.sessions() as session, session.begin():
             session.add(Person(display_name="waited", created_at=now))
+        await ticking
     finally:
         ticking.cancel()
-        released.join()
         other.close()
-    assert ticks >= 20  # the loop ran while the lock was waited for
+    assert ticks == 20
+    assert longest_stall < 5.0
     assert "_run_waiting" in trips
     async with database.sessions() as session:
         assert await session.scalar(select(Person.display_name)) == "waited"
@@ -131,3 +136,38 @@ async def test_an_error_leaves_the_connection_usable(database: Database) -> None
             await connection.execute(text("SELECT * FROM nowhere"))
         await connection.rollback()
         assert (await connection.execute(text("SELECT 2"))).scalar() == 2
+
+
+async def test_a_long_session_runs_on_the_thread_and_leaves_the_connection_inline(
+    database: Database, trips: list[str]
+) -> None:
+    """The dashboard's sessions (OFF_LOOP) keep the loop free; the next transaction on the
+    same pooled connection is back in place."""
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    async with database.long_sessions() as session, session.begin():
+        session.add(Person(display_name="long", created_at=now))
+        await session.flush()
+        assert await session.scalar(select(func.count()).select_from(Person)) == 1
+    assert trips.count("_run_waiting") >= 3  # BEGIN, the INSERT, the SELECT
+    assert "_end_waiting" in trips  # and the COMMIT
+    trips.clear()
+    async with database.sessions() as session, session.begin():
+        assert await session.scalar(select(Person.display_name)) == "long"
+    assert trips == []
+
+
+@pytest.mark.parametrize(
+    ("code", "taken"),
+    [
+        (5, True),  # SQLITE_BUSY
+        (261, True),  # SQLITE_BUSY_RECOVERY
+        (773, True),  # SQLITE_BUSY_TIMEOUT
+        (517, False),  # SQLITE_BUSY_SNAPSHOT: a stale snapshot, waiting cannot help
+        (6, False),  # SQLITE_LOCKED: a conflict inside this connection
+        (1, False),  # SQLITE_ERROR
+    ],
+)
+def test_which_errors_mean_a_lock_to_wait_for(code: int, taken: bool) -> None:
+    error = sqlite3.OperationalError("database is locked")
+    error.sqlite_errorcode = code  # type: ignore[attr-defined]
+    assert _lock_taken(error) is taken

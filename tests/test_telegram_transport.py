@@ -102,7 +102,7 @@ async def test_a_file_goes_as_multipart_with_the_other_fields(
 ) -> None:
     base, seen = server
     content = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
-    upload = InputFile(io.BytesIO(content), filename="recap.png")
+    upload = InputFile(io.BytesIO(content), filename="récap semaine 1.png")
     await request_.do_request(
         f"{base}/bot{TOKEN}/sendPhoto", "POST", _data(chat_id=7, caption="week", photo=upload)
     )
@@ -113,7 +113,7 @@ async def test_a_file_goes_as_multipart_with_the_other_fields(
     [filename, content_type, received] = next(
         value for value in got["fields"].values() if isinstance(value, tuple)
     )
-    assert (filename, content_type, received) == ("recap.png", "image/png", content)
+    assert (filename, content_type, received) == ("récap semaine 1.png", "image/png", content)
 
 
 async def test_ptb_reads_limits_and_refusals_from_our_answers(server: tuple[str, Seen]) -> None:
@@ -145,6 +145,46 @@ async def test_a_slow_answer_is_timed_out(
     seen.delay = 2.0
     with pytest.raises(TimedOut):
         await request_.do_request(f"{base}/bot{TOKEN}/getMe", "POST")
+
+
+async def test_a_stalled_upload_is_timed_out() -> None:
+    """The server takes the connection and never reads: the body stops in the socket buffers,
+    and the request still ends, as TimedOut, within PTB's timeouts added up."""
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def never_read(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)
+
+    port = free_port()
+    server = await asyncio.start_server(never_read, "127.0.0.1", port)
+    transport = AiohttpRequest(
+        connect_timeout=0.3, read_timeout=0.3, pool_timeout=0.3, media_write_timeout=0.3
+    )
+    await transport.initialize()
+    upload = InputFile(io.BytesIO(b"x" * 32_000_000), filename="export.csv")
+    try:
+        with pytest.raises(TimedOut):
+            await asyncio.wait_for(
+                transport.do_request(
+                    f"http://127.0.0.1:{port}/bot{TOKEN}/sendDocument",
+                    "POST",
+                    _data(chat_id=1, document=upload),
+                ),
+                timeout=10,  # without a bound on the upload it would hang: fail, not hang
+            )
+    finally:
+        await transport.shutdown()
+        for writer in accepted:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_an_error_text_keeps_its_reason_but_not_the_token(request_: AiohttpRequest) -> None:
+    with pytest.raises(NetworkError) as failed:
+        await request_.do_request(f"http://127.0.0.1:notaport/bot{TOKEN}/getMe", "POST")
+    assert "SECRET" not in str(failed.value)
+    assert "notaport" in str(failed.value)  # the reason is still there
 
 
 async def test_a_refused_connection_is_a_network_error_without_the_token(

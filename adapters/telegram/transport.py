@@ -9,6 +9,8 @@ payloads go back to PTB untouched, so its own handling of 429, 403 and friends i
 
 from __future__ import annotations
 
+import re
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
@@ -16,6 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 CONNECTIONS = 256  # PTB's own default pool size for the Bot API
+_TOKEN_PATH = re.compile(r"/(?:file/)?bot[^/\s]+")
 
 
 class AiohttpRequest(BaseRequest):
@@ -26,11 +29,15 @@ class AiohttpRequest(BaseRequest):
         *,
         connect_timeout: float | None = 5.0,
         read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        media_write_timeout: float | None = 20.0,
         pool_timeout: float | None = 1.0,
         connections: int = CONNECTIONS,
     ) -> None:
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._media_write_timeout = media_write_timeout
         self._pool_timeout = pool_timeout
         self._connections = connections
         self._session: aiohttp.ClientSession | None = None
@@ -44,7 +51,8 @@ class AiohttpRequest(BaseRequest):
         """Opens the session (on the running loop, as aiohttp requires)."""
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._connections)
-            self._session = aiohttp.ClientSession(connector=connector)
+            # trust_env: HTTPS_PROXY and friends, as httpx (and so getUpdates) reads them.
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
 
     async def shutdown(self) -> None:
         """Closes the session and its connections."""
@@ -64,8 +72,9 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Sends one request; transport failures become PTB's `TimedOut` or `NetworkError`.
 
-        aiohttp has no write timeout; the read timeout bounds a stalled upload's answer.
-        Error texts name the failure's kind, never the URL (it carries the token).
+        aiohttp has no write timeout of its own (its read timeout starts once the body is
+        sent), so the whole request is bounded by the sum of PTB's four timeouts: a stalled
+        upload ends as `TimedOut` too. Error texts never carry the URL (it holds the token).
         """
         session = self._session
         if session is None or session.closed:
@@ -75,8 +84,14 @@ class AiohttpRequest(BaseRequest):
             self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
         )
         pool = self._pool_timeout if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        if isinstance(write_timeout, DefaultValue):
+            uploads = request_data is not None and request_data.contains_files
+            write = self._media_write_timeout if uploads else self._write_timeout
+        else:
+            write = write_timeout
+        parts = (connect, pool, write, read)
         timeout = aiohttp.ClientTimeout(
-            total=None,
+            total=None if None in parts else sum(part for part in parts if part is not None),
             connect=None if connect is None or pool is None else connect + pool,
             sock_connect=connect,
             sock_read=read,
@@ -93,7 +108,8 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+            reason = _TOKEN_PATH.sub("/bot…", str(error))
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {reason}") from error
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
@@ -104,7 +120,7 @@ def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str]
     files = request_data.multipart_data
     if not files:
         return fields
-    form = aiohttp.FormData()
+    form = aiohttp.FormData(quote_fields=False)  # file names as UTF-8, as httpx sends them
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():
