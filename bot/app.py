@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 
@@ -58,12 +59,12 @@ from bot.ops.leader import Leadership, is_postgres
 from bot.ops.metrics import Metrics
 from bot.ops.observe import OpsObserver
 from bot.ops.replan_channel import ReplanListener
-from bot.web.dashboard import dashboard_routes
-from bot.web.dashboard.deps import DashboardDeps
-from bot.web.dashboard.telegram_login import TelegramLogin
 from storage import ops_repo
 from storage.db import Database
 from storage.repo import NewCommunityDefaults
+
+if TYPE_CHECKING:
+    from bot.web.dashboard.telegram_login import TelegramLogin
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +240,10 @@ class Core:
 
     def web_app(self) -> Starlette:
         """The app on WEB_PORT: health and metrics, and the organizer dashboard."""
+        # Imported here: without WEB_PORT the dashboard (Jinja and its pages) is never loaded.
+        from bot.web.dashboard import dashboard_routes
+        from bot.web.dashboard.deps import DashboardDeps
+
         deps = DashboardDeps(
             sessions=self.database.long_sessions,
             clock=self.clock,
@@ -254,6 +259,8 @@ class Core:
 
     def _telegram_login(self) -> TelegramLogin | None:
         """The login widget's bot and token, when TELEGRAM_LOGIN_BOT is set."""
+        from bot.web.dashboard.telegram_login import TelegramLogin
+
         name, token = self.settings.telegram_login_bot, self.settings.telegram_token
         if name is None or token is None:
             return None

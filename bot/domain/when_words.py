@@ -6,8 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dateparser.languages.loader import default_loader
-
 from bot.core.languages import language_base
 
 _MONTHS = (
@@ -197,6 +195,8 @@ def unaccented(word: str) -> str:
 @lru_cache(maxsize=8)
 def vocabulary(language: str) -> Vocabulary:
     """The vocabulary of a language; English forms stay understood for everyone."""
+    from dateparser.languages.loader import default_loader  # here: not on start-up's path
+
     base = language_base(language)
     own = base if base in _LOCALES else "en"
     infos = [default_loader.get_locale("en").info]

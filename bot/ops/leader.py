@@ -9,7 +9,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -62,7 +61,11 @@ class Leadership:
         self._on_gain = on_gain
         self._on_loss = on_loss
         self._retry = retry
-        self._connect: Connect = connect or asyncpg.connect
+        if connect is None:
+            import asyncpg  # here: a SQLite process never loads it (start-up)
+
+            connect = asyncpg.connect
+        self._connect: Connect = connect
         self._connection: Any = None
         self._lost = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -95,6 +98,8 @@ class Leadership:
 
     async def _attempt(self) -> None:
         """One try for the lock; on success the role's work starts."""
+        import asyncpg
+
         try:
             connection = await self._connect(self._dsn)
         except (OSError, asyncpg.PostgresError, TimeoutError) as error:
@@ -126,6 +131,8 @@ class Leadership:
             return
         alive = not self._lost.is_set()
         if alive:
+            import asyncpg
+
             try:
                 await asyncio.wait_for(self._connection.fetchval("SELECT 1"), self._retry)
             except (OSError, asyncpg.PostgresError, TimeoutError, asyncpg.InterfaceError):

@@ -9,8 +9,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import asyncpg
-
 from bot.ops.leader import asyncpg_dsn
 from storage.ops_repo import REPLAN_CHANNEL
 
@@ -28,6 +26,8 @@ class ReplanListener:
 
     async def start(self) -> None:
         """Opens its own connection and listens; a failure leaves re-plans to the next start."""
+        import asyncpg  # here: a SQLite process never loads it (start-up)
+
         try:
             self._connection = await asyncpg.connect(self._dsn)
             await self._connection.add_listener(REPLAN_CHANNEL, self._heard)
