@@ -187,6 +187,28 @@ async def test_an_error_text_keeps_its_reason_but_not_the_token(request_: Aiohtt
     assert "notaport" in str(failed.value)  # the reason is still there
 
 
+async def test_a_proxy_from_the_environment_is_used_and_no_proxy_is_honoured(
+    server: tuple[str, Seen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As httpx (and so PTB's getUpdates) does: HTTP_PROXY carries the request, NO_PROXY
+    exempts a host."""
+    base, seen = server
+    monkeypatch.setenv("HTTP_PROXY", base)
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    transport = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
+    await transport.initialize()
+    try:
+        status, _ = await transport.do_request(
+            f"http://api.telegram.invalid/bot{TOKEN}/sendMessage", "POST", _data(chat_id=1)
+        )
+        assert status == 200  # the unresolvable host was reached through the proxy
+        assert seen.requests[-1]["fields"] == {"chat_id": "1"}
+        with pytest.raises(NetworkError):  # exempt: tried directly, and it does not resolve
+            await transport.do_request(f"http://direct.invalid/bot{TOKEN}/getMe", "POST")
+    finally:
+        await transport.shutdown()
+
+
 async def test_a_refused_connection_is_a_network_error_without_the_token(
     request_: AiohttpRequest,
 ) -> None:
