@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from sqlalchemy import Table, and_, case, false, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Executable
 
+from storage.inserts import dialect_of, insert_if_new
 from storage.models import Account, OutboxMessage, OutboxStatus
 
 KEY_LENGTH = 200
@@ -32,15 +28,6 @@ def storable_key(key: str) -> str:
         return key
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{key[: KEY_LENGTH - _DIGEST - 1]}~{digest}"
-
-
-@functools.cache
-def _enqueue_statement(dialect: str) -> Executable:
-    """`INSERT … ON CONFLICT (key) DO NOTHING RETURNING id`, built once per dialect (every
-    command that queues a message runs it; building it cost about what running it does)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    table = cast(Table, OutboxMessage.__table__)
-    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +76,8 @@ class OutboxRepository:
             "attempts": 0,
             "created_at": now,
         }
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        result = await self.session.execute(_enqueue_statement(dialect), values)
+        statement = insert_if_new(OutboxMessage, ("key",), dialect_of(self.session))
+        result = await self.session.execute(statement, values)
         return result.first() is not None
 
     async def claim_due(

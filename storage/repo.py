@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
-from sqlalchemy.sql import Executable
 
+from storage.inserts import dialect_of, insert_if_new
 from storage.models import (
     Account,
     Badge,
@@ -243,8 +239,7 @@ class Repository:
         a plain INSERT the second would fail on the unique key. On PostgreSQL it waits for
         the first to commit and then inserts nothing; the caller selects the row either way.
         """
-        dialect = self.session.get_bind().dialect.name
-        statement = _insert_new_statement(model, unique, dialect)
+        statement = insert_if_new(model, unique, dialect_of(self.session))
         return (await self.session.execute(statement, values)).first() is not None
 
     async def member_count(self, community_id: int) -> int:
@@ -419,14 +414,6 @@ _DISPLAY_NAMES = select(Account.person_id, Account.display_name).where(
     Account.platform == bindparam("platform"),
     Account.person_id.in_(bindparam("person_ids", expanding=True)),
 )
-
-
-@functools.cache
-def _insert_new_statement(model: type[Base], unique: tuple[str, ...], dialect: str) -> Executable:
-    """Built once per table and dialect (every first message of a person runs two)."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = cast(Table, model.__table__)
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def _handle(username: str | None) -> str | None:

@@ -16,7 +16,9 @@ The statements, their order, the transaction and every result stay the same.
 from __future__ import annotations
 
 import collections
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from threading import Thread
 from types import ModuleType
 from typing import Any, cast
@@ -57,24 +59,28 @@ def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: 
         cursor.close()
 
 
+@contextlib.contextmanager
+def _lock_wait(connection: sqlite3.Connection) -> Iterator[None]:
+    """On aiosqlite's thread: waits up to LOCK_WAIT_MS for a lock, then back to not waiting."""
+    connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+    try:
+        yield
+    finally:
+        connection.execute("PRAGMA busy_timeout=0")
+
+
 def _run_waiting(
     connection: sqlite3.Connection, operation: str, parameters: Any, many: bool = False
 ) -> _Outcome:
-    """On aiosqlite's thread: the statement, waiting for the lock if another connection has it."""
-    connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
-    try:
+    """The statement, waiting for the lock if another connection has it."""
+    with _lock_wait(connection):
         return _run(connection, operation, parameters, many)
-    finally:
-        connection.execute("PRAGMA busy_timeout=0")
 
 
 def _end_waiting(connection: sqlite3.Connection, commit: bool) -> None:
-    """On aiosqlite's thread: COMMIT (or ROLLBACK), waiting for the lock if it must."""
-    connection.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
-    try:
+    """COMMIT (or ROLLBACK), waiting for the lock if it must."""
+    with _lock_wait(connection):
         connection.commit() if commit else connection.rollback()
-    finally:
-        connection.execute("PRAGMA busy_timeout=0")
 
 
 def _lock_taken(error: sqlite3.OperationalError) -> bool:
