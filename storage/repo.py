@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 
-from storage.inserts import dialect_of, insert_if_new
+from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
 from storage.models import (
     Account,
     Badge,
@@ -25,6 +26,8 @@ from storage.models import (
     TopicKind,
 )
 from storage.tips_repo import TipLibrary
+
+Row = TypeVar("Row", bound=Base)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +68,14 @@ class Repository:
         title: str,
         defaults: NewCommunityDefaults,
         now: datetime,
+        *,
+        absent: bool = False,
     ) -> tuple[Community, bool]:
-        """Finds or registers the community; the flag tells whether it is new."""
-        found = await self.community(platform, chat_id)
+        """Finds or registers the community; the flag tells whether it is new.
+
+        `absent`: the caller has just found no community, so only the insert is tried.
+        """
+        found = None if absent else await self.community(platform, chat_id)
         if found is not None:
             if title and found.title != title:
                 found.title = title[:256]
@@ -80,11 +88,13 @@ class Repository:
             "language": defaults.language,
             "created_at": now,
         }
-        created = await self._insert_new(Community, values, ("platform", "chat_id"))
-        community = await self.community(platform, chat_id)
-        if community is None:  # pragma: no cover - the row exists: ours or a concurrent one
+        made = await self._insert_new(Community, values, ("platform", "chat_id"))
+        if made is not None:
+            return made, True
+        community = await self.community(platform, chat_id)  # a concurrent first message's
+        if community is None:  # pragma: no cover - the row exists: the insert found it
             raise RuntimeError(f"community {platform}:{chat_id} vanished during arrival")
-        return community, created
+        return community, False
 
     async def move_community_chat(self, platform: str, old_chat_id: str, new_chat_id: str) -> bool:
         """Keeps a community's data when its chat gets a new id (group → supergroup)."""
@@ -111,22 +121,28 @@ class Repository:
         group: tuple[str, str] | None,
         defaults: NewCommunityDefaults,
         now: datetime,
+        language: str | None = None,
     ) -> Arrival:
         """Loads (or registers) the sender's account and, for a group `(chat_id, title)`, the
-        community and membership; a known sender in a known group costs one statement."""
+        community and membership: one statement for a known sender, one more for each row a
+        first message makes (`language`: a new person's, from the platform's hint)."""
         display_name, username = sender
-        found = await self._known(platform, user_id, None if group is None else group[0])
-        if found is None:
-            account = await self._new_account(platform, user_id, display_name, username, now)
-            community = membership = None
+        account, community, membership = await self._known(
+            platform, user_id, None if group is None else group[0]
+        )
+        if account is None:
+            account = await self._new_account(
+                platform, user_id, display_name, username, now, language
+            )
         else:
-            account, community, membership = found
             _rename(account, display_name, username)
         if group is None:
             return Arrival(account, None, None, joined_now=False)
         chat_id, title = group
         if community is None:
-            community, _ = await self.ensure_community(platform, chat_id, title, defaults, now)
+            community, _ = await self.ensure_community(
+                platform, chat_id, title, defaults, now, absent=True
+            )
         elif title and community.title != title:
             community.title = title[:256]
         joined_now = False
@@ -138,14 +154,13 @@ class Repository:
 
     async def _known(
         self, platform: str, user_id: str, chat_id: str | None
-    ) -> tuple[Account, Community | None, Membership | None] | None:
-        """Account, person, community and membership in one joined SELECT (None: no account)."""
+    ) -> tuple[Account | None, Community | None, Membership | None]:
+        """Account (person loaded), community and membership, whichever exist, in one SELECT."""
         params = {"platform": platform, "user_id": user_id}
         if chat_id is None:
-            account = await self.session.scalar(_KNOWN_ACCOUNT, params)
-            return None if account is None else (account, None, None)
-        row = (await self.session.execute(_KNOWN_IN_CHAT, {**params, "chat_id": chat_id})).first()
-        return None if row is None else (row[0], row[1], row[2])
+            return await self.session.scalar(_KNOWN_ACCOUNT, params), None, None
+        row = (await self.session.execute(_KNOWN_IN_CHAT, {**params, "chat_id": chat_id})).one()
+        return row[0], row[1], row[2]
 
     async def account_of(self, person_id: int, platform: str) -> Account | None:
         """The person's account on one platform, if they have one."""
@@ -178,25 +193,33 @@ class Repository:
         return await self._new_account(platform, user_id, display_name, username, now)
 
     async def _new_account(
-        self, platform: str, user_id: str, display_name: str, username: str | None, now: datetime
+        self,
+        platform: str,
+        user_id: str,
+        display_name: str,
+        username: str | None,
+        now: datetime,
+        language: str | None = None,
     ) -> Account:
         """A first-seen platform user: a new person with this one account."""
-        person = Person(display_name=display_name[:256], created_at=now)
-        self.session.add(person)
-        await self.session.flush()
+        person = {"display_name": display_name[:256], "language": language, "created_at": now}
+        row = (await self.session.execute(insert_row(Person), person)).mappings().one()
         values = {
-            "person_id": person.id,
+            "person_id": row["id"],
             "platform": platform,
             "user_id": user_id,
             "username": _handle(username),
             "display_name": display_name[:256],
             "created_at": now,
         }
-        if not await self._insert_new(Account, values, ("platform", "user_id")):
-            await self.session.delete(person)  # the same user's concurrent first message won
-            await self.session.flush()
+        account = await self._insert_new(Account, values, ("platform", "user_id"))
+        if account is not None:
+            account.person = adopt(self.session, Person, row)
+            return account
+        # The same user's concurrent first message won: its person is the one.
+        await self.session.execute(delete(Person).where(Person.id == row["id"]))
         account = await self.account(platform, user_id)
-        if account is None:  # pragma: no cover - the row exists: ours or a concurrent one
+        if account is None:  # pragma: no cover - the row exists: the insert found it
             raise RuntimeError(f"account {platform}:{user_id} vanished during arrival")
         return account
 
@@ -224,23 +247,27 @@ class Repository:
             "role": Role.MEMBER.value,
             "joined_at": now,
         }
-        created = await self._insert_new(Membership, values, ("community_id", "person_id"))
-        membership = await self.membership(community.id, person.id)
-        if membership is None:  # pragma: no cover - the row exists: ours or a concurrent one
+        made = await self._insert_new(Membership, values, ("community_id", "person_id"))
+        if made is not None:
+            return made, True
+        membership = await self.membership(community.id, person.id)  # a concurrent one's
+        if membership is None:  # pragma: no cover - the row exists: the insert found it
             raise RuntimeError(f"membership {community.id}/{person.id} vanished during arrival")
-        return membership, created
+        return membership, False
 
     async def _insert_new(
-        self, model: type[Base], values: dict[str, object], unique: tuple[str, ...]
-    ) -> bool:
-        """`INSERT … ON CONFLICT DO NOTHING`: whether this transaction made the row.
+        self, model: type[Row], values: dict[str, object], unique: tuple[str, ...]
+    ) -> Row | None:
+        """`INSERT … ON CONFLICT DO NOTHING RETURNING` the row: its object, if this transaction
+        made it (no SELECT after it), else None.
 
         Two first messages at once (Discord has no per-chat lanes) both find nothing; with
         a plain INSERT the second would fail on the unique key. On PostgreSQL it waits for
-        the first to commit and then inserts nothing; the caller selects the row either way.
+        the first to commit and then inserts nothing; the caller then selects that row.
         """
-        statement = insert_if_new(model, unique, dialect_of(self.session))
-        return (await self.session.execute(statement, values)).first() is not None
+        statement = insert_row_if_new(model, unique, dialect_of(self.session))
+        row = (await self.session.execute(statement, values)).mappings().first()
+        return None if row is None else adopt(self.session, model, row)
 
     async def member_count(self, community_id: int) -> int:
         """How many people belong to the community."""
@@ -398,8 +425,18 @@ _KNOWN_ACCOUNT = (
     .options(contains_eager(Account.person))
     .where(Account.platform == bindparam("platform"), Account.user_id == bindparam("user_id"))
 )
+# In a group, one row whichever of the account, community and membership exist: a first
+# message finds its community without a second SELECT (outer joins from a one-row anchor).
+_ANCHOR = select(literal_column("1").label("anchor")).subquery("anchor")
 _KNOWN_IN_CHAT = (
-    _KNOWN_ACCOUNT.add_columns(Community, Membership)
+    select(Account, Community, Membership)
+    .select_from(_ANCHOR)
+    .outerjoin(
+        Account,
+        (Account.platform == bindparam("platform")) & (Account.user_id == bindparam("user_id")),
+    )
+    .outerjoin(Account.person)
+    .options(contains_eager(Account.person))
     .outerjoin(
         Community,
         (Community.platform == bindparam("platform")) & (Community.chat_id == bindparam("chat_id")),

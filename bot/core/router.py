@@ -419,6 +419,7 @@ class Router:
         now = self._clock.now()
         address = event.address
         group = (address.chat_id, event.chat_title) if event.chat_kind is ChatKind.GROUP else None
+        hinted = platform_language(event.sender.language)
         arrival = await repo.arrival(
             address.platform,
             address.user_id,
@@ -426,15 +427,15 @@ class Router:
             group,
             self._defaults,
             now,
+            hinted,
         )
         note_community(arrival.community.id if arrival.community is not None else None)
         account = arrival.account
         if event.chat_kind is ChatKind.DM and account.dm_opted_in and not account.dm_unreachable:
             _DM_OPEN.get(_DmOpen()).seen = True  # read before the handler may change them
-        hinted = platform_language(event.sender.language)
         person = arrival.account.person
         if hinted is not None and person.language is None:
-            person.language = hinted  # stored: scheduled sends have no hint
+            person.language = hinted  # stored (a new person's with the row): sends have no hint
         home = None
         if arrival.community is None and person.language is None:  # a DM: their groups speak
             languages = await repo.community_languages(person.id)
