@@ -6,10 +6,22 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Table,
+    bindparam,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import CheckIn, Membership, OutboxMessage
+from storage.program_loop_repo import OPEN_GOAL_OF, OpenGoal
 
 
 class Touched(NamedTuple):
@@ -24,25 +36,31 @@ class Touched(NamedTuple):
     created_at: datetime
 
 
+class DayRow(NamedTuple):
+    """The day's check-in row in one community, as a `/checkin` needs it before writing."""
+
+    id: int
+    plan: str
+    skipped: bool
+
+
+class DayContext(NamedTuple):
+    """What a check-in reads before it writes, in one round trip."""
+
+    today: DayRow | None  # the day's row in this community, if it was started
+    days: list[date]  # every local day (any community) checked in since the date asked
+    goal: OpenGoal | None  # the mentee's open mentoring goal, shown under the check-in
+
+
 # Built once: every check-in, /streak and /board runs them (building cost about what running does).
 # The hot ones are built on the table, not the mapped class: a Core statement skips the ORM's
 # per-statement work (compile state, autoflush, loading objects), a third of a /checkin.
 _TABLE = cast(Table, CheckIn.__table__)
-_DAY_OF = select(_TABLE.c.id, _TABLE.c.plan, _TABLE.c.skipped).where(
-    _TABLE.c.community_id == bindparam("community_id"),
-    _TABLE.c.person_id == bindparam("person_id"),
-    _TABLE.c.local_date == bindparam("day"),
-)
 _NEW_PLAN = insert(_TABLE)
 _NEW_PLAN_OF = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("row_id"))
     .values(plan=bindparam("plan"), skipped=False, updated_at=bindparam("now"))
-)
-_ON = select(CheckIn).where(
-    CheckIn.community_id == bindparam("community_id"),
-    CheckIn.person_id == bindparam("person_id"),
-    CheckIn.local_date == bindparam("day"),
 )
 _DAYS_OF = (
     select(_TABLE.c.local_date)
@@ -52,6 +70,47 @@ _DAYS_OF = (
         _TABLE.c.local_date >= bindparam("since"),
     )
     .distinct()
+)
+# A check-in's three reads as one statement (each was a round trip of its own, and the ORM's
+# per-statement cost is most of a /checkin): rows tagged 0 the day's row here, 1 a day checked
+# in, 2 the open goal. NULLs are cast: PostgreSQL types a column by the branches before it.
+_TODAY, _DAY, _GOAL = 0, 1, 2
+_NO_INT, _NO_TEXT, _NO_FLAG = null().cast(Integer), null(), null().cast(Boolean)
+_GOAL_ROW = OPEN_GOAL_OF.subquery("goal")
+_DAY_CONTEXT = union_all(
+    select(
+        literal_column(str(_TODAY)).label("kind"),
+        _TABLE.c.local_date,
+        _TABLE.c.id,
+        _TABLE.c.plan,
+        _TABLE.c.skipped,
+        _NO_INT.label("progress"),
+    ).where(
+        _TABLE.c.community_id == bindparam("community_id"),
+        _TABLE.c.person_id == bindparam("person_id"),
+        _TABLE.c.local_date == bindparam("day"),
+    ),
+    select(
+        literal_column(str(_DAY)),
+        _DAYS_OF.subquery().c.local_date,
+        _NO_INT,
+        _NO_TEXT,
+        _NO_FLAG,
+        _NO_INT,
+    ),
+    select(
+        literal_column(str(_GOAL)),
+        _GOAL_ROW.c.target_on,
+        _NO_INT,
+        _GOAL_ROW.c.text,
+        _NO_FLAG,
+        _GOAL_ROW.c.progress,
+    ),
+)
+_ON = select(CheckIn).where(
+    CheckIn.community_id == bindparam("community_id"),
+    CheckIn.person_id == bindparam("person_id"),
+    CheckIn.local_date == bindparam("day"),
 )
 
 _TOUCHED_BETWEEN = (
@@ -117,25 +176,47 @@ class CheckInRepository:
         await self.session.flush()
         return created, True
 
-    async def plan_day(
-        self, community_id: int, person_id: int, day: date, plan: str, now: datetime
-    ) -> bool:
-        """Sets the day's plan (starting the day's row if needed); True when it replaced a plan.
+    async def day_context(
+        self, community_id: int, person_id: int, day: date, since: date
+    ) -> DayContext:
+        """The day's row here, the person's checked-in days since `since` and their open goal."""
+        await self._flush_pending()  # a Core read does not autoflush
+        key = {"community_id": community_id, "person_id": person_id, "day": day, "since": since}
+        today, days, goal = None, [], None
+        for kind, when, row_id, text, skipped, progress in await self.session.execute(
+            _DAY_CONTEXT, key
+        ):
+            if kind == _TODAY:
+                today = DayRow(row_id, text, skipped)
+            elif kind == _DAY:
+                days.append(when)
+            else:
+                goal = OpenGoal(text, progress, when)
+        return DayContext(today, days, goal)
 
-        Core statements on a path no ORM object of the row is loaded on (`/checkin`, a reply
+    async def set_plan(
+        self,
+        community_id: int,
+        person_id: int,
+        day: date,
+        row: DayRow | None,
+        plan: str,
+        now: datetime,
+    ) -> bool:
+        """Sets the day's plan on its row (`day_context` read it) or starts the row; True when it
+        replaced a plan.
+
+        A Core statement on a path no ORM object of the row is loaded on (`/checkin`, a reply
         to the ping), so no loaded copy goes stale.
         """
-        await self._flush_pending()  # an ORM change to the row would land after ours
-        key = {"community_id": community_id, "person_id": person_id, "day": day}
-        found = (await self.session.execute(_DAY_OF, key)).first()
-        if found is None:
+        if row is None:
             values = {"community_id": community_id, "person_id": person_id, "local_date": day}
             await self.session.execute(
                 _NEW_PLAN, {**values, "plan": plan, "created_at": now, "updated_at": now}
             )
             return False
-        await self.session.execute(_NEW_PLAN_OF, {"row_id": found.id, "plan": plan, "now": now})
-        return bool(found.plan) and not found.skipped
+        await self.session.execute(_NEW_PLAN_OF, {"row_id": row.id, "plan": plan, "now": now})
+        return bool(row.plan) and not row.skipped
 
     async def days_of(self, person_id: int, since: date) -> list[date]:
         """Every local day (any community) the person checked in, since a date."""

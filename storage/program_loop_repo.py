@@ -53,8 +53,9 @@ _PAIRS = cast(Table, ProgramPair.__table__)
 _GOALS = cast(Table, ProgramGoal.__table__)
 _PROGRAMS = cast(Table, Program.__table__)
 _LATER = _GOALS.alias("later")
-# Built once, on the tables (no ORM objects): every check-in asks it.
-_OPEN_GOAL_OF = (
+# Built once, on the tables (no ORM objects): every check-in asks it, in its day's context
+# (`storage/checkins_repo.py`).
+OPEN_GOAL_OF = (
     select(_GOALS.c.text, _GOALS.c.progress, _GOALS.c.target_on)
     .select_from(
         _PAIRS.join(_PROGRAMS, _PROGRAMS.c.id == _PAIRS.c.program_id).join(
@@ -86,11 +87,6 @@ class LoopRepository:
         """The person's active pairs in live programs (either side), oldest first."""
         found = await self.session.execute(_ACTIVE_PAIRS_OF, {"person_id": person_id})
         return list(found.scalars())
-
-    async def open_goal_of(self, mentee_id: int) -> OpenGoal | None:
-        """The mentee's open goal: of their oldest active pair whose latest goal is not done."""
-        row = (await self.session.execute(_OPEN_GOAL_OF, {"person_id": mentee_id})).first()
-        return None if row is None else OpenGoal(*row)
 
     async def live_active_pairs(self) -> list[tuple[ProgramPair, Program]]:
         """Every active pair of every live program (the sweeps walk them)."""

@@ -115,13 +115,17 @@ class CheckIns:
     async def _record(self, ctx: Ctx, plan: str) -> None:
         community, _ = ctx.group()
         today = person_today(ctx)
-        had_plan = await CheckInRepository(ctx.repo.session).plan_day(
-            community.id, ctx.person.id, today, plan, ctx.now
-        )
-        # One read of the days serves the reply's streak and the streak badges (each keeps
-        # its own window).
+        # One read before the write: the day's row, the days (they serve the reply's streak and
+        # the streak badges, each keeping its own window) and the mentee's goal.
         since = ctx.now.date() - timedelta(days=HISTORY_DAYS)
-        days = await self._days(ctx, ctx.person, min(since, today - timedelta(days=HISTORY_DAYS)))
+        repo = CheckInRepository(ctx.repo.session)
+        read = await repo.day_context(
+            community.id, ctx.person.id, today, min(since, today - timedelta(days=HISTORY_DAYS))
+        )
+        had_plan = await repo.set_plan(
+            community.id, ctx.person.id, today, read.today, plan, ctx.now
+        )
+        days = sorted({*read.days, today})  # the plan just set makes today a checked-in day
         streak = streak_for([day for day in days if day >= since], today, _away(ctx.person))
         values = {"name": ctx.account.display_name, "plan": plan, "streak": streak.current}
         # In a group this is only a confirmation: a platform that reacts marks the message
@@ -133,7 +137,7 @@ class CheckIns:
             ctx.reply(
                 "✅ Checked in, {name}: “{plan}” — streak {streak} 🔥", values, acknowledge=noted
             )
-        await remind_goal(ctx)
+        remind_goal(ctx, read.goal)
         await self._awarder.check(
             ctx, community, ctx.person, ctx.account.display_name, "streak", days=days
         )

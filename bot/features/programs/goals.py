@@ -44,9 +44,8 @@ def goal_line(goal: ProgramGoal | OpenGoal) -> Mapping[str, object]:
     }
 
 
-async def remind_goal(ctx: Ctx) -> None:
+def remind_goal(ctx: Ctx, goal: OpenGoal | None) -> None:
     """Under a mentee's check-in: their open mentoring goal, so the day's plan can serve it."""
-    goal = await LoopRepository(ctx.repo.session).open_goal_of(ctx.person.id)
     if goal is not None:
         # The mentee's own goal: to them alone (a DM, or ephemeral), not the busy group.
         ctx.reply(
