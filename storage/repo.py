@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy import bindparam, delete, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
 from storage.models import (
@@ -214,7 +215,8 @@ class Repository:
         }
         account = await self._insert_new(Account, values, ("platform", "user_id"))
         if account is not None:
-            account.person = adopt(self.session, Person, row)
+            # as loaded, not as a change: a change would make every later query flush
+            set_committed_value(account, "person", adopt(self.session, Person, row))
             return account
         # The same user's concurrent first message won: its person is the one.
         await self.session.execute(delete(Person).where(Person.id == row["id"]))
