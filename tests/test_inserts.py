@@ -1,0 +1,67 @@
+"""Rows made by `INSERT … RETURNING` and adopted as loaded objects: no SELECT, no flush of
+their own, and later changes written like any loaded object's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+
+from bot.app import Core
+from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
+from storage.models import Account, Person
+from tests.harness import FakeClock
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements the engine runs inside the block, first word upper-cased."""
+    seen: list[str] = []
+
+    def note(*args: object) -> None:
+        seen.append(str(args[2]).split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+async def test_an_adopted_row_is_loaded_clean_and_writable(core: Core, clock: FakeClock) -> None:
+    now = clock.now()
+    engine = core.database.engine.sync_engine
+    async with core.database.sessions() as session, session.begin():
+        await session.connection()  # the transaction's BEGIN, before counting
+        with statements(engine) as seen:
+            made = await session.execute(
+                insert_row(Person), {"display_name": "Ana", "language": "es", "created_at": now}
+            )
+            person = adopt(session, Person, made.mappings().one())
+            values = {
+                "person_id": person.id,
+                "platform": "console",
+                "user_id": "ana",
+                "display_name": "Ana",
+                "created_at": now,
+            }
+            statement = insert_row_if_new(Account, ("platform", "user_id"), dialect_of(session))
+            account = adopt(
+                session, Account, (await session.execute(statement, values)).mappings().one()
+            )
+            assert not session.new
+            assert not session.dirty
+            assert account.person is person  # from the identity map, no SQL
+            assert account.dm_opted_in is False  # the column's default, returned by the INSERT
+            assert await session.scalar(select(Account).where(Account.user_id == "ana")) is account
+        assert seen == ["INSERT", "INSERT", "SELECT"]  # the last SELECT found the same object
+        person.language = "hi"
+        assert await session.scalar(select(Person.language).where(Person.id == person.id)) == "hi"
+        again = await session.execute(statement, values)
+        assert again.mappings().first() is None  # the key is taken: nothing made, nothing adopted
+    async with core.database.sessions() as session:
+        stored = await session.scalar(select(Person).where(Person.id == person.id))
+        assert stored is not None
+        assert (stored.display_name, stored.language) == ("Ana", "hi")
