@@ -101,6 +101,22 @@ def summarize(
 
 
 _SCAN = re.compile(r"\bSCAN (\w+)(?! USING)")
+_SUBQUERY = re.compile(r"\b(?:CO-ROUTINE|MATERIALIZE) (\w+)")
+
+
+def _table_scans(plan: list[str]) -> list[str]:
+    """Plan lines that scan a whole table: not an index, not a virtual table, and not a
+    subquery's own rows (`SCAN anon_1` after `CO-ROUTINE anon_1`) or a one-row constant."""
+    subqueries = {match.group(1) for line in plan for match in _SUBQUERY.finditer(line)}
+    return [
+        line
+        for line in plan
+        if (found := _SCAN.search(line))
+        and "USING" not in line
+        and "VIRTUAL TABLE" not in line
+        and "CONSTANT ROW" not in line
+        and found.group(1) not in subqueries
+    ]
 
 
 async def explain_sqlite(core: Core, statements: Statements, report: Report) -> None:
@@ -110,11 +126,7 @@ async def explain_sqlite(core: Core, statements: Statements, report: Report) -> 
         for statement, params in statements.seen.items():
             raw = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)
             plan = [str(row[-1]) for row in raw.fetchall()]
-            scans = [
-                line
-                for line in plan
-                if _SCAN.search(line) and "USING" not in line and "VIRTUAL TABLE" not in line
-            ]
+            scans = _table_scans(plan)
             if scans:
                 flagged += 1
                 short = " ".join(statement.split())[:160]
