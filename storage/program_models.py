@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
@@ -145,7 +145,12 @@ class ProgramPair(Base):
     """
 
     __tablename__ = "program_pairs"
-    __table_args__ = (UniqueConstraint("program_id", "mentee_id", "mentor_id"),)
+    __table_args__ = (
+        UniqueConstraint("program_id", "mentee_id", "mentor_id"),
+        # Every check-in looks up the mentee's active pair; SQLite without statistics chose
+        # the status index (every active pair of every program) over the mentee's.
+        Index("ix_program_pairs_mentee_status", "mentee_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(
