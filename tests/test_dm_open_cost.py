@@ -5,30 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 
 from bot.app import Core
 from tests.harness import ChatDriver, FakeClock, deliver
+from tests.sql_seen import statements
 from tests.test_privacy import SECRET, queue_private
 
 
 @contextmanager
 def writes(core: Core) -> Iterator[list[str]]:
     """The UPDATE statements the engine runs inside the block."""
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE"):
-            seen.append(" ".join(statement.split()))
-
-    engine = core.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    with statements(core) as seen:
+        updates: list[str] = []
+        yield updates
+    updates.extend(statement for statement in seen if statement.upper().startswith("UPDATE"))
 
 
 async def test_a_dm_from_an_open_dm_runs_no_wake_up(chat: ChatDriver, core: Core) -> None:

@@ -3,39 +3,20 @@ their own, and later changes written like any loaded object's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 
 from bot.app import Core
 from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
 from storage.models import Account, Person
 from tests.harness import FakeClock
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements the engine runs inside the block, first word upper-cased."""
-    seen: list[str] = []
-
-    def note(*args: object) -> None:
-        seen.append(str(args[2]).split()[0].upper())
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+from tests.sql_seen import statements
 
 
 async def test_an_adopted_row_is_loaded_clean_and_writable(core: Core, clock: FakeClock) -> None:
     now = clock.now()
-    engine = core.database.engine.sync_engine
     async with core.database.sessions() as session, session.begin():
         await session.connection()  # the transaction's BEGIN, before counting
-        with statements(engine) as seen:
+        with statements(core) as seen:
             made = await session.execute(
                 insert_row(Person), {"display_name": "Ana", "language": "es", "created_at": now}
             )
@@ -56,7 +37,8 @@ async def test_an_adopted_row_is_loaded_clean_and_writable(core: Core, clock: Fa
             assert account.person is person  # from the identity map, no SQL
             assert account.dm_opted_in is False  # the column's default, returned by the INSERT
             assert await session.scalar(select(Account).where(Account.user_id == "ana")) is account
-        assert seen == ["INSERT", "INSERT", "SELECT"]  # the last SELECT found the same object
+        # the last SELECT found the same object
+        assert [statement.split()[0] for statement in seen] == ["INSERT", "INSERT", "SELECT"]
         person.language = "hi"
         assert await session.scalar(select(Person.language).where(Person.id == person.id)) == "hi"
         again = await session.execute(statement, values)
