@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench import (
     burst,
+    burst_discord,
     core_cost,
     failover,
     fanout,
@@ -41,6 +42,7 @@ BENCHMARKS = (
     "growth",
     "failover",
     "burst",
+    "burst_discord",
     "setup",
 )
 
@@ -95,6 +97,9 @@ async def main(options: argparse.Namespace) -> list[Report]:
             options.burst_members or (40 if quick else 300),
             16 if quick else 120,
             old_give_up=40 if quick else 180,
+        ),
+        "burst_discord": lambda: burst_discord.run(
+            options.burst_members or (40 if quick else 300), 16 if quick else 120
         ),
         "setup": lambda: setup.run(options.organizers or (100 if quick else 300), give_up=120),
         "fanout429": lambda: fanout.run(
@@ -152,7 +157,7 @@ def print_verdicts(verdicts: list[Verdict]) -> None:
     """Every target of the run in one table: verdict, benchmark, figure, target."""
     print(f"\n== targets of issue #19: {sum(v.met for v in verdicts)} of {len(verdicts)} met")
     for found in verdicts:
-        name = found.benchmark.split(":")[0]
+        name = found.benchmark.split(": ")[0]
         what = f"{name}: {found.what}" if found.what else name
         figure = " ".join(found.figure.split())
         figure = figure if len(figure) <= 90 else figure[:87] + "..."
