@@ -6,8 +6,9 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.models import Account, Base, Membership, Role
 from storage.program_models import (
@@ -25,16 +26,24 @@ from storage.program_models import (
 )
 from storage.programs_repo import LIVE
 
-# Built once: every check-in asks it (for the mentee's goal line).
+
+def _active_on_side(person: InstrumentedAttribute[int]) -> Select[int]:
+    """Active pairs with the person on one side, found through that side's (person, status)
+    index: SQLite answered `mentee_id = ? OR mentor_id = ?` through the status index alone,
+    reading every active pair of every program."""
+    return select(ProgramPair.id).where(
+        person == bindparam("person_id"), ProgramPair.status == PairStatus.ACTIVE.value
+    )
+
+
+# Built once: every program command asks it.
 _ACTIVE_PAIRS_OF = (
     select(ProgramPair)
     .join(Program, Program.id == ProgramPair.program_id)
     .where(
-        or_(
-            ProgramPair.mentee_id == bindparam("person_id"),
-            ProgramPair.mentor_id == bindparam("person_id"),
+        ProgramPair.id.in_(
+            union(_active_on_side(ProgramPair.mentee_id), _active_on_side(ProgramPair.mentor_id))
         ),
-        ProgramPair.status == PairStatus.ACTIVE.value,
         Program.status.in_(LIVE),
     )
     .order_by(ProgramPair.id)

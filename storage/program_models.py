@@ -147,9 +147,11 @@ class ProgramPair(Base):
     __tablename__ = "program_pairs"
     __table_args__ = (
         UniqueConstraint("program_id", "mentee_id", "mentor_id"),
-        # Every check-in looks up the mentee's active pair; SQLite without statistics chose
-        # the status index (every active pair of every program) over the mentee's.
+        # Every check-in looks up the mentee's active pair, every program command the person's
+        # (either side); SQLite without statistics chose the status index (every active pair
+        # of every program) over the person's.
         Index("ix_program_pairs_mentee_status", "mentee_id", "status"),
+        Index("ix_program_pairs_mentor_status", "mentor_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
