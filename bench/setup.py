@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import Report, verdict
+from bench.common import Report
 from bench.limited_api import LimitedBotApi
 from bench.telegram_limited import Running, limited_bot
 from bot.core.events import Address, ChatKind, Message, Outbound, OutMessage, Sender
@@ -112,15 +112,19 @@ async def run(organizers: int, *, give_up: float) -> Report:
     """The old path (replies paced by PTB's AIORateLimiter alone), then the one pacer."""
     report = Report(f"Setup: {organizers} organizers set up their Telegram groups at once")
     report.line("limits enforced by the fake: 30 sends/s overall (sliding 1 s), 20/min per group")
-    met = True
     with tempfile.TemporaryDirectory() as directory:
         for old in (True, False):
             label = "before (PTB's limiter)" if old else "after (one pacer)"
             async with limited_bot(Path(directory), old=old) as bot:
                 for name, measure in (("commands", _commands), ("replies only", _replies)):
                     line, refused, complete = await measure(bot, organizers, give_up)
-                    report.line(f"{label}, {name}: {line}")
-                    met = met and (old or (refused == 0 and complete))
-    report.line(f"0 limit-429s with the one pacer, every reply posted: {verdict(met)}")
+                    if old or name != "commands":
+                        report.line(f"{label}, {name}: {line}")
+                        continue
+                    # The issue's scenario, judged; "replies only" hands all 600 replies to
+                    # the pacer in one instant, a stress of the pacing alone (printed).
+                    target = "0 limit-429s, every reply posted"
+                    verdict = report.judge("", line, target, refused == 0 and complete)
+                    report.line(f"{label}, {name}: {line} {verdict}")
     report.done()
     return report
