@@ -23,7 +23,7 @@ async def test_active_pairs_of_either_side_in_live_programs(
     now = clock.now()
     async with core.database.sessions() as session, session.begin():
         found = await session.execute(select(Account.user_id, Account.person_id))
-        ids = dict(found.tuples().all())
+        ids = {user_id: person_id for user_id, person_id in found}
         community = await session.scalar(select(Community.id).where(Community.chat_id == "g"))
         assert community is not None
         programs = ProgramRepository(session)
