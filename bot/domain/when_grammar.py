@@ -111,8 +111,6 @@ def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
         if found and vocab.has("and", word) and i + 1 < len(parts):
             i += 1
             continue
-        amount: str | None = None
-        unit: str | None = None
         if (match := _HOURS_MINUTES.match(word)) is not None:
             if int(match.group(2)) > 59:
                 return None
@@ -120,26 +118,51 @@ def _duration(words: list[str], vocab: Vocabulary) -> Reading | Refusal | None:
             found, i = True, i + 1
             continue
         if (match := _COMPACT.match(word)) is not None and match.group(2) in vocab.units:
-            amount, unit, i = match.group(1), vocab.units[match.group(2)], i + 1
-        elif i + 1 < len(parts) and parts[i + 1] in vocab.units:
-            if _NUMBER.match(word):
-                amount = word
-            elif vocab.has("an", word):
-                amount = "1"
-            else:
-                return None
-            unit, i = vocab.units[parts[i + 1]], i + 2
+            amount, unit, i = float(match.group(1)), vocab.units[match.group(2)], i + 1
         else:
-            return None
+            counted = _count(parts, i, vocab)
+            if counted is None or counted[1] >= len(parts) or parts[counted[1]] not in vocab.units:
+                return None
+            amount, i = counted
+            unit, i = vocab.units[parts[i]], i + 1
+        # `an hour and a half`, `una hora y media`: read whole, never `an hour` and a text
+        # starting "and a half"
+        if amount == int(amount) and (size := vocab.phrase("and_a_half", parts, i)):
+            amount, i = amount + 0.5, i + size
         if not _add(reading, amount, unit):
             return None
         found = True
     return reading if found else None
 
 
-def _add(reading: Reading, amount: str, unit: str) -> bool:
-    """Adds `amount unit` to a duration; fractions only where they make whole minutes."""
-    value = float(amount)
+def _count(parts: list[str], i: int, vocab: Vocabulary) -> tuple[float, int] | None:
+    """The count before a unit and the index after it: `2`, `an`, `half an` (`media`, `半`,
+    `आधे`), `a half`, `2 and a half` (`1個半`), Hindi `डेढ़` (1½), `ढाई` (2½), `साढ़े 3` (3½)."""
+    if size := vocab.phrase("half_of", parts, i):
+        return 0.5, i + size
+    if vocab.has("an", parts[i]) and (size := vocab.phrase("half_of", parts, i + 1)):
+        return 0.5, i + 1 + size
+    for key, value in (("one_and_a_half", 1.5), ("two_and_a_half", 2.5)):
+        if vocab.has(key, parts[i]):
+            return value, i + 1
+    extra = 0.0
+    if vocab.has("half_past", parts[i]) and i + 1 < len(parts):
+        extra, i = 0.5, i + 1
+    word = parts[i]
+    if _NUMBER.match(word):
+        value = float(word)
+    elif vocab.has("an", word) and not extra:
+        value = 1.0
+    else:
+        return None
+    i += 1
+    if not extra and (size := vocab.phrase("and_a_half", parts, i)):
+        extra, i = 0.5, i + size
+    return value + extra, i
+
+
+def _add(reading: Reading, value: float, unit: str) -> bool:
+    """Adds `value unit` to a duration; fractions only where they make whole minutes."""
     if value > MAX_NUMBER:
         reading.days += MAX_NUMBER  # refused later as more than a year away
         return True

@@ -30,6 +30,7 @@ _LOCALES = {"en": "en", "es": "es", "zh_Hant": "zh-Hant", "hi": "hi"}
 # the locale data's: the small connecting words (`at`, `on`, `in` before a duration,
 # `from_now` after one), `day_after` (the day after tomorrow), `oclock` (the hour mark of
 # `9點`, `9 बजे`), `half` (`9點半`), `minute_mark` (`30分`), `lead` (`por` of `por la tarde`),
+# `half_of` (`half an hour`, `半小時`), `and_a_half` (`an hour and a half`, `一個半小時`),
 # `either_day` (Hindi `कल`: yesterday or tomorrow, read as tomorrow only before a time).
 _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
@@ -51,6 +52,8 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "an": ("a", "an"),
         "and": ("and",),
         "the": ("the",),
+        "half_of": ("half", "half an", "half a"),
+        "and_a_half": ("and a half",),
     },
     "es": {
         "tomorrow": ("mañana",),
@@ -68,6 +71,8 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "noon": ("mediodía",),
         "an": ("un", "una"),
         "and": ("y",),
+        "half_of": ("media", "medio"),
+        "and_a_half": ("y media", "y medio"),
         "the": ("el", "la", "las", "los"),
         "lead": ("por", "de", "en"),
         "morning": ("mañana", "madrugada"),
@@ -95,6 +100,8 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "evening": ("晚上", "傍晚", "晚"),
         "oclock": ("點", "点", "時", "点钟", "點鐘"),
         "half": ("半",),
+        "half_of": ("半",),
+        "and_a_half": ("半", "個 半", "个 半"),
         "minute_mark": ("分",),
         "hour": ("小時", "小时", "個小時", "个小时", "鐘頭", "個鐘頭"),
         "minute": ("分鐘", "分钟"),
@@ -124,6 +131,10 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "oclock": ("बजे",),
         "quarter_past": ("सवा",),
         "half_past": ("साढ़े", "साढे"),
+        "an": ("एक",),
+        "half_of": ("आधे", "आधा", "आधी"),
+        "one_and_a_half": ("डेढ़", "डेढ"),
+        "two_and_a_half": ("ढाई",),
         "quarter_to": ("पौने",),
         "hour": ("घंटे", "घंटा", "घण्टे"),
         "minute": ("मिनट",),
