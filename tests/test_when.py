@@ -181,6 +181,11 @@ MONDAY_NOON = [
 
 # (text, kind of refusal), read on Monday 2026-11-23 at 12:00 local time.
 MONDAY_NOON_REFUSED = [
+    # more of the time after what was read: refused, never 9:00 and a text "half past 9 …"
+    ("tomorrow at half past 9 call mom", "unread_part"),
+    ("tomorrow at 9 quarter past", "unread_part"),
+    ("tomorrow at quarter to 10 standup", "unread_part"),
+    ("friday 9am and 15 call", "unread_part"),
     ("now", "now"),
     ("right now", "now"),
     ("now call mom", "now"),

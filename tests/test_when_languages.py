@@ -46,6 +46,10 @@ SPANISH = [
     ("dentro de 30 minutos", "2026-11-23 13:30"),
     ("en 1 hora", "2026-11-23 14:00"),
     ("en media hora", "2026-11-23 13:30"),
+    ("mañana a las 9 y media llamar", "unread_part"),  # not 9:00 and "y media llamar"
+    ("mañana a las 9 y cuarto", "unread_part"),
+    ("mañana a las 10 menos cuarto", "unread_part"),
+    ("mañana a las 9 y 20", "unread_part"),
     ("dentro de media hora", "2026-11-23 13:30"),
     ("en una hora y media", "2026-11-23 14:30"),
     ("en 2 horas y media", "2026-11-23 15:30"),
@@ -73,6 +77,8 @@ SPANISH = [
 CHINESE = [
     ("明天上午9點", "2026-11-24 09:00"),
     ("半小時後", "2026-11-23 20:30"),
+    ("明天早上9點一刻 開會", "unread_part"),  # 一刻: a quarter past
+    ("明天早上九點三刻", "unread_part"),
     ("再半小時", "2026-11-23 20:30"),
     ("一個半小時後", "2026-11-23 21:30"),
     ("兩個半小時後", "2026-11-23 22:30"),

@@ -21,7 +21,7 @@ from bot.core.languages import language_base
 from bot.domain.when_grammar import read
 from bot.domain.when_reading import Reading, Refusal, bad_date, either_day
 from bot.domain.when_tokens import Token, tokens
-from bot.domain.when_words import vocabulary
+from bot.domain.when_words import Vocabulary, vocabulary
 
 __all__ = [
     "Day",
@@ -83,6 +83,14 @@ def parse_moment(text: str, zone: str, language: str, now: datetime) -> Moment |
         if either is not None:
             return either
         rest = text[spans[size].start :] if size < len(spans) else ""
+        more = _more_of_the_time(spans[size : size + 3], vocab)
+        if more is not None:
+            return Refusal(
+                "unread_part",
+                "I can read “{read}” but not “{more}” after it, which looks like part of the "
+                "time. Write the time with digits, like `tomorrow 9:30` or `in 90 minutes`.",
+                {"read": text[: spans[size - 1].end].strip(), "more": more},
+            )
         hour = _bare_number_after_a_day(reading, rest)
         if hour is not None:
             return Refusal(
@@ -216,6 +224,21 @@ def _in_language(refusal: Refusal, reading: Reading, language: str) -> Refusal:
         "typed": str(format_date(typed, "EEEE", locale=locale)),
     }
     return Refusal(refusal.kind, refusal.template, {**refusal.values, **names})
+
+
+def _more_of_the_time(after: list[Token], vocab: Vocabulary) -> str | None:
+    """The words right after a read time when they go on with it (`y media`, `half past 9`,
+    `一刻`, `बजकर 30`, `and 15`): refused, never left as the text (9:30 read as 9:00)."""
+    words = _words(after)
+    if not words:
+        return None
+    size = vocab.phrase("more_time", words, 0)
+    if not size and len(words) > 1 and (vocab.has("and", words[0]) or vocab.has("at", words[0])):
+        if words[1][:1].isdigit():  # `y 20`, `and 15`, `at 9`
+            size = 2
+        elif follow := vocab.phrase("more_time", words, 1):  # `at half past 9`
+            size = 1 + follow
+    return " ".join(span.text for span in after[:size]) if size else None
 
 
 def _bare_number_after_a_day(reading: Reading, rest: str) -> str | None:
