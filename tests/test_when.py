@@ -63,6 +63,15 @@ MONDAY_NOON = [
     ("in 2 and a half hours", "2026-11-23 14:30", ""),
     ("in 2 hours and a half", "2026-11-23 14:30", ""),
     ("in 1 hour and a half and 10 minutes", "2026-11-23 13:40", ""),
+    # quarters and halves of the clock, before the hour
+    ("tomorrow at half past 9 call mom", "2026-11-24 09:30", "call mom"),
+    ("tomorrow half past 9", "2026-11-24 09:30", ""),
+    ("tomorrow at quarter past 9", "2026-11-24 09:15", ""),
+    ("tomorrow at quarter to 10 standup", "2026-11-24 09:45", "standup"),
+    ("tomorrow at quarter past 6 pm", "2026-11-24 18:15", ""),
+    ("tomorrow at quarter to 12 pm", "2026-11-24 11:45", ""),
+    ("tomorrow at 8 in the evening call", "2026-11-24 20:00", "call"),
+    ("tomorrow at 7 in the morning", "2026-11-24 07:00", ""),
     ("in 45 mins", "2026-11-23 12:45", ""),
     ("in 1 min", "2026-11-23 12:01", ""),
     ("in a day", "2026-11-24 12:00", ""),
@@ -181,11 +190,12 @@ MONDAY_NOON = [
 
 # (text, kind of refusal), read on Monday 2026-11-23 at 12:00 local time.
 MONDAY_NOON_REFUSED = [
-    # more of the time after what was read: refused, never 9:00 and a text "half past 9 …"
-    ("tomorrow at half past 9 call mom", "unread_part"),
+    # more of the time after what was read: refused, never 9:00 and a text "quarter past …"
     ("tomorrow at 9 quarter past", "unread_part"),
-    ("tomorrow at quarter to 10 standup", "unread_part"),
     ("friday 9am and 15 call", "unread_part"),
+    ("tomorrow at half 9 call", "unread_part"),  # 9:30 in Britain, 8:30 to a German
+    ("tomorrow at quarter to 12 am", "bad_time"),  # the evening before the day named
+    ("tomorrow at half past 13", "bad_time"),
     ("now", "now"),
     ("right now", "now"),
     ("now call mom", "now"),

@@ -46,10 +46,13 @@ SPANISH = [
     ("dentro de 30 minutos", "2026-11-23 13:30"),
     ("en 1 hora", "2026-11-23 14:00"),
     ("en media hora", "2026-11-23 13:30"),
-    ("mañana a las 9 y media llamar", "unread_part"),  # not 9:00 and "y media llamar"
-    ("mañana a las 9 y cuarto", "unread_part"),
-    ("mañana a las 10 menos cuarto", "unread_part"),
-    ("mañana a las 9 y 20", "unread_part"),
+    ("mañana a las 9 y media", "2026-11-24 09:30"),  # was 9:00 and a text "y media"
+    ("mañana a las 9 y cuarto", "2026-11-24 09:15"),
+    ("mañana a las 10 menos cuarto", "2026-11-24 09:45"),
+    ("mañana a las 9 y 20", "2026-11-24 09:20"),
+    ("mañana a las 10 menos 10", "2026-11-24 09:50"),
+    ("mañana a las 6 y media de la tarde", "2026-11-24 18:30"),
+    ("mañana a las 13 y media", "bad_time"),
     ("dentro de media hora", "2026-11-23 13:30"),
     ("en una hora y media", "2026-11-23 14:30"),
     ("en 2 horas y media", "2026-11-23 15:30"),
@@ -77,8 +80,9 @@ SPANISH = [
 CHINESE = [
     ("明天上午9點", "2026-11-24 09:00"),
     ("半小時後", "2026-11-23 20:30"),
-    ("明天早上9點一刻 開會", "unread_part"),  # 一刻: a quarter past
-    ("明天早上九點三刻", "unread_part"),
+    ("明天早上9點一刻", "2026-11-24 09:15"),  # 一刻: a quarter past
+    ("明天早上九點三刻", "2026-11-24 09:45"),  # 三刻: three quarters past
+    ("明天下午3點一刻", "2026-11-24 15:15"),
     ("再半小時", "2026-11-23 20:30"),
     ("一個半小時後", "2026-11-23 21:30"),
     ("兩個半小時後", "2026-11-23 22:30"),
@@ -219,6 +223,8 @@ def test_times_people_type_in_each_language(language: str, text: str, expected: 
         ("hi", "कल सुबह 9 बजे दवा लेना", "2026-11-24 09:00", "दवा लेना"),
         ("hi", "2 घंटे में पानी पीना", "2026-11-23 19:30", "पानी पीना"),
         ("es", "en una hora y media llamar a Ana", "2026-11-23 14:30", "llamar a Ana"),
+        ("es", "mañana a las 9 y media llamar a Ana", "2026-11-24 09:30", "llamar a Ana"),
+        ("zh_Hant", "明天早上9點一刻 開會", "2026-11-24 09:15", "開會"),
         ("zh_Hant", "半小時後 喝水", "2026-11-23 20:30", "喝水"),
         ("hi", "डेढ़ घंटे में दवा लेना", "2026-11-23 19:00", "दवा लेना"),
     ],

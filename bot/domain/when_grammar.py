@@ -306,9 +306,32 @@ def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
     return i + 1
 
 
-def _quarter_shift(word: str, vocab: Vocabulary) -> int | None:
-    """Minutes a Hindi quarter word moves the hour after it by (`साढ़े` +30), or None."""
-    return next((shift for key, shift in _HINDI_QUARTERS.items() if vocab.has(key, word)), None)
+def _quarter_before(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """Minutes a quarter word before an hour moves it by, and its length in words: Hindi
+    `साढ़े` +30, `सवा` +15, `पौने` -15; English `half past`, `quarter past`, `quarter to`."""
+    for key, shift in _HINDI_QUARTERS.items():
+        if size := vocab.phrase(key, words, i):
+            return shift, size
+    return None
+
+
+_AFTER_HOUR = {"plus_half": 30, "plus_quarter": 15, "minus_quarter": -15, "plus_three_quarters": 45}
+"""Minutes the words after an hour move it by: Spanish `y media`, `y cuarto`, `menos cuarto`;
+Chinese `一刻`, `三刻`."""
+
+
+def _minutes_after_hour(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
+    """The shift typed after a bare hour and its length in words: `9 y media` (9:30), `10 menos
+    cuarto` (9:45), `9 y 20` (9:20), `10 menos 10` (9:50), `9點一刻` (9:15); None without one."""
+    for key, shift in _AFTER_HOUR.items():
+        if size := vocab.phrase(key, words, i):
+            return shift, size
+    if i + 1 < len(words) and re.match(r"^\d{1,2}$", words[i + 1]) and int(words[i + 1]) < 60:
+        if vocab.has("plus", words[i]):
+            return int(words[i + 1]), 2
+        if vocab.has("minus", words[i]):
+            return -int(words[i + 1]), 2
+    return None
 
 
 def _clock(
@@ -342,16 +365,30 @@ def _clock(
             return None
         hour, minute, ampm = int(match.group(1)), int(match.group(2) or 0), words[i + 1]
         nxt = i + 2
-    elif (  # `साढ़े 6 बजे` 6:30, `सवा 6 बजे` 6:15, `पौने 7 बजे` 6:45
-        i + 2 < len(words)
-        and re.match(r"^\d{1,2}$", words[i + 1])
-        and vocab.has("oclock", words[i + 2])
-        and (shift := _quarter_shift(word, vocab)) is not None
+    elif (  # `साढ़े 6 बजे` 6:30, `सवा 6 बजे` 6:15, `पौने 7 बजे` 6:45, `half past 6`
+        (quarter := _quarter_before(words, i, vocab)) is not None
+        and i + quarter[1] < len(words)
+        and re.match(r"^\d{1,2}$", words[i + quarter[1]])
+        and (
+            quarter[1] > 1  # the English phrases need no hour word after the number
+            or (i + 2 < len(words) and vocab.has("oclock", words[i + 2]))
+        )
     ):
-        if not 1 <= int(words[i + 1]) <= 12:
-            return bad_time(" ".join(words[i : i + 3]))
-        total = int(words[i + 1]) * 60 + shift
-        hour, minute, nxt = total // 60 % 24, total % 60, i + 3
+        shift, size = quarter
+        base, nxt = int(words[i + size]), i + size + 1
+        if nxt < len(words) and vocab.has("oclock", words[nxt]):
+            nxt += 1
+        if not 1 <= base <= 12:
+            return bad_time(" ".join(words[i:nxt]))
+        if nxt < len(words) and (words[nxt] in vocab.am or words[nxt] in vocab.pm):
+            # `quarter to 12 pm` is 11:45: the half of the day goes with the hour typed
+            base, nxt = base % 12 + (12 if words[nxt] in vocab.pm else 0), nxt + 1
+            if base * 60 + shift < 0:  # `quarter to 12 am`: the evening before the day named
+                return bad_time(" ".join(words[i:nxt]))
+            hour, minute = _shifted(base, shift)
+            reading.clock, reading.bare_hour = (hour, minute), False
+            return nxt
+        hour, minute = _shifted(base, shift)
     elif i + 1 < len(words) and vocab.has("oclock", words[i + 1]):  # `9 點`, `9:30 बजे`
         match = _HM.match(word) or re.match(r"^(\d{1,2})()$", word)
         if match is None:
@@ -359,6 +396,8 @@ def _clock(
         hour, minute, nxt = int(match.group(1)), int(match.group(2) or 0), i + 2
         if nxt < len(words) and vocab.has("half", words[nxt]) and not match.group(2):
             minute, nxt = 30, nxt + 1
+        elif not match.group(2) and (after := _minutes_after_hour(words, nxt, vocab)):
+            hour, minute, nxt = *_shifted(hour, after[0]), nxt + after[1]
         elif (
             nxt + 1 < len(words)
             and not match.group(2)
@@ -372,6 +411,10 @@ def _clock(
         return bad_time(word)
     elif after_at and re.match(r"^\d{1,2}$", word):
         hour, minute, nxt = int(word), 0, i + 1
+        if (after := _minutes_after_hour(words, nxt, vocab)) is not None:  # `a las 9 y media`
+            if not 1 <= hour <= 12:
+                return bad_time(" ".join(words[i : nxt + after[1]]))
+            hour, minute, nxt = *_shifted(hour, after[0]), nxt + after[1]
     else:
         return None
     if ampm is not None:
@@ -384,3 +427,9 @@ def _clock(
     reading.clock = (hour, minute)
     reading.bare_hour = ampm is None
     return nxt
+
+
+def _shifted(hour: int, minutes: int) -> tuple[int, int]:
+    """The hour and minute `minutes` after (or before) a whole hour."""
+    total = hour * 60 + minutes
+    return total // 60 % 24, total % 60
