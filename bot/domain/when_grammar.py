@@ -327,10 +327,12 @@ def _minutes_after_hour(words: list[str], i: int, vocab: Vocabulary) -> tuple[in
         if size := vocab.phrase(key, words, i):
             return shift, size
     if i + 1 < len(words) and re.match(r"^\d{1,2}$", words[i + 1]) and int(words[i + 1]) < 60:
+        # `y 45 minutos`: the unit is part of the time, not the start of the text
+        size = 3 if i + 2 < len(words) and vocab.units.get(words[i + 2]) == "minute" else 2
         if vocab.has("plus", words[i]):
-            return int(words[i + 1]), 2
+            return int(words[i + 1]), size
         if vocab.has("minus", words[i]):
-            return -int(words[i + 1]), 2
+            return -int(words[i + 1]), size
     return None
 
 
