@@ -72,6 +72,10 @@ MONDAY_NOON = [
     ("tomorrow at quarter to 12 pm", "2026-11-24 11:45", ""),
     ("tomorrow at 8 in the evening call", "2026-11-24 20:00", "call"),
     ("tomorrow at 7 in the morning", "2026-11-24 07:00", ""),
+    ("tomorrow at 3pm call bob", "2026-11-24 15:00", "call bob"),
+    ("tomorrow at 03:00", "2026-11-24 03:00", ""),  # a leading zero: a 24-hour time
+    ("tomorrow at 3 in the afternoon", "2026-11-24 15:00", ""),
+    ("tomorrow at 7", "2026-11-24 07:00", ""),
     ("in 45 mins", "2026-11-23 12:45", ""),
     ("in 1 min", "2026-11-23 12:01", ""),
     ("in a day", "2026-11-24 12:00", ""),
@@ -194,6 +198,11 @@ MONDAY_NOON_REFUSED = [
     ("tomorrow at 9 quarter past", "unread_part"),
     ("friday 9am and 15 call", "unread_part"),
     ("tomorrow at half 9 call", "unread_part"),  # 9:30 in Britain, 8:30 to a German
+    # an hour from 1 to 6 without am, pm or a part of the day: the night or the afternoon?
+    ("tomorrow at 3 call bob", "which_half"),
+    ("friday at 4 demo", "which_half"),
+    ("tomorrow 3:30", "which_half"),
+    ("tomorrow at half past 2 call the bank", "which_half"),
     ("tomorrow at quarter to 12 am", "bad_time"),  # the evening before the day named
     ("tomorrow at half past 13", "bad_time"),
     ("now", "now"),
@@ -278,33 +287,33 @@ AROUND_CHANGES = [
     # New York springs forward on 2026-03-08 (02:00 → 03:00)
     ("America/New_York", "2026-03-07 12:00", "in 24h", "2026-03-08 13:00"),
     ("America/New_York", "2026-03-07 12:00", "in 1 day", "2026-03-08 12:00"),
-    ("America/New_York", "2026-03-07 12:00", "tomorrow 2:30", "2026-03-08 03:00"),
+    ("America/New_York", "2026-03-07 12:00", "tomorrow 2:30am", "2026-03-08 03:00"),
     ("America/New_York", "2026-03-07 12:00", "tomorrow 12:00", "2026-03-08 12:00"),
     ("America/New_York", "2026-03-08 00:30", "in 3h", "2026-03-08 04:30"),
     ("America/New_York", "2026-03-08 00:30", "in 90 minutes", "2026-03-08 03:00"),
-    ("America/New_York", "2026-03-08 00:30", "at 2:15", "2026-03-08 03:00"),
+    ("America/New_York", "2026-03-08 00:30", "at 2:15am", "2026-03-08 03:00"),
     ("America/New_York", "2026-03-05 09:00", "sunday 09:00", "2026-03-08 09:00"),
     ("America/New_York", "2026-03-05 09:00", "in 1 week", "2026-03-12 09:00"),
     # New York falls back on 2026-11-01 (02:00 → 01:00)
     ("America/New_York", "2026-10-31 12:00", "in 24h", "2026-11-01 11:00"),
     ("America/New_York", "2026-10-31 12:00", "in 1 day", "2026-11-01 12:00"),
-    ("America/New_York", "2026-10-31 12:00", "tomorrow 1:30", "2026-11-01 01:30"),
+    ("America/New_York", "2026-10-31 12:00", "tomorrow 1:30am", "2026-11-01 01:30"),
     ("America/New_York", "2026-11-01 00:30", "in 1h", "2026-11-01 01:30"),
     ("America/New_York", "2026-11-01 00:30", "in 3h", "2026-11-01 02:30"),
     ("America/New_York", "2026-10-29 18:00", "in 3 days", "2026-11-01 18:00"),
     # Berlin springs forward on 2026-03-29 (02:00 → 03:00) and falls back on 2026-10-25
     ("Europe/Berlin", "2026-03-28 10:00", "in 24h", "2026-03-29 11:00"),
     ("Europe/Berlin", "2026-03-28 10:00", "in 1 day", "2026-03-29 10:00"),
-    ("Europe/Berlin", "2026-03-28 10:00", "tomorrow 2:30", "2026-03-29 03:00"),
+    ("Europe/Berlin", "2026-03-28 10:00", "tomorrow 2:30am", "2026-03-29 03:00"),
     ("Europe/Berlin", "2026-03-28 10:00", "sunday 02:15", "2026-03-29 03:00"),
     ("Europe/Berlin", "2026-03-28 10:00", "2026-03-29 02:59", "2026-03-29 03:00"),
     ("Europe/Berlin", "2026-10-24 10:00", "in 24 hours", "2026-10-25 09:00"),
     ("Europe/Berlin", "2026-10-24 10:00", "in 1 day", "2026-10-25 10:00"),
-    ("Europe/Berlin", "2026-10-24 10:00", "tomorrow 2:30", "2026-10-25 02:30"),
+    ("Europe/Berlin", "2026-10-24 10:00", "tomorrow 02:30", "2026-10-25 02:30"),
     ("Europe/Berlin", "2026-10-22 10:00", "in 1 week", "2026-10-29 10:00"),
     # Sydney springs forward on 2026-10-04 (02:00 → 03:00) and falls back on 2026-04-05
     ("Australia/Sydney", "2026-10-03 12:00", "in 24h", "2026-10-04 13:00"),
-    ("Australia/Sydney", "2026-10-03 12:00", "tomorrow 2:30", "2026-10-04 03:00"),
+    ("Australia/Sydney", "2026-10-03 12:00", "tomorrow 2:30am", "2026-10-04 03:00"),
     ("Australia/Sydney", "2026-04-04 12:00", "in 24h", "2026-04-05 11:00"),
     ("Australia/Sydney", "2026-04-04 12:00", "in 1 day", "2026-04-05 12:00"),
     # year ends: Thursday 2026-12-31 23:30
@@ -354,7 +363,7 @@ def test_hours_are_real_time_across_the_fall_back() -> None:
     assert format_moment(second, zone) == "Sun 2026-11-01 01:30 (America/New_York, UTC-05:00)"
     assert moment_of(format_moment(second, zone), zone, now).at == second
     # a repeated wall time typed plainly is its first occurrence
-    assert moment_of("1:30", zone, now).at == first
+    assert moment_of("1:30am", zone, now).at == first
 
 
 # (person's zone, text): the zone typed with the time wins; shown in the person's zone.

@@ -319,6 +319,14 @@ def _on_the_clock(reading: Reading, zone: tzinfo, now: datetime) -> datetime | R
     hour, minute = reading.clock or DEFAULT_CLOCK
     if reading.bare_hour and reading.part in ("afternoon", "evening") and 1 <= hour <= 11:
         hour += 12
+    elif reading.bare_hour and reading.part is None and 1 <= hour <= 6 and not reading.padded:
+        # `at 3`, `a las 4`, `3點`, `3 बजे`: people mean the afternoon as often as the night
+        return Refusal(
+            "which_half",
+            "Is “{hour}” in the morning or the afternoon? Say it with the time, like "
+            "`{hour}am` or `{hour}pm`, or as 24-hour time.",
+            {"hour": str(hour) if not minute else f"{hour}:{minute:02d}"},
+        )
     clock = time(hour, minute)
 
     def at(day: date) -> datetime:

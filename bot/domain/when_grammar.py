@@ -428,6 +428,7 @@ def _clock(
         return bad_time(word)
     reading.clock = (hour, minute)
     reading.bare_hour = ampm is None
+    reading.padded = word.startswith("0")
     return nxt
 
 

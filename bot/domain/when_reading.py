@@ -26,6 +26,7 @@ class Reading:
     ymd: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     clock: tuple[int, int] | None = None
     bare_hour: bool = False  # typed without am/pm: the evening words move it past noon
+    padded: bool = False  # typed with a leading zero (`03:00`): a 24-hour time, not a guess
     part: str | None = None
     zone: tzinfo | None = None
     offset: timedelta | None = None  # `(Zone, UTC-05:00)`: which of two equal wall times
