@@ -73,6 +73,8 @@ MONDAY_NOON = [
     ("tomorrow at 8 in the evening call", "2026-11-24 20:00", "call"),
     ("tomorrow at 7 in the morning", "2026-11-24 07:00", ""),
     ("tomorrow at 3pm call bob", "2026-11-24 15:00", "call bob"),
+    ("tomorrow at 9 to call mom", "2026-11-24 09:00", "to call mom"),  # `to` starts the text
+    ("tomorrow 9am at the office", "2026-11-24 09:00", "at the office"),
     ("tomorrow at 03:00", "2026-11-24 03:00", ""),  # a leading zero: a 24-hour time
     ("tomorrow at 3 in the afternoon", "2026-11-24 15:00", ""),
     ("tomorrow at 7", "2026-11-24 07:00", ""),
@@ -200,6 +202,7 @@ MONDAY_NOON_REFUSED = [
     ("tomorrow at half 9 call", "unread_part"),  # 9:30 in Britain, 8:30 to a German
     # an hour from 1 to 6 without am, pm or a part of the day: the night or the afternoon?
     ("tomorrow at 3 call bob", "which_half"),
+    ("tomorrow at 10 to 11 call bob", "unread_part"),  # minutes to the hour, not yet read
     ("friday at 4 demo", "which_half"),
     ("tomorrow 3:30", "which_half"),
     ("tomorrow at half past 2 call the bank", "which_half"),

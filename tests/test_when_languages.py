@@ -55,6 +55,14 @@ SPANISH = [
     ("mañana a las 6 y media de la tarde", "2026-11-24 18:30"),
     ("mañana a las 13 y media", "bad_time"),
     ("mañana a las 3", "which_half"),  # de la madrugada o de la tarde
+    ("mañana al mediodía", "2026-11-24 12:00"),
+    ("mañana a las 16h", "2026-11-24 16:00"),
+    ("mañana a las 16h30", "2026-11-24 16:30"),
+    ("mañana a las 9 en punto", "2026-11-24 09:00"),
+    ("mañana a las 12 del mediodía", "unread_part"),  # not 12:00 and a text "del mediodía"
+    ("el lunes que viene a las 10", "unread_part"),
+    ("mañana a la una y media", "unread_part"),  # hours in words
+    ("el viernes a las nueve", "unread_part"),
     ("el viernes a las 4", "which_half"),
     ("mañana a las 03:00", "2026-11-24 03:00"),
     ("dentro de media hora", "2026-11-23 13:30"),
@@ -86,6 +94,7 @@ CHINESE = [
     ("半小時後", "2026-11-23 20:30"),
     ("明天早上9點一刻", "2026-11-24 09:15"),  # 一刻: a quarter past
     ("明天3點", "which_half"),  # 凌晨 or 下午?
+    ("明天10點差一刻", "2026-11-24 09:45"),  # 差一刻: a quarter to
     ("明天凌晨3點", "2026-11-24 03:00"),
     ("明天早上九點三刻", "2026-11-24 09:45"),  # 三刻: three quarters past
     ("明天下午3點一刻", "2026-11-24 15:15"),

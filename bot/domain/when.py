@@ -233,6 +233,8 @@ def _more_of_the_time(after: list[Token], vocab: Vocabulary) -> str | None:
     if not words:
         return None
     size = vocab.phrase("more_time", words, 0)
+    if not size and len(words) > 1 and vocab.has("to_or_past", words[0]) and words[1][:1].isdigit():
+        size = 2  # `at 10 to 11`: minutes before the hour, not yet read
     if not size and len(words) > 1 and (vocab.has("and", words[0]) or vocab.has("at", words[0])):
         if words[1][:1].isdigit():  # `y 20`, `and 15`, `at 9`
             size = 2

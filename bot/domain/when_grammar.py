@@ -315,9 +315,15 @@ def _quarter_before(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, i
     return None
 
 
-_AFTER_HOUR = {"plus_half": 30, "plus_quarter": 15, "minus_quarter": -15, "plus_three_quarters": 45}
-"""Minutes the words after an hour move it by: Spanish `y media`, `y cuarto`, `menos cuarto`;
-Chinese `一刻`, `三刻`."""
+_AFTER_HOUR = {
+    "plus_half": 30,
+    "plus_quarter": 15,
+    "minus_quarter": -15,
+    "plus_three_quarters": 45,
+    "on_the_hour": 0,
+}
+"""Minutes the words after an hour move it by: Spanish `y media`, `y cuarto`, `menos cuarto`,
+`en punto`; Chinese `一刻`, `三刻`, `差一刻`."""
 
 
 def _minutes_after_hour(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
@@ -411,8 +417,8 @@ def _clock(
         hour, minute, nxt = int(match.group(1)), int(match.group(2)), i + 1
     elif _HM_ANY.match(word):
         return bad_time(word)
-    elif after_at and re.match(r"^\d{1,2}$", word):
-        hour, minute, nxt = int(word), 0, i + 1
+    elif after_at and (match := re.match(r"^(\d{1,2})(?:h(\d{2})?)?$", word)):  # `a las 16h`
+        hour, minute, nxt = int(match.group(1)), int(match.group(2) or 0), i + 1
         if (after := _minutes_after_hour(words, nxt, vocab)) is not None:  # `a las 9 y media`
             if not 1 <= hour <= 12:
                 return bad_time(" ".join(words[i : nxt + after[1]]))
