@@ -43,15 +43,35 @@ class Token:
     end: int
 
 
+_HINDI_NUMBERS = {
+    "दो": 2, "तीन": 3, "चार": 4, "पाँच": 5, "पांच": 5, "छह": 6, "छः": 6, "सात": 7, "आठ": 8,
+    "नौ": 9, "दस": 10, "ग्यारह": 11, "बारह": 12, "पंद्रह": 15, "बीस": 20, "पच्चीस": 25,
+    "तीस": 30, "चालीस": 40, "पैंतालीस": 45, "पचास": 50,
+}  # fmt: skip
+"""`दो घंटे में`, `पाँच बजे`: a count or an hour written as a Hindi word, before its unit."""
+
+
 def tokens(text: str, vocab: Vocabulary, limit: int) -> list[Token]:
     """The first `limit` words of the text (fewer when it has fewer)."""
     found: list[Token] = []
     text = text.translate(_FULL_WIDTH)  # `９：００` → `9:00`, one character for one
     for run in _RUN.finditer(text):
         found.extend(_split(run.group(), run.start(), vocab))
-        if len(found) >= limit:
+        if len(found) >= limit + 1:
             break
-    return found[:limit]
+    return _hindi_numbers(found, vocab)[:limit]
+
+
+def _hindi_numbers(found: list[Token], vocab: Vocabulary) -> list[Token]:
+    """Hindi number words as digits where a unit or `बजे` follows (never elsewhere: `दो`
+    is also "give")."""
+    numbered = list(found)
+    for index, token in enumerate(found[:-1]):
+        value = _HINDI_NUMBERS.get(token.text)
+        after = found[index + 1].text
+        if value is not None and (after in vocab.units or vocab.has("oclock", after)):
+            numbered[index] = Token(str(value), token.start, token.end)
+    return numbered
 
 
 def _split(run: str, offset: int, vocab: Vocabulary) -> list[Token]:
