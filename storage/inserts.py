@@ -24,21 +24,17 @@ def dialect_of(session: AsyncSession) -> str:
 
 
 @functools.cache
-def insert_if_new(model: type[Base], unique: tuple[str, ...], dialect: str) -> Executable:
+def insert_if_new(
+    model: type[Base], unique: tuple[str, ...], dialect: str, *, whole_row: bool = False
+) -> Executable:
     """The statement for `model` keyed by `unique`, built once per table and dialect (the hot
     paths run it on every message queued, badge earned and first message; building it cost
-    about what running it does). A row it returns is one this call made."""
+    about what running it does). A row it returns is one this call made: its id, or with
+    `whole_row` every column, so the caller can `adopt` it unselected."""
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     table = cast(Table, model.__table__)
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
-
-
-@functools.cache
-def insert_row_if_new(model: type[Base], unique: tuple[str, ...], dialect: str) -> Executable:
-    """As `insert_if_new`, returning the whole row, so the caller can `adopt` it unselected."""
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = cast(Table, model.__table__)
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(*table.c)
+    returned = table.c if whole_row else (table.c.id,)
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(*returned)
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
+from storage.inserts import adopt, dialect_of, insert_if_new, insert_row
 from storage.models import (
     Account,
     Badge,
@@ -267,7 +267,7 @@ class Repository:
         a plain INSERT the second would fail on the unique key. On PostgreSQL it waits for
         the first to commit and then inserts nothing; the caller then selects that row.
         """
-        statement = insert_row_if_new(model, unique, dialect_of(self.session))
+        statement = insert_if_new(model, unique, dialect_of(self.session), whole_row=True)
         row = (await self.session.execute(statement, values)).mappings().first()
         return None if row is None else adopt(self.session, model, row)
 

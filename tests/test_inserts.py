@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app import Core
-from storage.inserts import adopt, dialect_of, insert_row, insert_row_if_new
+from storage.inserts import adopt, dialect_of, insert_if_new, insert_row
 from storage.models import Account, Person
 from tests.harness import FakeClock
 from tests.sql_seen import statements
@@ -28,7 +28,9 @@ async def test_an_adopted_row_is_loaded_clean_and_writable(core: Core, clock: Fa
                 "display_name": "Ana",
                 "created_at": now,
             }
-            statement = insert_row_if_new(Account, ("platform", "user_id"), dialect_of(session))
+            statement = insert_if_new(
+                Account, ("platform", "user_id"), dialect_of(session), whole_row=True
+            )
             account = adopt(
                 session, Account, (await session.execute(statement, values)).mappings().one()
             )
