@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
 from bot.core.languages import language_base
-from bot.domain.when_grammar import read
+from bot.domain.when_grammar import AFTER_HOUR, QUARTERS_BEFORE, read
 from bot.domain.when_reading import Reading, Refusal, bad_date, either_day
 from bot.domain.when_tokens import Token, tokens
 from bot.domain.when_words import Vocabulary, vocabulary
@@ -226,19 +226,24 @@ def _in_language(refusal: Refusal, reading: Reading, language: str) -> Refusal:
     return Refusal(refusal.kind, refusal.template, {**refusal.values, **names})
 
 
+_CONTINUING = ("more_time", "and_a_half", *QUARTERS_BEFORE, *AFTER_HOUR)
+"""Words that go on with a time: every form the grammar reads after or before an hour, and
+`more_time`'s words it does not read yet."""
+
+
 def _more_of_the_time(after: list[Token], vocab: Vocabulary) -> str | None:
     """The words right after a read time when they go on with it (`y media`, `half past 9`,
     `一刻`, `बजकर 30`, `and 15`): refused, never left as the text (9:30 read as 9:00)."""
     words = _words(after)
     if not words:
         return None
-    size = vocab.phrase("more_time", words, 0)
+    size = max(vocab.phrase(key, words, 0) for key in _CONTINUING)
     if not size and len(words) > 1 and vocab.has("to_or_past", words[0]) and words[1][:1].isdigit():
         size = 2  # `at 10 to 11`: minutes before the hour, not yet read
     if not size and len(words) > 1 and (vocab.has("and", words[0]) or vocab.has("at", words[0])):
         if words[1][:1].isdigit():  # `y 20`, `and 15`, `at 9`
             size = 2
-        elif follow := vocab.phrase("more_time", words, 1):  # `at half past 9`
+        elif follow := max(vocab.phrase(key, words, 1) for key in _CONTINUING):  # `at half 9`
             size = 1 + follow
     return " ".join(span.text for span in after[:size]) if size else None
 

@@ -14,8 +14,8 @@ MAX_NUMBER = 10**6
 
 _HM = re.compile(r"^(\d{1,2}):(\d{2})$")
 _HM_ANY = re.compile(r"^\d+:\d+$")
-_HINDI_QUARTERS = {"quarter_past": 15, "half_past": 30, "quarter_to": -15}
-"""Minutes that `सवा`, `साढ़े` and `पौने` add to the hour that follows them."""
+QUARTERS_BEFORE = {"quarter_past": 15, "half_past": 30, "quarter_to": -15}
+"""Minutes the words before an hour add to it: `सवा`, `साढ़े`, `पौने`, `half past`, `quarter to`."""
 _AMPM = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm|a\.m\.?|p\.m\.?)$")
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
@@ -309,13 +309,13 @@ def _part(words: list[str], i: int, reading: Reading, vocab: Vocabulary) -> int 
 def _quarter_before(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
     """Minutes a quarter word before an hour moves it by, and its length in words: Hindi
     `साढ़े` +30, `सवा` +15, `पौने` -15; English `half past`, `quarter past`, `quarter to`."""
-    for key, shift in _HINDI_QUARTERS.items():
+    for key, shift in QUARTERS_BEFORE.items():
         if size := vocab.phrase(key, words, i):
             return shift, size
     return None
 
 
-_AFTER_HOUR = {
+AFTER_HOUR = {
     "plus_half": 30,
     "plus_quarter": 15,
     "minus_quarter": -15,
@@ -329,7 +329,7 @@ _AFTER_HOUR = {
 def _minutes_after_hour(words: list[str], i: int, vocab: Vocabulary) -> tuple[int, int] | None:
     """The shift typed after a bare hour and its length in words: `9 y media` (9:30), `10 menos
     cuarto` (9:45), `9 y 20` (9:20), `10 menos 10` (9:50), `9點一刻` (9:15); None without one."""
-    for key, shift in _AFTER_HOUR.items():
+    for key, shift in AFTER_HOUR.items():
         if size := vocab.phrase(key, words, i):
             return shift, size
     if i + 1 < len(words) and re.match(r"^\d{1,2}$", words[i + 1]) and int(words[i + 1]) < 60:

@@ -55,7 +55,7 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "lead": ("in",),  # `at 8 in the evening`
         "half_of": ("half", "half an", "half a"),
         "and_a_half": ("and a half",),
-        "more_time": ("half past", "quarter past", "quarter to", "and a half", "half", "quarter"),
+        "more_time": ("half", "quarter"),  # beyond what the grammar reads (`half 9`)
         "half_past": ("half past",),
         "to_or_past": ("to", "past"),  # `10 to 11`, `20 past 9`: minutes, then the hour
         "quarter_past": ("quarter past",),
@@ -80,10 +80,6 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "half_of": ("media", "medio"),
         "and_a_half": ("y media", "y medio"),
         "more_time": (
-            "y media",
-            "y medio",
-            "y cuarto",
-            "menos cuarto",
             "menos",
             "media",
             "cuarto",
@@ -127,7 +123,7 @@ _EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
         "half": ("半",),
         "half_of": ("半",),
         "and_a_half": ("半", "個 半", "个 半"),
-        "more_time": ("刻", "一 刻", "三 刻", "1 刻", "3 刻", "半", "差"),
+        "more_time": ("刻", "差"),
         "plus_quarter": ("一 刻", "1 刻"),
         "plus_three_quarters": ("三 刻", "3 刻"),
         "minus_quarter": ("差 一 刻", "差 1 刻"),
